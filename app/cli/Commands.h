@@ -1,0 +1,13 @@
+// The subcommands of aestudio-cli. Each takes its own arguments (after the subcommand name) and returns the exit
+// code; errors escape as StudioError and are printed by main() as one line.
+#pragma once
+
+#include <QStringList>
+
+namespace aestudio::cli {
+
+int trainCommand(const QStringList &args);
+int evalCommand(const QStringList &args);
+int infoCommand(const QStringList &args);
+
+} // namespace aestudio::cli

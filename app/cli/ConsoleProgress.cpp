@@ -1,0 +1,71 @@
+#include "ConsoleProgress.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace aestudio::cli {
+
+QString formatDuration(double seconds)
+{
+    const qint64 s = qint64(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+ConsoleProgress::ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch)
+    : m_afterEpoch(std::move(afterEpoch)), m_tty(isatty(fileno(stderr)) != 0)
+{
+}
+
+void ConsoleProgress::clearLine()
+{
+    if (m_lineOpen) {
+        std::fputs("\r\033[K", stderr);
+        m_lineOpen = false;
+    }
+}
+
+void ConsoleProgress::batchProgress(const BatchProgress &p)
+{
+    const QString line = QStringLiteral("epoch %1/%2  batch %3/%4  loss %5  %6 samples/s  ETA %7")
+                             .arg(p.epoch).arg(p.epochs).arg(p.batch).arg(p.batches)
+                             .arg(p.loss, 0, 'f', 5).arg(p.samplesPerSecond, 0, 'f', 0).arg(formatDuration(p.etaSeconds));
+    if (m_tty) {
+        std::fprintf(stderr, "\r\033[K%s", qPrintable(line));
+        std::fflush(stderr);
+        m_lineOpen = true;
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastPlain >= std::chrono::seconds(5)) {
+        m_lastPlain = now;
+        std::fprintf(stderr, "%s\n", qPrintable(line));
+    }
+}
+
+void ConsoleProgress::epochFinished(const EpochMetrics &m)
+{
+    clearLine();
+    std::printf("epoch %d: train_loss %.5f  val_loss %.5f  val_psnr %.2f dB (global %.2f dB, noisy input %.2f dB)  %.1f s\n",
+                m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.valPsnrGlobalDb, m.noisyPsnrDb, m.seconds);
+    std::fflush(stdout);
+    if (m_afterEpoch)
+        m_afterEpoch(m);
+}
+
+void ConsoleProgress::trainingFinished(const TrainingSummary &s)
+{
+    clearLine();
+    const char *how = s.stopped ? "stopped" : s.earlyStopped ? "stopped early (patience)" : "finished";
+    std::printf("%s after %d epoch(s) in %s; best val_loss %.5f at epoch %d\n", how, s.epochsCompleted,
+                qPrintable(formatDuration(s.seconds)), s.bestValLoss, s.bestEpoch);
+    std::fflush(stdout);
+}
+
+void ConsoleProgress::trainingFailed(const QString &)
+{
+    clearLine(); // the caller prints the message once, as the command's error line
+}
+
+} // namespace aestudio::cli

@@ -1,0 +1,30 @@
+// Prints training progress for a terminal: a live line (epoch, batch, loss, samples/s, ETA) on stderr and one summary
+// line per epoch on stdout. When stderr is not a terminal the live line becomes an occasional plain line.
+#pragma once
+
+#include "TrainingTypes.h"
+
+#include <chrono>
+#include <functional>
+
+namespace aestudio::cli {
+
+QString formatDuration(double seconds); // "1:02:03" or "4:05"
+
+class ConsoleProgress : public TrainingObserver {
+public:
+    explicit ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch = {});
+    void batchProgress(const BatchProgress &p) override;
+    void epochFinished(const EpochMetrics &m) override;
+    void trainingFinished(const TrainingSummary &s) override;
+    void trainingFailed(const QString &message) override;
+
+private:
+    void clearLine();
+    std::function<void(const EpochMetrics &)> m_afterEpoch;
+    bool m_tty = false;
+    bool m_lineOpen = false;
+    std::chrono::steady_clock::time_point m_lastPlain{};
+};
+
+} // namespace aestudio::cli

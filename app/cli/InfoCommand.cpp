@@ -1,0 +1,40 @@
+#include "Commands.h"
+
+#include "Dataset.h"
+#include "SystemInfo.h"
+
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+namespace aestudio::cli {
+
+int infoCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Show versions, BLAS, threads, devices and datasets."));
+    p.addHelpOption();
+    p.process(args);
+
+    const SystemInfo s = SystemInfo::collect();
+    std::printf("aestudio %s\nlibtorch %s\nQt %s\n", qPrintable(s.studioVersion), qPrintable(s.torchVersion),
+                qPrintable(s.qtVersion));
+    std::printf("BLAS: %s\nthreads: %d\ndevices: %s\n", qPrintable(s.blasLibrary), s.threads,
+                qPrintable(s.devices.join(QStringLiteral(", "))));
+    std::printf("parallel: %s\n", qPrintable(s.parallelInfo.section(QLatin1Char('\n'), 0, 3).replace(QLatin1Char('\n'), QStringLiteral("; "))));
+    std::printf("datasets:\n");
+    for (const QString &name : DatasetCatalog::knownNames()) {
+        const DatasetLocation loc = DatasetCatalog::locate(name);
+        if (loc.found())
+            std::printf("  %-14s found in %s\n", qPrintable(name), qPrintable(loc.directory));
+        else
+            std::printf("  %-14s not found (searched %s)\n", qPrintable(name),
+                        qPrintable(loc.searched.join(QStringLiteral(", "))));
+    }
+    const QString warning = s.blasWarning();
+    if (!warning.isEmpty())
+        std::fprintf(stderr, "%s\n", qPrintable(warning));
+    return 0;
+}
+
+} // namespace aestudio::cli

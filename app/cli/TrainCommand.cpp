@@ -1,0 +1,92 @@
+#include "CliOptions.h"
+#include "Commands.h"
+#include "ConsoleProgress.h"
+
+#include "Checkpoint.h"
+#include "Dataset.h"
+#include "Errors.h"
+#include "RunDirectory.h"
+#include "Trainer.h"
+
+#include <QCommandLineParser>
+
+#include <csignal>
+#include <cstdio>
+
+namespace aestudio::cli {
+namespace {
+
+RunControl *g_control = nullptr;
+
+extern "C" void onInterrupt(int)
+{
+    // Only an atomic store and a notify: Ctrl+C ends the run after the current batch and still saves it.
+    if (g_control)
+        g_control->requestStop();
+}
+
+} // namespace
+
+int trainCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Train an autoencoder and write config.json, metrics.csv, "
+                                               "checkpoint.aes, best.aes and grid.png into --out."));
+    p.addHelpOption();
+    p.addOptions(trainingOptions());
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from a checkpoint.aes; its settings are the "
+                                                          "defaults, --epochs sets the new total."),
+                 QStringLiteral("ckpt")});
+    p.process(args);
+    if (!p.positionalArguments().isEmpty())
+        throw ConfigError(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    if (!p.isSet(QStringLiteral("out")))
+        throw ConfigError(QStringLiteral("--out DIR is required"));
+
+    TrainingConfig base;
+    const QString resume = p.value(QStringLiteral("resume"));
+    if (!resume.isEmpty())
+        base = Checkpoint::readInfo(resume).config;
+    const TrainingConfig config = applyTrainingOptions(p, base);
+
+    std::printf("loading %s...\n", qPrintable(config.dataset));
+    std::fflush(stdout);
+    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(
+        config.dataset, SplitOptions{config.validationFraction, config.seed, config.limit}));
+    Trainer trainer(config, data);
+    if (!resume.isEmpty())
+        trainer.resumeFrom(resume);
+    const RunDirectory out(p.value(QStringLiteral("out")));
+    out.writeRecipe(trainer);
+    std::printf("%s: %d train / %d validation / %d test images; model %s (%lld parameters) on %s; writing to %s\n",
+                qPrintable(data->name), data->train.count(), data->validation.count(), data->test.count(),
+                qPrintable(config.model.describe()), static_cast<long long>(trainer.parameterCount()),
+                qPrintable(trainer.deviceName()), qPrintable(out.path()));
+    if (trainer.completedEpochs() >= config.epochs)
+        std::printf("the checkpoint already has %d epoch(s); raise --epochs to train further\n",
+                    trainer.completedEpochs());
+    std::fflush(stdout);
+
+    ConsoleProgress progress([&](const EpochMetrics &) {
+        out.writeProgress(trainer);
+        out.writeGrid(trainer);
+    });
+    RunControl control;
+    g_control = &control;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const Trainer::Outcome outcome = trainer.run(progress, control);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_control = nullptr;
+
+    // Whatever happened, leave a consistent folder: the last good weights, the metrics so far, and a grid.
+    out.writeProgress(trainer);
+    out.writeGrid(trainer);
+    if (outcome.failed)
+        throw TrainingError(outcome.error);
+    return outcome.summary.stopped ? 130 : 0;
+}
+
+} // namespace aestudio::cli

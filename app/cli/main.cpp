@@ -1,0 +1,53 @@
+// aestudio-cli: the headless front end. Parses the subcommand, runs it, and turns any error into one line on stderr
+// and a non-zero exit code.
+#include "Commands.h"
+
+#include "Errors.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <exception>
+
+namespace {
+
+const char kUsage[] =
+    "usage: aestudio-cli <command> [options]\n"
+    "commands:\n"
+    "  train   train an autoencoder and write a run folder\n"
+    "  eval    evaluate a checkpoint on the test set\n"
+    "  info    versions, BLAS, threads, devices and datasets\n"
+    "Run 'aestudio-cli <command> --help' for the options of a command.\n";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("aestudio-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
+    const QStringList args = app.arguments();
+    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
+        std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? 2 : 0;
+    }
+    const QString command = args[1];
+    QStringList rest = args.mid(2);
+    rest.prepend(args[0] + QLatin1Char(' ') + command); // QCommandLineParser wants a program name first
+    try {
+        if (command == QLatin1String("train"))
+            return aestudio::cli::trainCommand(rest);
+        if (command == QLatin1String("eval"))
+            return aestudio::cli::evalCommand(rest);
+        if (command == QLatin1String("info"))
+            return aestudio::cli::infoCommand(rest);
+        std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
+        return 2;
+    } catch (const aestudio::ConfigError &e) {
+        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), e.what());
+        return 2;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,68 @@
+#include "AutoEncoder.h"
+
+namespace aestudio {
+
+AutoEncoderImpl::AutoEncoderImpl(const ModelSpec &s) : spec(s)
+{
+    torch::nn::Sequential enc;
+    std::int64_t width = 28 * 28;
+    for (int h : spec.hidden) {
+        enc->push_back(torch::nn::Linear(width, h));
+        enc->push_back(torch::nn::ReLU());
+        enc->push_back(torch::nn::Dropout(spec.dropout));
+        width = h;
+    }
+    enc->push_back(torch::nn::Linear(width, spec.latent));
+
+    torch::nn::Sequential dec;
+    width = spec.latent;
+    for (auto it = spec.hidden.crbegin(); it != spec.hidden.crend(); ++it) {
+        dec->push_back(torch::nn::Linear(width, *it));
+        dec->push_back(torch::nn::ReLU());
+        dec->push_back(torch::nn::Dropout(spec.dropout));
+        width = *it;
+    }
+    dec->push_back(torch::nn::Linear(width, 28 * 28));
+    dec->push_back(torch::nn::Sigmoid());
+
+    encoder = register_module("encoder", enc);
+    decoder = register_module("decoder", dec);
+}
+
+torch::Tensor AutoEncoderImpl::forward(const torch::Tensor &x)
+{
+    return decoder->forward(encoder->forward(x));
+}
+
+torch::Tensor AutoEncoderImpl::encode(const torch::Tensor &x)
+{
+    return encoder->forward(x);
+}
+
+torch::Tensor AutoEncoderImpl::decode(const torch::Tensor &z)
+{
+    return decoder->forward(z);
+}
+
+AutoEncoder cloneModel(const AutoEncoder &model, const torch::Device &device)
+{
+    AutoEncoder copy(model->spec);
+    copy->to(device);
+    torch::NoGradGuard noGrad;
+    const auto from = model->parameters();
+    auto to = copy->parameters();
+    for (std::size_t i = 0; i < from.size(); ++i)
+        to[i].copy_(from[i]);
+    copy->train(model->is_training());
+    return copy;
+}
+
+std::int64_t parameterCount(const AutoEncoder &model)
+{
+    std::int64_t n = 0;
+    for (const auto &p : model->parameters())
+        n += p.numel();
+    return n;
+}
+
+} // namespace aestudio

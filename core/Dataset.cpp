@@ -1,0 +1,170 @@
+#include "Dataset.h"
+
+#include "Errors.h"
+#include "IdxReader.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace aestudio {
+namespace {
+
+const char *const kStems[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                               "t10k-labels-idx1-ubyte"};
+
+QString findStem(const QDir &dir, const char *stem)
+{
+    for (const QString &name : {QString::fromLatin1(stem), QString::fromLatin1(stem) + QStringLiteral(".gz")}) {
+        if (QFileInfo(dir.filePath(name)).isFile())
+            return dir.filePath(name);
+    }
+    return {};
+}
+
+bool hasAllFiles(const QString &directory)
+{
+    const QDir dir(directory);
+    return std::all_of(std::begin(kStems), std::end(kStems), [&](const char *s) { return !findStem(dir, s).isEmpty(); });
+}
+
+ImageSet loadPair(const QString &imagesPath, const QString &labelsPath)
+{
+    IdxImages images = IdxReader::readImages(imagesPath);
+    ImageSet set;
+    set.labels = IdxReader::readLabels(labelsPath);
+    if (int(set.labels.size()) != images.count)
+        throw DatasetError(QStringLiteral("%1: %2 images but %3 has %4 labels")
+                               .arg(imagesPath).arg(images.count).arg(labelsPath).arg(set.labels.size()));
+    set.pixels = std::move(images.pixels);
+    return set;
+}
+
+ImageSet gather(const ImageSet &from, const int *indices, int count)
+{
+    ImageSet out;
+    out.pixels.resize(std::size_t(count) * kPixelsPerImage);
+    out.labels.resize(std::size_t(count));
+    for (int i = 0; i < count; ++i) {
+        std::copy_n(from.image(indices[i]), kPixelsPerImage, out.pixels.data() + std::size_t(i) * kPixelsPerImage);
+        out.labels[std::size_t(i)] = from.labels[std::size_t(indices[i])];
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<int> seededPermutation(int n, std::uint64_t seed)
+{
+    std::vector<int> order(std::size_t(std::max(n, 0)));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(seed);
+    // Explicit Fisher-Yates: std::shuffle's algorithm is implementation-defined, this is reproducible everywhere.
+    for (int i = n - 1; i > 0; --i) {
+        const int j = int(rng() % std::uint64_t(i + 1));
+        std::swap(order[std::size_t(i)], order[std::size_t(j)]);
+    }
+    return order;
+}
+
+QStringList DatasetCatalog::knownNames()
+{
+    return {QStringLiteral("fashion-mnist"), QStringLiteral("mnist")};
+}
+
+QStringList DatasetCatalog::searchDirectories(const QString &name)
+{
+    QStringList dirs;
+    const QString env = qEnvironmentVariable("AESTUDIO_DATA_DIR");
+    if (!env.isEmpty())
+        dirs << QDir(env).filePath(name);
+    QString xdg = qEnvironmentVariable("XDG_DATA_HOME");
+    if (xdg.isEmpty())
+        xdg = QDir::home().filePath(QStringLiteral(".local/share"));
+    dirs << QDir(xdg).filePath(QStringLiteral("aestudio/datasets/") + name);
+    if (name == QLatin1String("fashion-mnist"))
+        dirs << QStringLiteral("/usr/share/datasets/fashion-mnist");
+    return dirs;
+}
+
+DatasetLocation DatasetCatalog::locate(const QString &nameOrPath)
+{
+    DatasetLocation loc;
+    loc.name = nameOrPath;
+    if (knownNames().contains(nameOrPath)) {
+        loc.searched = searchDirectories(nameOrPath);
+        for (const QString &dir : std::as_const(loc.searched)) {
+            if (hasAllFiles(dir)) {
+                loc.directory = dir;
+                break;
+            }
+        }
+        return loc;
+    }
+    loc.searched = {nameOrPath};
+    if (QFileInfo(nameOrPath).isDir() && hasAllFiles(nameOrPath))
+        loc.directory = QFileInfo(nameOrPath).absoluteFilePath();
+    return loc;
+}
+
+DatasetFiles DatasetCatalog::filesIn(const QString &directory)
+{
+    const QDir dir(directory);
+    if (!dir.exists())
+        throw DatasetError(QStringLiteral("%1: folder not found").arg(directory));
+    QString found[4];
+    for (int i = 0; i < 4; ++i) {
+        found[i] = findStem(dir, kStems[i]);
+        if (found[i].isEmpty())
+            throw DatasetError(QStringLiteral("%1: missing %2 (or %2.gz)").arg(directory, QLatin1String(kStems[i])));
+    }
+    return {found[0], found[1], found[2], found[3]};
+}
+
+DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions &options)
+{
+    if (!(options.validationFraction > 0.0 && options.validationFraction < 1.0))
+        throw ConfigError(QStringLiteral("validation fraction %1 must lie strictly between 0 and 1")
+                              .arg(options.validationFraction));
+    const DatasetLocation loc = locate(nameOrPath);
+    if (!loc.found()) {
+        if (!knownNames().contains(nameOrPath))
+            filesIn(nameOrPath); // throws the precise reason: no folder, or which file is missing
+        throw DatasetError(QStringLiteral("dataset %1 not found (looked in %2)")
+                               .arg(nameOrPath, loc.searched.join(QStringLiteral(", "))));
+    }
+    DatasetSplit split;
+    split.name = knownNames().contains(nameOrPath) ? nameOrPath : QFileInfo(loc.directory).fileName();
+    split.files = filesIn(loc.directory);
+    ImageSet official = loadPair(split.files.trainImages, split.files.trainLabels);
+    split.test = loadPair(split.files.testImages, split.files.testLabels);
+
+    const int pool = options.limit > 0 ? std::min(options.limit, official.count()) : official.count();
+    const int nVal = int(std::lround(pool * options.validationFraction));
+    if (nVal < 1 || pool - nVal < 1)
+        throw DatasetError(QStringLiteral("%1: %2 training images are too few to split into train and validation")
+                               .arg(loc.directory).arg(pool));
+    const std::vector<int> perm = seededPermutation(pool, options.seed);
+    split.validation = gather(official, perm.data(), nVal);
+    split.train = gather(official, perm.data() + nVal, pool - nVal);
+    return split;
+}
+
+QString DatasetCatalog::sha256(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw DatasetError(QStringLiteral("%1: cannot open for hashing").arg(path));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace aestudio

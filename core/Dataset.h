@@ -1,0 +1,64 @@
+// Finds the known datasets on disk and loads one into a seeded train/validation split plus the official test set.
+// Pixels stay uint8 in memory (47 MB for Fashion-MNIST); the trainer converts them to float one batch at a time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <QString>
+#include <QStringList>
+
+namespace aestudio {
+
+constexpr int kPixelsPerImage = 28 * 28;
+
+struct ImageSet {
+    std::vector<std::uint8_t> pixels; // count * 784
+    std::vector<std::uint8_t> labels; // count
+    int count() const { return int(labels.size()); }
+    const std::uint8_t *image(int i) const { return pixels.data() + std::size_t(i) * kPixelsPerImage; }
+};
+
+struct DatasetFiles {
+    QString trainImages, trainLabels, testImages, testLabels;
+    QStringList all() const { return {trainImages, trainLabels, testImages, testLabels}; }
+};
+
+struct DatasetLocation {
+    QString name;       // "fashion-mnist", "mnist", or the folder path the user gave
+    QString directory;  // where the four files were found; empty when not found
+    QStringList searched;
+    bool found() const { return !directory.isEmpty(); }
+};
+
+struct DatasetSplit {
+    QString name;
+    DatasetFiles files;
+    ImageSet train, validation, test;
+};
+
+struct SplitOptions {
+    double validationFraction = 1.0 / 6.0;
+    std::uint64_t seed = 0;
+    int limit = 0; // cap on official training images before splitting; 0 = all
+};
+
+namespace DatasetCatalog {
+
+QStringList knownNames(); // {"fashion-mnist", "mnist"}
+// Search order: $AESTUDIO_DATA_DIR/<name>, the XDG data dir, then (Fashion-MNIST only) Debian's package.
+QStringList searchDirectories(const QString &name);
+// `nameOrPath` is a known name or a folder holding the four IDX files (raw or .gz).
+DatasetLocation locate(const QString &nameOrPath);
+// Throws DatasetError naming the folder and the missing file.
+DatasetFiles filesIn(const QString &directory);
+DatasetSplit load(const QString &nameOrPath, const SplitOptions &options);
+// Hex SHA-256 of a file's bytes as stored (compressed or not), for run recipes.
+QString sha256(const QString &path);
+
+} // namespace DatasetCatalog
+
+// Deterministic permutation of [0, n) from a seed; shared by the split and the epoch shuffles.
+std::vector<int> seededPermutation(int n, std::uint64_t seed);
+
+} // namespace aestudio

@@ -1,0 +1,23 @@
+// Typed errors thrown by the engine. Every message names the file or value at fault, so the CLI can print it
+// as one line and the GUI can show it in a dialog without further context.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include <QString>
+
+namespace aestudio {
+
+class StudioError : public std::runtime_error {
+public:
+    explicit StudioError(const QString &message) : std::runtime_error(message.toStdString()) {}
+    QString message() const { return QString::fromStdString(what()); }
+};
+
+class DatasetError : public StudioError { using StudioError::StudioError; };
+class CheckpointError : public StudioError { using StudioError::StudioError; };
+class ConfigError : public StudioError { using StudioError::StudioError; };
+class TrainingError : public StudioError { using StudioError::StudioError; };
+
+} // namespace aestudio

@@ -1,0 +1,29 @@
+// Reads MNIST-style IDX files (raw or gzip) into uint8 buffers, validating every header field against the payload
+// before trusting it, so a truncated, padded or hostile file is rejected with a message naming the file.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <QString>
+
+namespace aestudio {
+
+struct IdxImages {
+    int count = 0;
+    int rows = 0;
+    int cols = 0;
+    std::vector<std::uint8_t> pixels; // count * rows * cols, row-major
+};
+
+namespace IdxReader {
+
+constexpr int kImageSide = 28;
+// Far above any real dataset (MNIST has 70k images); checked before allocating so a lying header cannot exhaust memory.
+constexpr std::int64_t kMaxItems = 10'000'000;
+
+IdxImages readImages(const QString &path);
+std::vector<std::uint8_t> readLabels(const QString &path);
+
+} // namespace IdxReader
+} // namespace aestudio

@@ -1,0 +1,70 @@
+#include "ImageGrid.h"
+
+#include <QFont>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace aestudio {
+namespace {
+constexpr int kSide = 28;
+
+uchar toByte(float v)
+{
+    return uchar(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
+}
+} // namespace
+
+QImage ImageGrid::render(const std::vector<const float *> &rows, int columns, int scale)
+{
+    QImage grid(columns * kSide, int(rows.size()) * kSide, QImage::Format_Grayscale8);
+    grid.fill(0);
+    for (int r = 0; r < int(rows.size()); ++r) {
+        if (!rows[std::size_t(r)])
+            continue;
+        for (int c = 0; c < columns; ++c) {
+            const float *img = rows[std::size_t(r)] + std::size_t(c) * kSide * kSide;
+            for (int y = 0; y < kSide; ++y) {
+                uchar *line = grid.scanLine(r * kSide + y) + c * kSide;
+                for (int x = 0; x < kSide; ++x)
+                    line[x] = toByte(img[y * kSide + x]);
+            }
+        }
+    }
+    if (scale <= 1)
+        return grid;
+    return grid.scaled(grid.width() * scale, grid.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+}
+
+QImage ImageGrid::single(const float *pixels, int scale)
+{
+    return render({pixels}, 1, scale);
+}
+
+QImage ImageGrid::stackWithCaptions(const QList<QImage> &images, const QStringList &captions)
+{
+    constexpr int kCaption = 24;
+    int width = 0, height = 0;
+    for (const QImage &img : images) {
+        width = std::max(width, img.width());
+        height += img.height() + kCaption;
+    }
+    QImage out(std::max(width, 1), std::max(height, 1), QImage::Format_RGB32);
+    out.fill(QColor(32, 32, 32));
+    QPainter p(&out);
+    QFont font = p.font();
+    font.setPixelSize(14);
+    p.setFont(font);
+    p.setPen(Qt::white);
+    int y = 0;
+    for (int i = 0; i < images.size(); ++i) {
+        p.drawText(QRect(6, y, width - 12, kCaption), Qt::AlignVCenter | Qt::AlignLeft, captions.value(i));
+        y += kCaption;
+        p.drawImage(0, y, images[i]);
+        y += images[i].height();
+    }
+    return out;
+}
+
+} // namespace aestudio

@@ -1,0 +1,22 @@
+// Renders rows of 28x28 float images into one grayscale QImage, scaled nearest-neighbour so pixels stay crisp.
+// Built in core (or on a worker) as a QImage; only the GUI turns it into a QPixmap.
+#pragma once
+
+#include <QImage>
+#include <QStringList>
+
+#include <vector>
+
+namespace aestudio {
+
+namespace ImageGrid {
+
+// Each row holds `columns` images of 784 floats in [0,1]. Missing images (short rows) render black.
+QImage render(const std::vector<const float *> &rows, int columns, int scale);
+// One image of 784 floats as a 28x28 grayscale QImage scaled by `scale`.
+QImage single(const float *pixels, int scale);
+// Stacks images vertically, each under a caption line, on a dark background.
+QImage stackWithCaptions(const QList<QImage> &images, const QStringList &captions);
+
+} // namespace ImageGrid
+} // namespace aestudio

@@ -1,0 +1,137 @@
+#include "InferenceModel.h"
+
+#include "CheckpointIO.h"
+#include "Evaluation.h"
+#include "NoiseModel.h"
+
+namespace aestudio {
+namespace {
+
+constexpr std::int64_t kEvalChunk = 2000;
+
+// Per-image MSE, [N].
+torch::Tensor perImageMse(const torch::Tensor &a, const torch::Tensor &b)
+{
+    return (a - b).pow_(2).mean(1);
+}
+
+torch::Tensor perImagePsnr(const torch::Tensor &mse)
+{
+    return mse.clamp_min(kMinMse).reciprocal().log10_().mul_(10.0);
+}
+
+class ModeGuard {
+public:
+    explicit ModeGuard(AutoEncoder &m) : m_model(m), m_wasTraining(m->is_training()) { m_model->eval(); }
+    ~ModeGuard() { m_model->train(m_wasTraining); }
+
+private:
+    AutoEncoder &m_model;
+    bool m_wasTraining;
+};
+
+} // namespace
+
+torch::Tensor pixelView(const std::uint8_t *pixels, int count)
+{
+    return torch::from_blob(const_cast<std::uint8_t *>(pixels), {count, kPixelsPerImage}, torch::kUInt8);
+}
+
+torch::Tensor pixelView(const ImageSet &images)
+{
+    return pixelView(images.pixels.data(), images.count());
+}
+
+QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, const NoiseSpec &noise,
+                           std::uint64_t seed, const torch::Device &device)
+{
+    torch::NoGradGuard noGrad;
+    ModeGuard mode(model);
+    NoiseModel noiser(noise, seed);
+    double sumMse = 0, sumPsnr = 0, sumNoisyMse = 0, sumNoisyPsnr = 0;
+    const std::int64_t n = pixels.size(0);
+    for (std::int64_t start = 0; start < n; start += kEvalChunk) {
+        const torch::Tensor clean = toUnitFloat(pixels.slice(0, start, std::min(n, start + kEvalChunk)), device);
+        const torch::Tensor noisy = noiser.apply(clean);
+        const torch::Tensor mse = perImageMse(model->forward(noisy), clean);
+        const torch::Tensor noisyMse = perImageMse(noisy, clean);
+        sumMse += mse.sum().item<double>();
+        sumPsnr += perImagePsnr(mse).sum().item<double>();
+        sumNoisyMse += noisyMse.sum().item<double>();
+        sumNoisyPsnr += perImagePsnr(noisyMse).sum().item<double>();
+    }
+    QualityMetrics m;
+    m.images = int(n);
+    if (n == 0)
+        return m;
+    m.mse = sumMse / n;
+    m.psnrMeanDb = sumPsnr / n;
+    m.psnrGlobalDb = psnrDb(m.mse);
+    m.noisyMse = sumNoisyMse / n;
+    m.noisyPsnrMeanDb = sumNoisyPsnr / n;
+    m.noisyPsnrGlobalDb = psnrDb(m.noisyMse);
+    return m;
+}
+
+InferenceModel::InferenceModel(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+InferenceModel::~InferenceModel() = default;
+
+std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QString &path)
+{
+    const CheckpointInfo info = Checkpoint::readInfo(path);
+    AutoEncoder model(info.config.model);
+    loadCheckpointState(path, model, nullptr, torch::kCPU);
+    model->eval();
+    return std::make_shared<const InferenceModel>(std::make_unique<Impl>(Impl{model, torch::kCPU}));
+}
+
+const ModelSpec &InferenceModel::spec() const
+{
+    return d->model->spec;
+}
+
+Reconstruction InferenceModel::reconstruct(const std::uint8_t *pixels, int count, const NoiseSpec &noise,
+                                           std::uint64_t seed) const
+{
+    torch::NoGradGuard noGrad;
+    Reconstruction r;
+    r.count = count;
+    if (count <= 0)
+        return r;
+    NoiseModel noiser(noise, seed);
+    const torch::Tensor clean = toUnitFloat(pixelView(pixels, count), d->device);
+    const torch::Tensor noisy = noiser.apply(clean);
+    const torch::Tensor recon = d->model->forward(noisy);
+    const torch::Tensor mse = perImageMse(recon, clean);
+    const torch::Tensor noisyMse = perImageMse(noisy, clean);
+
+    auto toFloats = [](const torch::Tensor &t) {
+        const torch::Tensor c = t.to(torch::kCPU).contiguous();
+        return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    };
+    auto toDoubles = [](const torch::Tensor &t) {
+        const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
+        return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+    };
+    r.clean = toFloats(clean);
+    r.noisy = toFloats(noisy);
+    r.reconstructed = toFloats(recon);
+    r.psnrDb = toDoubles(perImagePsnr(mse));
+    r.noisyPsnrDb = toDoubles(perImagePsnr(noisyMse));
+    QualityMetrics &m = r.metrics;
+    m.images = count;
+    m.mse = mse.mean().item<double>();
+    m.psnrMeanDb = torch::tensor(r.psnrDb).mean().item<double>();
+    m.psnrGlobalDb = psnrDb(m.mse);
+    m.noisyMse = noisyMse.mean().item<double>();
+    m.noisyPsnrMeanDb = torch::tensor(r.noisyPsnrDb).mean().item<double>();
+    m.noisyPsnrGlobalDb = psnrDb(m.noisyMse);
+    return r;
+}
+
+QualityMetrics InferenceModel::evaluate(const ImageSet &images, const NoiseSpec &noise, std::uint64_t seed) const
+{
+    return evaluateSet(d->model, pixelView(images), noise, seed, d->device);
+}
+
+} // namespace aestudio

@@ -1,0 +1,41 @@
+// A read-only copy of a trained autoencoder for evaluation and previews (grids, noise explorer, CLI eval).
+// It owns its own weights, so it can run on a worker thread while the trainer keeps updating the original.
+#pragma once
+
+#include "Dataset.h"
+#include "Metrics.h"
+#include "TrainingConfig.h"
+
+#include <memory>
+#include <vector>
+
+namespace aestudio {
+
+struct Reconstruction {
+    int count = 0;
+    std::vector<float> clean, noisy, reconstructed; // count * 784 each, in [0,1]
+    std::vector<double> psnrDb;       // per image: reconstruction vs clean
+    std::vector<double> noisyPsnrDb;  // per image: noisy input vs clean
+    QualityMetrics metrics;
+};
+
+class InferenceModel {
+public:
+    struct Impl;
+    explicit InferenceModel(std::unique_ptr<Impl> impl);
+    ~InferenceModel();
+
+    // Loads the weights of a checkpoint onto the CPU; throws CheckpointError.
+    static std::shared_ptr<const InferenceModel> fromCheckpoint(const QString &path);
+
+    const ModelSpec &spec() const;
+    // Corrupts `count` images with `noise` (seeded) and reconstructs them.
+    Reconstruction reconstruct(const std::uint8_t *pixels, int count, const NoiseSpec &noise, std::uint64_t seed) const;
+    // Metrics over a whole set, batched; no images are returned.
+    QualityMetrics evaluate(const ImageSet &images, const NoiseSpec &noise, std::uint64_t seed) const;
+
+private:
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace aestudio

@@ -1,0 +1,31 @@
+// Seeded input corruption: Gaussian (clamped to [0,1], as the seed's add_gaussian_noise), salt-and-pepper and
+// random masking. Uses its own generator so the same seed gives the same noise no matter what else draws numbers.
+#pragma once
+
+#include "TrainingConfig.h"
+
+#include <torch/torch.h>
+
+namespace aestudio {
+
+class NoiseModel {
+public:
+    NoiseModel(NoiseSpec spec, std::uint64_t seed);
+
+    // Returns a corrupted copy of `clean` ([N,784] float in [0,1]); `clean` itself is untouched.
+    torch::Tensor apply(const torch::Tensor &clean);
+    // Writes the corrupted version of `clean` into `out` (same shape), reusing its storage.
+    void applyInto(const torch::Tensor &clean, torch::Tensor &out);
+    void reseed(std::uint64_t seed);
+    const NoiseSpec &spec() const { return m_spec; }
+
+private:
+    NoiseSpec m_spec;
+    at::Generator m_generator;
+    torch::Tensor m_draw; // scratch on the CPU, reused between batches
+};
+
+// uint8 pixels [N,784] (any device) -> float [N,784] in [0,1] on `device`.
+torch::Tensor toUnitFloat(const torch::Tensor &bytes, const torch::Device &device);
+
+} // namespace aestudio

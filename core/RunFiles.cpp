@@ -1,0 +1,69 @@
+#include "RunFiles.h"
+
+#include "Errors.h"
+
+#include <QBuffer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace aestudio {
+
+QByteArray RunFiles::metricsCsv(const QVector<EpochMetrics> &history)
+{
+    // QByteArray::number is locale-independent, so a German desktop still writes 0.0123, not 0,0123.
+    QByteArray csv = "epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds\n";
+    for (const EpochMetrics &m : history) {
+        csv += QByteArray::number(m.epoch) + ',' + QByteArray::number(m.trainLoss, 'g', 8) + ','
+            + QByteArray::number(m.valLoss, 'g', 8) + ',' + QByteArray::number(m.valPsnrDb, 'f', 4) + ','
+            + QByteArray::number(m.valPsnrGlobalDb, 'f', 4) + ',' + QByteArray::number(m.noisyPsnrDb, 'f', 4) + ','
+            + QByteArray::number(m.seconds, 'f', 3) + '\n';
+    }
+    return csv;
+}
+
+QJsonObject RunFiles::recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system)
+{
+    QJsonArray files;
+    for (const QString &path : data.files.all())
+        files.append(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("sha256"), DatasetCatalog::sha256(path)}});
+    return QJsonObject{
+        {QStringLiteral("config"), config.toJson()},
+        {QStringLiteral("dataset"),
+         QJsonObject{{QStringLiteral("name"), data.name},
+                     {QStringLiteral("files"), files},
+                     {QStringLiteral("train_images"), data.train.count()},
+                     {QStringLiteral("validation_images"), data.validation.count()},
+                     {QStringLiteral("test_images"), data.test.count()}}},
+        {QStringLiteral("system"), system},
+    };
+}
+
+void RunFiles::writeFile(const QString &path, const QByteArray &bytes)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw StudioError(QStringLiteral("%1: cannot open for writing (%2)").arg(path, file.errorString()));
+    file.write(bytes);
+    if (!file.commit())
+        throw StudioError(QStringLiteral("%1: write failed (%2)").arg(path, file.errorString()));
+}
+
+void RunFiles::writeJson(const QString &path, const QJsonObject &json)
+{
+    writeFile(path, QJsonDocument(json).toJson(QJsonDocument::Indented));
+}
+
+void RunFiles::writeImage(const QString &path, const QImage &image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+    if (!image.save(&buffer, format.isEmpty() ? "png" : format.constData()))
+        throw StudioError(QStringLiteral("%1: cannot encode the image as %2").arg(path, QString::fromLatin1(format)));
+    writeFile(path, bytes);
+}
+
+} // namespace aestudio

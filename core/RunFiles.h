@@ -1,0 +1,28 @@
+// The files a training run leaves behind (config.json recipe, metrics.csv) in formats shared by the CLI, the GUI's
+// export and later sweeps. All writes are atomic (QSaveFile).
+#pragma once
+
+#include "Dataset.h"
+#include "TrainingConfig.h"
+#include "TrainingTypes.h"
+
+#include <QByteArray>
+#include <QImage>
+#include <QJsonObject>
+
+namespace aestudio {
+
+namespace RunFiles {
+
+// epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds; C-locale numbers.
+QByteArray metricsCsv(const QVector<EpochMetrics> &history);
+// The recipe: every setting, the dataset's files with their SHA-256, and the library versions.
+QJsonObject recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system);
+
+// Throws StudioError naming the path when the write fails.
+void writeFile(const QString &path, const QByteArray &bytes);
+void writeJson(const QString &path, const QJsonObject &json);
+void writeImage(const QString &path, const QImage &image); // format from the suffix (png, jpg, ...)
+
+} // namespace RunFiles
+} // namespace aestudio

@@ -1,0 +1,75 @@
+#include "SystemInfo.h"
+
+#include <torch/torch.h>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+
+namespace aestudio {
+namespace {
+
+// The loaded BLAS is whatever Debian's alternatives pointed libblas.so.3 at when torch was loaded; /proc/self/maps
+// tells the truth after a GEMM has run.
+QString loadedBlas()
+{
+    const torch::Tensor a = torch::ones({8, 8});
+    (void)torch::mm(a, a);
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    if (!maps.open(QIODevice::ReadOnly | QIODevice::Text))
+        return QStringLiteral("unknown");
+    const QList<QByteArray> lines = maps.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        const int slash = line.indexOf('/');
+        if (slash < 0)
+            continue;
+        const QString path = QString::fromLocal8Bit(line.mid(slash));
+        const QString file = QFileInfo(path).fileName();
+        if (file.startsWith(QLatin1String("libblas.so")) || file.startsWith(QLatin1String("libopenblas"))
+            || file.startsWith(QLatin1String("libmkl_core")) || file.startsWith(QLatin1String("libblis")))
+            return path;
+    }
+    return QStringLiteral("built into libtorch (no separate libblas loaded)");
+}
+
+} // namespace
+
+SystemInfo SystemInfo::collect()
+{
+    SystemInfo s;
+    s.studioVersion = QStringLiteral(AESTUDIO_VERSION);
+    s.torchVersion = QStringLiteral(TORCH_VERSION);
+    s.qtVersion = QString::fromLatin1(qVersion());
+    s.blasLibrary = loadedBlas();
+    // Debian's netlib reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
+    s.referenceBlas = s.blasLibrary.contains(QLatin1String("/blas/libblas.so"));
+    s.threads = at::get_num_threads();
+    s.parallelInfo = QString::fromStdString(at::get_parallel_info()).trimmed();
+    s.devices << QStringLiteral("cpu");
+    if (torch::cuda::is_available()) {
+        for (std::size_t i = 0; i < torch::cuda::device_count(); ++i)
+            s.devices << QStringLiteral("cuda:%1").arg(i);
+    }
+    return s;
+}
+
+QJsonObject SystemInfo::toJson() const
+{
+    return QJsonObject{{QStringLiteral("aestudio"), studioVersion},
+                       {QStringLiteral("torch"), torchVersion},
+                       {QStringLiteral("qt"), qtVersion},
+                       {QStringLiteral("blas"), blasLibrary},
+                       {QStringLiteral("threads"), threads},
+                       {QStringLiteral("devices"), QJsonArray::fromStringList(devices)}};
+}
+
+QString SystemInfo::blasWarning() const
+{
+    if (!referenceBlas)
+        return {};
+    return QStringLiteral("warning: the reference BLAS (%1) is active; training is ~9x slower. Install "
+                          "libopenblas0-openmp (apt-get install libopenblas0-openmp).")
+        .arg(blasLibrary);
+}
+
+} // namespace aestudio

@@ -1,0 +1,27 @@
+// What the engine runs on: library versions, the BLAS actually loaded, threads and devices. Shown by
+// `aestudio-cli info`, the About box, and written into every run's config.json.
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace aestudio {
+
+struct SystemInfo {
+    QString studioVersion;
+    QString torchVersion;
+    QString qtVersion;
+    QString blasLibrary;     // resolved path of the loaded libblas, or a description
+    bool referenceBlas = false; // Debian's netlib BLAS: ~9x slower training
+    int threads = 0;
+    QString parallelInfo;    // ATen's description of OpenMP/MKL threading
+    QStringList devices;     // "cpu", "cuda:0 (name)"...
+
+    static SystemInfo collect();
+    QJsonObject toJson() const;
+    // One-line warning when the reference BLAS is active, else empty.
+    QString blasWarning() const;
+};
+
+} // namespace aestudio

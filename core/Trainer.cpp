@@ -1,0 +1,294 @@
+#include "Trainer.h"
+
+#include "AutoEncoder.h"
+#include "CheckpointIO.h"
+#include "Errors.h"
+#include "Evaluation.h"
+#include "NoiseModel.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+namespace aestudio {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kReportInterval = std::chrono::milliseconds(50);
+
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Distinct, reproducible streams per purpose and epoch, so a resumed run draws what an uninterrupted one would.
+std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t purpose, int epoch)
+{
+    std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + purpose * 0xBF58476D1CE4E5B9ull + std::uint64_t(epoch);
+    x ^= x >> 31;
+    x *= 0x94D049BB133111EBull;
+    x ^= x >> 29;
+    return x;
+}
+
+enum Stream : std::uint64_t { kShuffle = 1, kTrainNoise = 2, kValNoise = 3, kDropout = 4 };
+
+std::vector<torch::Tensor> copyParameters(const AutoEncoder &model)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto &p : model->parameters())
+        out.push_back(p.detach().clone());
+    return out;
+}
+
+void restoreParameters(AutoEncoder &model, const std::vector<torch::Tensor> &from)
+{
+    torch::NoGradGuard noGrad;
+    auto params = model->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i)
+        params[i].copy_(from[i]);
+}
+
+} // namespace
+
+struct Trainer::Impl {
+    TrainingConfig config;
+    std::shared_ptr<const DatasetSplit> data;
+    torch::Device device{torch::kCPU};
+    AutoEncoder model{nullptr};
+    std::unique_ptr<torch::optim::Adam> optimizer;
+    QVector<EpochMetrics> history;
+    std::vector<torch::Tensor> lastGood;  // weights at the end of the last finished epoch
+    std::vector<torch::Tensor> best;      // weights of the best validation epoch
+    int bestEpoch = 0;
+    double bestValLoss = std::numeric_limits<double>::infinity();
+    std::atomic<bool> poison{false};
+
+    CheckpointInfo info() const
+    {
+        CheckpointInfo i;
+        i.config = config;
+        i.epoch = history.size();
+        i.history = history;
+        i.bestEpoch = bestEpoch;
+        i.bestValLoss = std::isfinite(bestValLoss) ? bestValLoss : 0.0;
+        i.datasetName = data->name;
+        return i;
+    }
+};
+
+QString Trainer::resolveDevice(const QString &requested)
+{
+    if (requested == QLatin1String("cpu"))
+        return requested;
+    const bool cuda = torch::cuda::is_available();
+    if (requested == QLatin1String("auto"))
+        return cuda ? QStringLiteral("cuda:0") : QStringLiteral("cpu");
+    if (!cuda)
+        throw ConfigError(QStringLiteral("device '%1' requested, but no CUDA device is available").arg(requested));
+    const int index = requested == QLatin1String("cuda") ? 0 : requested.section(QLatin1Char(':'), 1).toInt();
+    if (index < 0 || index >= int(torch::cuda::device_count()))
+        throw ConfigError(QStringLiteral("device '%1' does not exist (%2 CUDA device(s))")
+                              .arg(requested).arg(torch::cuda::device_count()));
+    return QStringLiteral("cuda:%1").arg(index);
+}
+
+Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSplit> data) : d(std::make_unique<Impl>())
+{
+    config.validate();
+    if (!data || data->train.count() == 0 || data->validation.count() == 0)
+        throw ConfigError(QStringLiteral("the dataset split is empty"));
+    d->config = config;
+    d->data = std::move(data);
+    d->device = torch::Device(resolveDevice(config.device).toStdString());
+    torch::manual_seed(config.seed);
+    d->model = AutoEncoder(config.model);
+    d->model->to(d->device);
+    d->optimizer = std::make_unique<torch::optim::Adam>(
+        d->model->parameters(), torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+    d->lastGood = copyParameters(d->model);
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::resumeFrom(const QString &checkpointPath)
+{
+    const CheckpointInfo info = loadCheckpointState(checkpointPath, d->model, d->optimizer.get(), d->device);
+    d->history = info.history;
+    d->bestEpoch = info.bestEpoch;
+    d->bestValLoss = info.bestEpoch > 0 ? info.bestValLoss : std::numeric_limits<double>::infinity();
+    d->lastGood = copyParameters(d->model);
+    d->best = d->lastGood; // best weights are not in a resumable checkpoint; the resumed weights stand in
+}
+
+Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
+{
+    Outcome outcome;
+    TrainingSummary &summary = outcome.summary;
+    const auto runStart = Clock::now();
+    auto finish = [&]() -> TrainingSummary & {
+        summary.epochsCompleted = d->history.size();
+        summary.bestEpoch = d->bestEpoch;
+        summary.bestValLoss = std::isfinite(d->bestValLoss) ? d->bestValLoss : 0.0;
+        summary.seconds = secondsSince(runStart);
+        return summary;
+    };
+    auto fail = [&](const QString &message) -> Outcome & {
+        restoreParameters(d->model, d->lastGood);
+        outcome.failed = true;
+        outcome.error = message;
+        finish();
+        observer.trainingFailed(message);
+        return outcome;
+    };
+
+    try {
+        // OpenMP thread counts are per calling thread, so this must run on the training thread itself.
+        at::set_num_threads(d->config.threads > 0 ? d->config.threads
+                                                  : int(std::max(1u, std::thread::hardware_concurrency())));
+        const TrainingConfig &cfg = d->config;
+        const torch::Tensor trainPixels = pixelView(d->data->train);
+        const torch::Tensor valPixels = pixelView(d->data->validation);
+        const int nTrain = d->data->train.count();
+        const int batches = (nTrain + cfg.batchSize - 1) / cfg.batchSize;
+        NoiseModel noiser(cfg.noise, 0);
+        torch::Tensor noisy;
+        int staleEpochs = 0;
+        qint64 step = qint64(d->history.size()) * batches;
+        const int firstEpoch = d->history.size() + 1;
+        double samplesDone = 0;
+        const auto trainStart = Clock::now();
+
+        for (int epoch = firstEpoch; epoch <= cfg.epochs; ++epoch) {
+            const auto epochStart = Clock::now();
+            d->model->train();
+            torch::manual_seed(streamSeed(cfg.seed, kDropout, epoch));
+            noiser.reseed(streamSeed(cfg.seed, kTrainNoise, epoch));
+            const std::vector<int> order = seededPermutation(nTrain, streamSeed(cfg.seed, kShuffle, epoch));
+            const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));
+            double lossSum = 0;
+            auto lastReport = Clock::time_point{};
+
+            for (int b = 0; b < batches; ++b) {
+                control.waitWhilePaused();
+                if (control.stopRequested()) {
+                    summary.stopped = true;
+                    observer.trainingFinished(finish());
+                    return outcome;
+                }
+                if (d->poison.exchange(false)) {
+                    torch::NoGradGuard noGrad;
+                    d->model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
+                }
+                const std::int64_t start = std::int64_t(b) * cfg.batchSize;
+                const std::int64_t end = std::min<std::int64_t>(nTrain, start + cfg.batchSize);
+                const torch::Tensor clean =
+                    toUnitFloat(trainPixels.index_select(0, orderTensor.slice(0, start, end)), d->device);
+                if (!noisy.defined() || noisy.size(0) != clean.size(0))
+                    noisy = torch::empty_like(clean);
+                noiser.applyInto(clean, noisy);
+
+                d->optimizer->zero_grad();
+                const torch::Tensor loss = torch::mse_loss(d->model->forward(noisy), clean);
+                const float lossValue = loss.item<float>();
+                if (!std::isfinite(lossValue))
+                    return fail(QStringLiteral("training diverged: loss is %1 at epoch %2, batch %3; kept the weights "
+                                               "from the end of epoch %4")
+                                    .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1));
+                loss.backward();
+                d->optimizer->step();
+                lossSum += double(lossValue) * double(end - start);
+                samplesDone += double(end - start);
+                ++step;
+
+                const auto now = Clock::now();
+                if (now - lastReport >= kReportInterval || b + 1 == batches) {
+                    lastReport = now;
+                    BatchProgress p;
+                    p.epoch = epoch;
+                    p.epochs = cfg.epochs;
+                    p.batch = b + 1;
+                    p.batches = batches;
+                    p.loss = lossValue;
+                    p.step = step;
+                    const double elapsed = secondsSince(trainStart);
+                    p.samplesPerSecond = elapsed > 0 ? samplesDone / elapsed : 0.0;
+                    const double remaining = double(nTrain) * (cfg.epochs - epoch) + double(nTrain - end);
+                    p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;
+                    observer.batchProgress(p);
+                }
+            }
+
+            const QualityMetrics val = evaluateSet(d->model, valPixels, cfg.noise, streamSeed(cfg.seed, kValNoise, 0),
+                                                   d->device);
+            if (!std::isfinite(val.mse))
+                return fail(QStringLiteral("training diverged: validation loss is %1 after epoch %2")
+                                .arg(val.mse).arg(epoch));
+            EpochMetrics m;
+            m.epoch = epoch;
+            m.trainLoss = lossSum / nTrain;
+            m.valLoss = val.mse;
+            m.valPsnrDb = val.psnrMeanDb;
+            m.valPsnrGlobalDb = val.psnrGlobalDb;
+            m.noisyPsnrDb = val.noisyPsnrMeanDb;
+            m.seconds = secondsSince(epochStart);
+            d->history.append(m);
+            d->lastGood = copyParameters(d->model);
+            if (m.valLoss < d->bestValLoss) {
+                d->bestValLoss = m.valLoss;
+                d->bestEpoch = epoch;
+                d->best = d->lastGood;
+                staleEpochs = 0;
+            } else {
+                ++staleEpochs;
+            }
+            observer.epochFinished(m);
+            if (cfg.patience > 0 && staleEpochs >= cfg.patience && epoch < cfg.epochs) {
+                summary.earlyStopped = true;
+                break;
+            }
+        }
+    } catch (const c10::Error &e) {
+        return fail(QStringLiteral("torch error: %1")
+                        .arg(QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+    } catch (const std::exception &e) {
+        return fail(QString::fromUtf8(e.what()));
+    }
+    finish();
+    observer.trainingFinished(summary);
+    return outcome;
+}
+
+void Trainer::saveCheckpoint(const QString &path) const
+{
+    aestudio::saveCheckpoint(path, d->info(), d->model, d->optimizer.get());
+}
+
+void Trainer::saveBestCheckpoint(const QString &path) const
+{
+    AutoEncoder bestModel = cloneModel(d->model, torch::kCPU);
+    if (!d->best.empty())
+        restoreParameters(bestModel, d->best);
+    CheckpointInfo info = d->info();
+    info.epoch = d->bestEpoch;
+    aestudio::saveCheckpoint(path, info, bestModel, nullptr);
+}
+
+std::shared_ptr<const InferenceModel> Trainer::snapshot() const
+{
+    AutoEncoder copy = cloneModel(d->model, torch::kCPU);
+    copy->eval();
+    return std::make_shared<const InferenceModel>(
+        std::make_unique<InferenceModel::Impl>(InferenceModel::Impl{copy, torch::kCPU}));
+}
+
+const TrainingConfig &Trainer::config() const { return d->config; }
+const DatasetSplit &Trainer::data() const { return *d->data; }
+const QVector<EpochMetrics> &Trainer::history() const { return d->history; }
+int Trainer::completedEpochs() const { return d->history.size(); }
+QString Trainer::deviceName() const { return QString::fromStdString(d->device.str()); }
+std::int64_t Trainer::parameterCount() const { return aestudio::parameterCount(d->model); }
+void Trainer::poisonWeightsForTesting() { d->poison = true; }
+
+} // namespace aestudio

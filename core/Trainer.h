@@ -1,0 +1,59 @@
+// Trains one autoencoder on one dataset split: Adam on MSE against the clean image, with the input corrupted by the
+// configured noise. Reports through TrainingObserver and obeys RunControl every batch. Torch stays behind a pimpl so
+// the CLI and the GUI never compile torch headers.
+#pragma once
+
+#include "Dataset.h"
+#include "InferenceModel.h"
+#include "TrainingConfig.h"
+#include "TrainingTypes.h"
+
+#include <atomic>
+#include <memory>
+
+namespace aestudio {
+
+class Trainer {
+public:
+    // Validates the config (ConfigError) and builds the model on the chosen device, seeded by config.seed.
+    Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSplit> data);
+    ~Trainer();
+    Trainer(const Trainer &) = delete;
+    Trainer &operator=(const Trainer &) = delete;
+
+    // Restores weights, optimizer state and history; the next run() continues after the saved epoch.
+    // Throws CheckpointError on a corrupt file or another architecture.
+    void resumeFrom(const QString &checkpointPath);
+
+    // Runs the remaining epochs. Failures (NaN/Inf loss, torch errors) are reported via trainingFailed and in the
+    // summary; the model then holds the last good (end of epoch) weights.
+    struct Outcome {
+        TrainingSummary summary;
+        bool failed = false;
+        QString error;
+    };
+    Outcome run(TrainingObserver &observer, RunControl &control);
+
+    void saveCheckpoint(const QString &path) const;      // resumable: weights + optimizer + history
+    void saveBestCheckpoint(const QString &path) const;  // weights of the best validation epoch
+    std::shared_ptr<const InferenceModel> snapshot() const;  // current weights, CPU, eval mode
+
+    const TrainingConfig &config() const;
+    const DatasetSplit &data() const;
+    const QVector<EpochMetrics> &history() const;
+    int completedEpochs() const;
+    QString deviceName() const;                          // "cpu" or "cuda:0"
+    std::int64_t parameterCount() const;
+
+    // Fault injection for tests: the next batch sees NaN weights, as after a numerical blow-up.
+    void poisonWeightsForTesting();
+
+    // "auto" -> "cuda:0" when CUDA is available, else "cpu". Throws ConfigError for unavailable CUDA devices.
+    static QString resolveDevice(const QString &requested);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace aestudio

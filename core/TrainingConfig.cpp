@@ -1,0 +1,138 @@
+#include "TrainingConfig.h"
+
+#include "Errors.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace aestudio {
+
+QString noiseTypeName(NoiseType type)
+{
+    switch (type) {
+    case NoiseType::Gaussian: return QStringLiteral("gaussian");
+    case NoiseType::SaltPepper: return QStringLiteral("salt-pepper");
+    case NoiseType::Masking: return QStringLiteral("masking");
+    }
+    return {};
+}
+
+NoiseType noiseTypeFromName(const QString &name)
+{
+    for (NoiseType t : {NoiseType::Gaussian, NoiseType::SaltPepper, NoiseType::Masking}) {
+        if (noiseTypeName(t) == name)
+            return t;
+    }
+    throw ConfigError(QStringLiteral("unknown noise type '%1' (use gaussian, salt-pepper or masking)").arg(name));
+}
+
+QVector<int> ModelSpec::hiddenForDepth(int depth)
+{
+    if (depth == 3)
+        return {256, 128};
+    if (depth == 5)
+        return {512, 256, 128, 64};
+    throw ConfigError(QStringLiteral("depth %1 is not supported (use 3 or 5)").arg(depth));
+}
+
+QString ModelSpec::describe() const
+{
+    QStringList parts{QStringLiteral("784")};
+    for (int h : hidden)
+        parts << QString::number(h);
+    parts << QString::number(latent);
+    return parts.join(QLatin1Char('-'));
+}
+
+namespace {
+void require(bool ok, const QString &what)
+{
+    if (!ok)
+        throw ConfigError(what);
+}
+} // namespace
+
+void TrainingConfig::validate() const
+{
+    require(!dataset.isEmpty(), QStringLiteral("no dataset given"));
+    require(!model.hidden.isEmpty(), QStringLiteral("the model needs at least one hidden layer"));
+    for (int h : model.hidden)
+        require(h >= 1 && h <= 65536, QStringLiteral("hidden width %1 must be between 1 and 65536").arg(h));
+    require(model.latent >= 1 && model.latent <= 4096,
+            QStringLiteral("latent dim %1 must be between 1 and 4096").arg(model.latent));
+    require(model.dropout >= 0.0 && model.dropout < 1.0,
+            QStringLiteral("dropout %1 must be in [0, 1)").arg(model.dropout));
+    require(noise.level >= 0.0 && noise.level <= (noise.type == NoiseType::Gaussian ? 10.0 : 1.0),
+            QStringLiteral("noise level %1 is out of range").arg(noise.level));
+    require(std::isfinite(weightDecay) && weightDecay >= 0.0 && weightDecay < 1.0,
+            QStringLiteral("weight decay %1 must be in [0, 1)").arg(weightDecay));
+    require(epochs >= 1 && epochs <= 100000, QStringLiteral("epochs %1 must be at least 1").arg(epochs));
+    require(batchSize >= 1 && batchSize <= 65536, QStringLiteral("batch size %1 must be between 1 and 65536").arg(batchSize));
+    require(std::isfinite(learningRate) && learningRate > 0.0 && learningRate < 10.0,
+            QStringLiteral("learning rate %1 must be in (0, 10)").arg(learningRate));
+    require(limit >= 0, QStringLiteral("limit %1 must not be negative").arg(limit));
+    require(threads >= 0 && threads <= 1024, QStringLiteral("threads %1 must be between 0 and 1024").arg(threads));
+    require(validationFraction > 0.0 && validationFraction < 1.0,
+            QStringLiteral("validation fraction %1 must be in (0, 1)").arg(validationFraction));
+    require(patience >= 0, QStringLiteral("patience %1 must not be negative").arg(patience));
+    require(device == QLatin1String("auto") || device == QLatin1String("cpu") || device.startsWith(QLatin1String("cuda")),
+            QStringLiteral("device '%1' must be auto, cpu or cuda[:N]").arg(device));
+}
+
+QJsonObject TrainingConfig::toJson() const
+{
+    QJsonArray hiddenJson;
+    for (int h : model.hidden)
+        hiddenJson.append(h);
+    return QJsonObject{
+        {QStringLiteral("dataset"), dataset},
+        {QStringLiteral("hidden"), hiddenJson},
+        {QStringLiteral("latent"), model.latent},
+        {QStringLiteral("dropout"), model.dropout},
+        {QStringLiteral("noise_type"), noiseTypeName(noise.type)},
+        {QStringLiteral("noise"), noise.level},
+        {QStringLiteral("weight_decay"), weightDecay},
+        {QStringLiteral("epochs"), epochs},
+        {QStringLiteral("batch_size"), batchSize},
+        {QStringLiteral("lr"), learningRate},
+        {QStringLiteral("seed"), QString::number(seed)},
+        {QStringLiteral("limit"), limit},
+        {QStringLiteral("threads"), threads},
+        {QStringLiteral("validation_fraction"), validationFraction},
+        {QStringLiteral("patience"), patience},
+        {QStringLiteral("device"), device},
+    };
+}
+
+TrainingConfig TrainingConfig::fromJson(const QJsonObject &json)
+{
+    TrainingConfig c;
+    c.dataset = json.value(QStringLiteral("dataset")).toString(c.dataset);
+    if (json.contains(QStringLiteral("hidden"))) {
+        c.model.hidden.clear();
+        for (const auto &v : json.value(QStringLiteral("hidden")).toArray())
+            c.model.hidden << v.toInt(-1);
+    }
+    c.model.latent = json.value(QStringLiteral("latent")).toInt(c.model.latent);
+    c.model.dropout = json.value(QStringLiteral("dropout")).toDouble(c.model.dropout);
+    c.noise.type = noiseTypeFromName(json.value(QStringLiteral("noise_type")).toString(noiseTypeName(c.noise.type)));
+    c.noise.level = json.value(QStringLiteral("noise")).toDouble(c.noise.level);
+    c.weightDecay = json.value(QStringLiteral("weight_decay")).toDouble(c.weightDecay);
+    c.epochs = json.value(QStringLiteral("epochs")).toInt(c.epochs);
+    c.batchSize = json.value(QStringLiteral("batch_size")).toInt(c.batchSize);
+    c.learningRate = json.value(QStringLiteral("lr")).toDouble(c.learningRate);
+    bool ok = true;
+    const QString seedText = json.value(QStringLiteral("seed")).toString(QStringLiteral("0"));
+    c.seed = seedText.toULongLong(&ok);
+    require(ok, QStringLiteral("seed '%1' is not a non-negative integer").arg(seedText));
+    c.limit = json.value(QStringLiteral("limit")).toInt(c.limit);
+    c.threads = json.value(QStringLiteral("threads")).toInt(c.threads);
+    c.validationFraction = json.value(QStringLiteral("validation_fraction")).toDouble(c.validationFraction);
+    c.patience = json.value(QStringLiteral("patience")).toInt(c.patience);
+    c.device = json.value(QStringLiteral("device")).toString(c.device);
+    c.validate();
+    return c;
+}
+
+} // namespace aestudio

@@ -1,0 +1,54 @@
+// The full recipe of a training run: plain data, validated in one place, serialised to JSON for config.json,
+// checkpoints and QSettings. Nothing here touches torch, so the GUI can edit it freely.
+#pragma once
+
+#include <cstdint>
+
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+namespace aestudio {
+
+enum class NoiseType { Gaussian, SaltPepper, Masking };
+
+QString noiseTypeName(NoiseType type);              // "gaussian", "salt-pepper", "masking"
+NoiseType noiseTypeFromName(const QString &name);   // throws ConfigError on unknown names
+
+struct NoiseSpec {
+    NoiseType type = NoiseType::Gaussian;
+    double level = 0.0; // sigma for Gaussian, corruption rate for the others
+    bool isClean() const { return level <= 0.0; }
+};
+
+struct ModelSpec {
+    QVector<int> hidden{256, 128};
+    int latent = 15;
+    double dropout = 0.0;
+    static QVector<int> hiddenForDepth(int depth); // 3 -> {256,128}, 5 -> {512,256,128,64}; throws otherwise
+    int depth() const { return int(hidden.size()) * 2 - 1; }  // the seed's naming: layers per side incl. latent
+    QString describe() const;                                 // "784-256-128-15"
+    bool operator==(const ModelSpec &o) const { return hidden == o.hidden && latent == o.latent; }
+};
+
+struct TrainingConfig {
+    QString dataset = QStringLiteral("fashion-mnist");
+    ModelSpec model;
+    NoiseSpec noise;
+    double weightDecay = 0.0;
+    int epochs = 10;
+    int batchSize = 64;
+    double learningRate = 1e-3;
+    std::uint64_t seed = 0;
+    int limit = 0;
+    int threads = 0;          // 0 = one per hardware thread
+    double validationFraction = 1.0 / 6.0;
+    int patience = 0;         // early-stopping patience in epochs; 0 = off
+    QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda", "cuda:N"
+
+    void validate() const;    // throws ConfigError naming the bad value
+    QJsonObject toJson() const;
+    static TrainingConfig fromJson(const QJsonObject &json); // validates
+};
+
+} // namespace aestudio

@@ -1,0 +1,195 @@
+// aestudio-cli end to end, as a user runs it: a small training run writes every promised file, eval reads the
+// checkpoint back, and bad input ends with one clear line and a non-zero exit, never a crash.
+#include "TinyIdx.h"
+
+#include <QDir>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace aestudio::testing;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trainWritesEveryFile();
+    void evalReadsTheCheckpoint();
+    void resumeExtendsTheRun();
+    void realMnistSubsetTrains();
+    void badInputGivesOneLine_data();
+    void badInputGivesOneLine();
+    void infoListsBlasAndDatasets();
+
+private:
+    struct Result {
+        int code;
+        QString out, err;
+    };
+    Result cli(const QStringList &args, int timeoutMs = 120000);
+    QTemporaryDir m_dir;
+    QString m_data, m_run;
+};
+
+TestCli::Result TestCli::cli(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.start(QStringLiteral(AESTUDIO_CLI_PATH), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {-1, {}, QStringLiteral("timed out")};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+void TestCli::initTestCase()
+{
+    m_data = m_dir.filePath(QStringLiteral("data"));
+    m_run = m_dir.filePath(QStringLiteral("run"));
+    writeDataset(m_data, 360, 40, true);
+}
+
+void TestCli::trainWritesEveryFile()
+{
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--depth"),
+                          QStringLiteral("3"), QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"),
+                          QStringLiteral("0.2"), QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--epochs"),
+                          QStringLiteral("2"), QStringLiteral("--batch-size"), QStringLiteral("32"), QStringLiteral("--threads"),
+                          QStringLiteral("2"), QStringLiteral("--out"), m_run});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("epoch 1: train_loss")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("epoch 2: train_loss")), qPrintable(r.out));
+    const QDir run(m_run);
+    for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png"})
+        QVERIFY2(run.exists(QString::fromLatin1(name)), name);
+
+    QFile csv(run.filePath(QStringLiteral("metrics.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds"));
+    QCOMPARE(lines[2].split(',').size(), 7);
+    QVERIFY(lines[2].startsWith("2,"));
+
+    QFile cfg(run.filePath(QStringLiteral("config.json")));
+    QVERIFY(cfg.open(QIODevice::ReadOnly));
+    const QJsonObject recipe = QJsonDocument::fromJson(cfg.readAll()).object();
+    QCOMPARE(recipe[QStringLiteral("config")].toObject()[QStringLiteral("latent")].toInt(), 15);
+    QCOMPARE(recipe[QStringLiteral("config")].toObject()[QStringLiteral("noise")].toDouble(), 0.5);
+    const QJsonArray files = recipe[QStringLiteral("dataset")].toObject()[QStringLiteral("files")].toArray();
+    QCOMPARE(files.size(), 4);
+    QCOMPARE(files[0].toObject()[QStringLiteral("sha256")].toString().size(), 64);
+    QVERIFY(!recipe[QStringLiteral("system")].toObject()[QStringLiteral("torch")].toString().isEmpty());
+
+    const QImage grid(run.filePath(QStringLiteral("grid.png")));
+    QCOMPARE(grid.size(), QSize(16 * 28 * 4, 3 * 28 * 4));
+    // Rows differ: the noisy row is not the original row.
+    QVERIFY(grid.copy(0, 0, grid.width(), 112) != grid.copy(0, 112, grid.width(), 112));
+}
+
+void TestCli::evalReadsTheCheckpoint()
+{
+    const QString grid = m_dir.filePath(QStringLiteral("eval-grid.png"));
+    const Result r = cli({QStringLiteral("eval"), QStringLiteral("--checkpoint"), QDir(m_run).filePath(QStringLiteral("best.aes")),
+                          QStringLiteral("--noise"), QStringLiteral("0.2"), QStringLiteral("--grid"), grid});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("test set")) && r.out.contains(QStringLiteral("40 images")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("psnr_global_db")));
+    QCOMPARE(QImage(grid).size(), QSize(16 * 28 * 4, 3 * 28 * 4));
+}
+
+void TestCli::resumeExtendsTheRun()
+{
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--resume"), QDir(m_run).filePath(QStringLiteral("checkpoint.aes")),
+                          QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--out"), m_run});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("epoch 3: train_loss")) && !r.out.contains(QStringLiteral("epoch 1:")),
+             qPrintable(r.out));
+    QFile csv(QDir(m_run).filePath(QStringLiteral("metrics.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().trimmed().split('\n').size(), 4);
+}
+
+void TestCli::realMnistSubsetTrains()
+{
+    const QString subset = qEnvironmentVariable("AESTUDIO_SHARED_DIR") + QStringLiteral("/datasets/mnist-subset");
+    if (!QFileInfo::exists(subset + QStringLiteral("/train-images-idx3-ubyte.gz")))
+        QSKIP("../shared/datasets/mnist-subset is not present; real-data check skipped");
+    const QString out = m_dir.filePath(QStringLiteral("mnist-run"));
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), subset, QStringLiteral("--limit"),
+                          QStringLiteral("600"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--noise"),
+                          QStringLiteral("0.5"), QStringLiteral("--out"), out});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("500 train / 100 validation / 2000 test")), qPrintable(r.out));
+}
+
+void TestCli::badInputGivesOneLine_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("setup");
+    const QString corrupt = QStringLiteral("CORRUPT");
+    QTest::addRow("corrupt IDX folder") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"), corrupt,
+                                                       QStringLiteral("--out"), QStringLiteral("OUT")}
+                                        << QStringLiteral("bad magic") << QStringLiteral("corrupt");
+    QTest::addRow("missing folder") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"),
+                                                   QStringLiteral("/no/such/folder"), QStringLiteral("--out"), QStringLiteral("OUT")}
+                                    << QStringLiteral("/no/such/folder") << QString();
+    QTest::addRow("bad latent") << QStringList{QStringLiteral("train"), QStringLiteral("--latent"), QStringLiteral("abc"),
+                                               QStringLiteral("--out"), QStringLiteral("OUT")}
+                                << QStringLiteral("--latent 'abc'") << QString();
+    QTest::addRow("bad depth") << QStringList{QStringLiteral("train"), QStringLiteral("--depth"), QStringLiteral("4"),
+                                              QStringLiteral("--out"), QStringLiteral("OUT")}
+                               << QStringLiteral("depth 4") << QString();
+    QTest::addRow("dropout 1.5") << QStringList{QStringLiteral("train"), QStringLiteral("--dropout"), QStringLiteral("1.5"),
+                                                QStringLiteral("--out"), QStringLiteral("OUT")}
+                                 << QStringLiteral("dropout 1.5") << QString();
+    QTest::addRow("no --out") << QStringList{QStringLiteral("train")} << QStringLiteral("--out") << QString();
+    QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("GARBAGE")}
+                                        << QStringLiteral("bad magic") << QStringLiteral("garbage");
+    QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command") << QString();
+}
+
+void TestCli::badInputGivesOneLine()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    QFETCH(QString, setup);
+    const QString corruptDir = m_dir.filePath(QStringLiteral("corrupt"));
+    const QString garbage = m_dir.filePath(QStringLiteral("garbage.aes"));
+    if (setup == QLatin1String("corrupt")) {
+        QDir().mkpath(corruptDir);
+        for (const char *stem : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                 "t10k-labels-idx1-ubyte"})
+            writeBytes(QDir(corruptDir).filePath(QString::fromLatin1(stem)), QByteArray(1000, '\x42'));
+    }
+    if (setup == QLatin1String("garbage"))
+        writeBytes(garbage, QByteArray(100, 'g'));
+    args.replaceInStrings(QStringLiteral("CORRUPT"), corruptDir);
+    args.replaceInStrings(QStringLiteral("GARBAGE"), garbage);
+    args.replaceInStrings(QStringLiteral("OUT"), m_dir.filePath(QStringLiteral("never")));
+    const Result r = cli(args);
+    QVERIFY2(r.code > 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+    const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+    QVERIFY2(lines.size() == 1 || args.first() == QLatin1String("fly"), qPrintable(r.err));
+    QVERIFY2(lines.first().contains(expected), qPrintable(r.err));
+    QVERIFY(!r.err.contains(QStringLiteral("terminate called")));
+}
+
+void TestCli::infoListsBlasAndDatasets()
+{
+    const Result r = cli({QStringLiteral("info")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("BLAS: ")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("libtorch 1.")) || r.out.contains(QStringLiteral("libtorch 2.")));
+    QVERIFY(r.out.contains(QStringLiteral("fashion-mnist")) && r.out.contains(QStringLiteral("mnist")));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,173 @@
+// IDX parsing: every header field is checked against the payload, and each bad file is rejected with a message
+// that names the file and the fault.
+#include "Dataset.h"
+#include "Errors.h"
+#include "IdxReader.h"
+#include "TinyIdx.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace aestudio;
+using namespace aestudio::testing;
+
+class TestIdxReader : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void goodFiles_data();
+    void goodFiles();
+    void badImageFiles_data();
+    void badImageFiles();
+    void badLabelFiles_data();
+    void badLabelFiles();
+    void imageLabelCountMismatch();
+    void missingFileInFolder();
+
+private:
+    QTemporaryDir m_dir;
+    QString write(const QString &name, const QByteArray &bytes)
+    {
+        const QString path = m_dir.filePath(name);
+        writeBytes(path, bytes);
+        return path;
+    }
+};
+
+static std::vector<std::uint8_t> ramp(int count)
+{
+    std::vector<std::uint8_t> px(std::size_t(count) * 784);
+    for (std::size_t i = 0; i < px.size(); ++i)
+        px[i] = std::uint8_t(i * 7);
+    return px;
+}
+
+void TestIdxReader::goodFiles_data()
+{
+    QTest::addColumn<bool>("gz");
+    QTest::addColumn<int>("count");
+    QTest::addRow("raw, 3 images") << false << 3;
+    QTest::addRow("gz, 5 images") << true << 5;
+    QTest::addRow("raw, empty set") << false << 0;
+}
+
+void TestIdxReader::goodFiles()
+{
+    QFETCH(bool, gz);
+    QFETCH(int, count);
+    const auto px = ramp(count);
+    const QByteArray raw = idxImagesBytes(px, count);
+    const QString path = write(QStringLiteral("good-%1-%2").arg(gz).arg(count), gz ? gzip(raw) : raw);
+    const IdxImages images = IdxReader::readImages(path);
+    QCOMPARE(images.count, count);
+    QCOMPARE(images.rows, 28);
+    QCOMPARE(images.cols, 28);
+    QVERIFY(images.pixels == px);
+
+    std::vector<std::uint8_t> labels(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i)
+        labels[std::size_t(i)] = std::uint8_t(i % 10);
+    const QByteArray rawLabels = idxLabelsBytes(labels);
+    const QString lpath = write(QStringLiteral("labels-%1-%2").arg(gz).arg(count), gz ? gzip(rawLabels) : rawLabels);
+    QVERIFY(IdxReader::readLabels(lpath) == labels);
+}
+
+void TestIdxReader::badImageFiles_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected"); // a fragment the message must contain
+
+    const auto px = ramp(2);
+    const QByteArray good = idxImagesBytes(px, 2);
+    QByteArray badMagic = good;
+    badMagic[2] = char(0x09); // type byte: not unsigned byte
+    QByteArray wrongDims = good;
+    wrongDims[3] = char(0x02);
+    QByteArray corruptGz = gzip(good);
+    corruptGz[corruptGz.size() / 2] = char(corruptGz[corruptGz.size() / 2] ^ 0x5a);
+    corruptGz[corruptGz.size() / 2 + 1] = char(corruptGz[corruptGz.size() / 2 + 1] ^ 0x33);
+
+    QTest::addRow("empty file") << QByteArray() << QStringLiteral("truncated header");
+    QTest::addRow("truncated header") << good.left(10) << QStringLiteral("truncated header");
+    QTest::addRow("bad magic") << badMagic << QStringLiteral("bad magic");
+    QTest::addRow("label magic in image file") << idxLabelsBytes(std::vector<std::uint8_t>(20, 1)) << QStringLiteral("dimension");
+    QTest::addRow("2 dimensions") << wrongDims << QStringLiteral("dimension");
+    QTest::addRow("not 28x28") << idxImagesBytes(std::vector<std::uint8_t>(2 * 32 * 32), 2, 32, 32)
+                               << QStringLiteral("32x32");
+    QTest::addRow("short payload") << good.left(good.size() - 1) << QStringLiteral("short");
+    QTest::addRow("long payload") << good + QByteArray("x") << QStringLiteral("longer");
+    QTest::addRow("header count too big") << idxImagesBytes(px, 3) << QStringLiteral("short");
+    QTest::addRow("absurd count") << idxImagesBytes({}, 2'000'000'000) << QStringLiteral("limit");
+    QTest::addRow("corrupt gzip") << corruptGz << QStringLiteral("corrupt");
+    QTest::addRow("gzip of short payload") << gzip(good.left(good.size() - 100)) << QStringLiteral("short");
+}
+
+void TestIdxReader::badImageFiles()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    const QString path = write(QStringLiteral("bad-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_')), bytes);
+    try {
+        IdxReader::readImages(path);
+        QFAIL("a bad file was accepted");
+    } catch (const DatasetError &e) {
+        QVERIFY2(e.message().contains(path), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(expected, Qt::CaseInsensitive), qPrintable(e.message()));
+    }
+}
+
+void TestIdxReader::badLabelFiles_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected");
+    const QByteArray good = idxLabelsBytes({1, 2, 3});
+    QTest::addRow("label 10") << idxLabelsBytes({1, 10, 3}) << QStringLiteral("outside 0-9");
+    QTest::addRow("label 255") << idxLabelsBytes({255}) << QStringLiteral("outside 0-9");
+    QTest::addRow("image magic in label file") << idxImagesBytes(ramp(1), 1) << QStringLiteral("dimension");
+    QTest::addRow("short labels") << good.left(good.size() - 1) << QStringLiteral("short");
+    QTest::addRow("long labels") << good + QByteArray("\x01") << QStringLiteral("longer");
+}
+
+void TestIdxReader::badLabelFiles()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    const QString path = write(QStringLiteral("badl-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_')), bytes);
+    try {
+        IdxReader::readLabels(path);
+        QFAIL("a bad label file was accepted");
+    } catch (const DatasetError &e) {
+        QVERIFY2(e.message().contains(path), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(expected, Qt::CaseInsensitive), qPrintable(e.message()));
+    }
+}
+
+void TestIdxReader::imageLabelCountMismatch()
+{
+    QTemporaryDir dir;
+    writeDataset(dir.path(), 20, 10, false);
+    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
+    try {
+        DatasetCatalog::load(dir.path(), {});
+        QFAIL("mismatched counts were accepted");
+    } catch (const DatasetError &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("20 images")) && e.message().contains(QStringLiteral("19 labels")),
+                 qPrintable(e.message()));
+    }
+}
+
+void TestIdxReader::missingFileInFolder()
+{
+    QTemporaryDir dir;
+    writeDataset(dir.path(), 20, 10, true);
+    QFile::remove(dir.filePath(QStringLiteral("t10k-labels-idx1-ubyte.gz")));
+    QVERIFY(!DatasetCatalog::locate(dir.path()).found());
+    try {
+        DatasetCatalog::load(dir.path(), {});
+        QFAIL("a folder with a missing file was accepted");
+    } catch (const DatasetError &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("t10k-labels-idx1-ubyte")), qPrintable(e.message()));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestIdxReader)
+#include "tst_idxreader.moc"

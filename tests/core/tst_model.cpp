@@ -1,0 +1,152 @@
+// The autoencoder's shapes and ranges, the noise models, and PSNR against hand-computed values.
+#include "AutoEncoder.h"
+#include "Evaluation.h"
+#include "Metrics.h"
+#include "NoiseModel.h"
+
+#include <QtTest>
+
+using namespace aestudio;
+
+class TestModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { torch::manual_seed(0); }
+    void shapesAndRanges_data();
+    void shapesAndRanges();
+    void dropoutOnlyInTraining();
+    void cloneHasSameOutputs();
+    void gaussianNoiseIsSeededAndClamped();
+    void saltPepperAndMaskingRates();
+    void psnrHandComputed();
+    void evaluateSetHandComputed();
+};
+
+void TestModel::shapesAndRanges_data()
+{
+    QTest::addColumn<int>("depth");
+    QTest::addColumn<int>("latent");
+    QTest::addColumn<int>("params");
+    // 784*256+256 + 256*128+128 + 128*15+15 + mirrored decoder
+    QTest::addRow("3 layers, latent 15") << 3 << 15 << (200960 + 32896 + 1935) + (2048 + 33024 + 201488);
+    QTest::addRow("3 layers, latent 100") << 3 << 100 << -1;
+    QTest::addRow("5 layers, latent 30") << 5 << 30 << -1;
+    QTest::addRow("5 layers, latent 7") << 5 << 7 << -1;
+}
+
+void TestModel::shapesAndRanges()
+{
+    QFETCH(int, depth);
+    QFETCH(int, latent);
+    QFETCH(int, params);
+    ModelSpec spec;
+    spec.hidden = ModelSpec::hiddenForDepth(depth);
+    spec.latent = latent;
+    spec.dropout = 0.2;
+    AutoEncoder model(spec);
+    const torch::Tensor x = torch::rand({9, 784});
+    const torch::Tensor z = model->encode(x);
+    QCOMPARE(z.sizes().vec(), (std::vector<std::int64_t>{9, latent}));
+    const torch::Tensor y = model->forward(x);
+    QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{9, 784}));
+    QVERIFY(y.min().item<float>() >= 0.0f);
+    QVERIFY(y.max().item<float>() <= 1.0f);
+    QCOMPARE(model->decode(z).sizes().vec(), (std::vector<std::int64_t>{9, 784}));
+    // Linear layers: hidden + latent on each side, plus the output layer.
+    int linear = 0;
+    for (const auto &m : model->modules(false))
+        linear += m->as<torch::nn::Linear>() != nullptr;
+    QCOMPARE(linear, 2 * (int(spec.hidden.size()) + 1));
+    if (params > 0)
+        QCOMPARE(parameterCount(model), std::int64_t(params));
+}
+
+void TestModel::dropoutOnlyInTraining()
+{
+    ModelSpec spec;
+    spec.dropout = 0.5;
+    AutoEncoder model(spec);
+    const torch::Tensor x = torch::rand({4, 784});
+    model->eval();
+    QVERIFY(torch::equal(model->forward(x), model->forward(x)));
+    model->train();
+    QVERIFY(!torch::equal(model->forward(x), model->forward(x)));
+}
+
+void TestModel::cloneHasSameOutputs()
+{
+    AutoEncoder model(ModelSpec{});
+    model->eval();
+    AutoEncoder copy = cloneModel(model, torch::kCPU);
+    const torch::Tensor x = torch::rand({3, 784});
+    QVERIFY(torch::equal(model->forward(x), copy->forward(x)));
+    {
+        torch::NoGradGuard g;
+        model->parameters().front().add_(1.0);
+    }
+    QVERIFY(!torch::equal(model->forward(x), copy->forward(x))); // a deep copy, not a view
+}
+
+void TestModel::gaussianNoiseIsSeededAndClamped()
+{
+    const torch::Tensor clean = torch::full({50, 784}, 0.5f);
+    NoiseModel a({NoiseType::Gaussian, 0.5}, 42), b({NoiseType::Gaussian, 0.5}, 42), c({NoiseType::Gaussian, 0.5}, 43);
+    const torch::Tensor na = a.apply(clean);
+    QVERIFY(torch::equal(na, b.apply(clean)));
+    QVERIFY(!torch::equal(na, c.apply(clean)));
+    QVERIFY(na.min().item<float>() >= 0.0f && na.max().item<float>() <= 1.0f);
+    QVERIFY(torch::equal(clean, torch::full({50, 784}, 0.5f))); // input untouched
+    // Before clamping, std is 0.5; clamping at 0.5 +- 0.5 shrinks it to about 0.36.
+    const double std = na.std().item<double>();
+    QVERIFY2(std > 0.3 && std < 0.42, qPrintable(QString::number(std)));
+    NoiseModel none({NoiseType::Gaussian, 0.0}, 1);
+    QVERIFY(torch::equal(none.apply(clean), clean));
+}
+
+void TestModel::saltPepperAndMaskingRates()
+{
+    const torch::Tensor clean = torch::full({100, 784}, 0.5f);
+    NoiseModel sp({NoiseType::SaltPepper, 0.2}, 1);
+    const torch::Tensor s = sp.apply(clean);
+    const double salt = (s == 1.0f).to(torch::kFloat64).mean().item<double>();
+    const double pepper = (s == 0.0f).to(torch::kFloat64).mean().item<double>();
+    QVERIFY2(std::abs(salt - 0.1) < 0.01 && std::abs(pepper - 0.1) < 0.01,
+             qPrintable(QStringLiteral("salt %1 pepper %2").arg(salt).arg(pepper)));
+    NoiseModel mask({NoiseType::Masking, 0.3}, 1);
+    const torch::Tensor m = mask.apply(clean);
+    QVERIFY(std::abs((m == 0.0f).to(torch::kFloat64).mean().item<double>() - 0.3) < 0.01);
+    QVERIFY(((m == 0.0f) | (m == 0.5f)).all().item<bool>());
+}
+
+void TestModel::psnrHandComputed()
+{
+    QCOMPARE(psnrDb(0.01), 20.0);
+    QCOMPARE(psnrDb(1.0), 0.0);
+    QVERIFY(std::abs(psnrDb(0.25) - 6.0206) < 1e-4);
+    QCOMPARE(psnrDb(0.0), 100.0); // floored, never infinite
+}
+
+void TestModel::evaluateSetHandComputed()
+{
+    // All weights zero: every output pixel is sigmoid(0) = 0.5, whatever the input.
+    AutoEncoder model(ModelSpec{});
+    {
+        torch::NoGradGuard g;
+        for (auto &p : model->parameters())
+            p.zero_();
+    }
+    std::vector<std::uint8_t> pixels(2 * 784);
+    std::fill(pixels.begin(), pixels.begin() + 784, 0);   // image 0: black -> MSE 0.25
+    std::fill(pixels.begin() + 784, pixels.end(), 102);   // image 1: 0.4 -> MSE 0.01
+    const QualityMetrics m = evaluateSet(model, pixelView(pixels.data(), 2), NoiseSpec{}, 0, torch::kCPU);
+    QCOMPARE(m.images, 2);
+    QVERIFY(std::abs(m.mse - 0.13) < 1e-6);
+    QVERIFY(std::abs(m.psnrMeanDb - (6.0206 + 20.0) / 2) < 1e-3);
+    QVERIFY(std::abs(m.psnrGlobalDb - 10 * std::log10(1 / 0.13)) < 1e-4);
+    QCOMPARE(m.noisyMse, 0.0);                 // no noise: the input is the clean image
+    QCOMPARE(m.noisyPsnrMeanDb, 100.0);
+    QVERIFY(model->is_training());             // evaluation restored the mode it found
+}
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "tst_model.moc"
