@@ -1,0 +1,31 @@
+// aestudio: the desktop studio. Sets up the application identity (for QSettings), shows the main window, runs.
+// A few options drive the real window for docs and measurements: --start, --screenshot, --measure-ui.
+#include "MainWindow.h"
+#include "StudioMeasurement.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+
+int main(int argc, char *argv[])
+{
+    QElapsedTimer sinceMain;
+    sinceMain.start();
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("aestudio"));
+    QApplication::setApplicationName(QStringLiteral("Autoencoder Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Autoencoder Studio"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const auto options = aestudio::StudioMeasurement::options();
+    parser.addOptions(options);
+    parser.process(app);
+
+    aestudio::MainWindow window;
+    window.show();
+    aestudio::StudioMeasurement measurement(&window, parser, sinceMain);
+    return app.exec();
+}

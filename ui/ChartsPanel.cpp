@@ -1,0 +1,148 @@
+#include "ChartsPanel.h"
+
+#include "LiveChart.h"
+#include "Metrics.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace aestudio {
+
+ChartsPanel::ChartsPanel(QWidget *parent)
+    : QWidget(parent),
+      m_loss(new LiveChart(tr("Loss (MSE)"), tr("epoch"), tr("loss"))),
+      m_psnr(new LiveChart(tr("Validation PSNR"), tr("epoch"), tr("dB")))
+{
+    m_loss->setObjectName(QStringLiteral("lossChart"));
+    m_psnr->setObjectName(QStringLiteral("psnrChart"));
+    m_rawSeries = m_loss->addSeries(tr("batch loss"), QColor(52, 101, 164, 60), 1.0);
+    m_smoothSeries = m_loss->addSeries(tr("batch loss (smoothed)"), QColor(52, 101, 164), 2.0);
+    m_trainSeries = m_loss->addSeries(tr("train (epoch)"), QColor(245, 121, 0), 2.0, true);
+    m_valSeries = m_loss->addSeries(tr("validation (epoch)"), QColor(204, 0, 0), 2.0, true);
+    m_psnrSeries = m_psnr->addSeries(tr("reconstruction"), QColor(78, 154, 6), 2.0, true);
+    m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
+
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setObjectName(QStringLiteral("smoothing"));
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(90);
+    m_smoothing->setToolTip(tr("Exponential moving average of the batch loss"));
+    m_smoothingValue = new QLabel(QStringLiteral("0.90"));
+    m_logY = new QCheckBox(tr("Log y"));
+    m_fromZero = new QCheckBox(tr("y from 0"));
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Smoothing")));
+    controls->addWidget(m_smoothing, 1);
+    controls->addWidget(m_smoothingValue);
+    controls->addSpacing(12);
+    controls->addWidget(m_logY);
+    controls->addWidget(m_fromZero);
+
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_loss);
+    split->addWidget(m_psnr);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(split, 1);
+
+    m_redraw.setSingleShot(true);
+    m_redraw.setInterval(kRedrawMs);
+    connect(&m_redraw, &QTimer::timeout, this, &ChartsPanel::flushNow);
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) {
+        m_smoothingValue->setText(QString::number(v / 100.0, 'f', 2));
+        rebuildSmoothed();
+        scheduleRedraw();
+    });
+    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
+        m_loss->setLogY(on);
+        m_psnr->setLogY(on);
+    });
+    connect(m_fromZero, &QCheckBox::toggled, this, [this](bool on) {
+        m_loss->setYFromZero(on);
+        m_psnr->setYFromZero(on);
+    });
+}
+
+void ChartsPanel::clear()
+{
+    m_raw.clear();
+    m_train.clear();
+    m_val.clear();
+    m_psnrPoints.clear();
+    m_noisyPoints.clear();
+    m_loss->setPoints(m_rawSeries, {});
+    m_loss->setPoints(m_trainSeries, {});
+    m_loss->setPoints(m_valSeries, {});
+    m_psnr->setPoints(m_psnrSeries, {});
+    m_psnr->setPoints(m_noisySeries, {});
+    rebuildSmoothed();
+    scheduleRedraw();
+}
+
+void ChartsPanel::addBatch(const BatchProgress &p)
+{
+    if (p.batches <= 0)
+        return;
+    m_raw.append(QPointF(p.epoch - 1 + double(p.batch) / p.batches, p.loss));
+    m_loss->setPoints(m_rawSeries, m_raw);
+    rebuildSmoothed();
+    scheduleRedraw();
+}
+
+void ChartsPanel::addEpoch(const EpochMetrics &m)
+{
+    m_train.append(QPointF(m.epoch, m.trainLoss));
+    m_val.append(QPointF(m.epoch, m.valLoss));
+    m_psnrPoints.append(QPointF(m.epoch, m.valPsnrDb));
+    if (m.noisyPsnrDb < psnrDb(0.0)) // a clean input has no meaningful noisy PSNR (it is the 100 dB floor)
+        m_noisyPoints.append(QPointF(m.epoch, m.noisyPsnrDb));
+    m_loss->setPoints(m_trainSeries, m_train);
+    m_loss->setPoints(m_valSeries, m_val);
+    m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
+    m_psnr->setPoints(m_noisySeries, m_noisyPoints);
+    scheduleRedraw();
+}
+
+void ChartsPanel::setHistory(const QVector<EpochMetrics> &history)
+{
+    clear();
+    for (const EpochMetrics &m : history)
+        addEpoch(m);
+}
+
+void ChartsPanel::rebuildSmoothed()
+{
+    const double alpha = m_smoothing->value() / 100.0;
+    QVector<QPointF> smooth;
+    smooth.reserve(m_raw.size());
+    double ema = 0;
+    for (int i = 0; i < m_raw.size(); ++i) {
+        ema = i == 0 ? m_raw[i].y() : alpha * ema + (1 - alpha) * m_raw[i].y();
+        smooth.append(QPointF(m_raw[i].x(), ema));
+    }
+    m_loss->setPoints(m_smoothSeries, smooth);
+}
+
+void ChartsPanel::scheduleRedraw()
+{
+    if (!m_redraw.isActive())
+        m_redraw.start();
+}
+
+void ChartsPanel::flushNow()
+{
+    m_redraw.stop();
+    m_loss->flush();
+    m_psnr->flush();
+    ++m_redraws;
+}
+
+} // namespace aestudio

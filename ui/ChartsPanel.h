@@ -1,0 +1,52 @@
+// Live loss and PSNR charts. Batch losses arrive at up to ~20 Hz and epoch metrics once an epoch; both are folded
+// into a single redraw at most every 40 ms. Smoothing (EMA), log-y and "y from 0" are user toggles.
+#pragma once
+
+#include "TrainingTypes.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QSlider;
+class QLabel;
+
+namespace aestudio {
+
+class LiveChart;
+
+class ChartsPanel : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kRedrawMs = 40;
+
+    explicit ChartsPanel(QWidget *parent = nullptr);
+
+    void clear();
+    void addBatch(const BatchProgress &p);
+    void addEpoch(const EpochMetrics &m);
+    void setHistory(const QVector<EpochMetrics> &history); // replaces everything (e.g. an opened checkpoint)
+
+    LiveChart *lossChart() const { return m_loss; }
+    LiveChart *psnrChart() const { return m_psnr; }
+    int redrawCount() const { return m_redraws; }
+    void flushNow();
+
+private:
+    void scheduleRedraw();
+    void rebuildSmoothed();
+
+    LiveChart *m_loss;
+    LiveChart *m_psnr;
+    QSlider *m_smoothing;
+    QLabel *m_smoothingValue;
+    QCheckBox *m_logY;
+    QCheckBox *m_fromZero;
+    QTimer m_redraw;
+    int m_redraws = 0;
+    int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
+    int m_psnrSeries, m_noisySeries;
+    QVector<QPointF> m_raw, m_train, m_val, m_psnrPoints, m_noisyPoints;
+};
+
+} // namespace aestudio

@@ -1,0 +1,281 @@
+#include "ConfigPanel.h"
+
+#include "Dataset.h"
+#include "StudioSettings.h"
+#include "SystemInfo.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace aestudio {
+namespace {
+
+QString depthLabel(int depth)
+{
+    QStringList widths;
+    for (int h : ModelSpec::hiddenForDepth(depth))
+        widths << QString::number(h);
+    return QObject::tr("%1 layers (%2)").arg(depth).arg(widths.join(QStringLiteral(", ")));
+}
+
+QSlider *percentSlider(int max)
+{
+    auto *s = new QSlider(Qt::Horizontal);
+    s->setRange(0, max);
+    s->setSingleStep(1);
+    s->setPageStep(10);
+    return s;
+}
+
+} // namespace
+
+ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_dataset = new QComboBox;
+    m_dataset->setObjectName(QStringLiteral("dataset"));
+    m_openFolder = new QPushButton(tr("Open folder…"));
+    auto *datasetRow = new QHBoxLayout;
+    datasetRow->addWidget(m_dataset, 1);
+    datasetRow->addWidget(m_openFolder);
+    form->addRow(tr("Dataset"), datasetRow);
+    m_datasetStatus = new QLabel;
+    m_datasetStatus->setWordWrap(true);
+    m_datasetStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(QString(), m_datasetStatus);
+
+    m_depth = new QComboBox;
+    m_depth->setObjectName(QStringLiteral("depth"));
+    m_depth->addItem(depthLabel(3), 3);
+    m_depth->addItem(depthLabel(5), 5);
+    form->addRow(tr("Depth"), m_depth);
+
+    m_latentPreset = new QComboBox;
+    for (int v : {15, 30, 50, 100})
+        m_latentPreset->addItem(QString::number(v), v);
+    m_latentPreset->addItem(tr("other"), 0);
+    m_latent = new QSpinBox;
+    m_latent->setObjectName(QStringLiteral("latent"));
+    m_latent->setRange(1, 4096);
+    m_latent->setValue(15);
+    auto *latentRow = new QHBoxLayout;
+    latentRow->addWidget(m_latentPreset);
+    latentRow->addWidget(m_latent, 1);
+    form->addRow(tr("Latent dim"), latentRow);
+
+    m_dropout = percentSlider(90);
+    m_dropout->setObjectName(QStringLiteral("dropout"));
+    m_dropoutValue = new QLabel;
+    m_dropoutValue->setMinimumWidth(36);
+    auto *dropoutRow = new QHBoxLayout;
+    dropoutRow->addWidget(m_dropout, 1);
+    dropoutRow->addWidget(m_dropoutValue);
+    form->addRow(tr("Dropout p"), dropoutRow);
+
+    m_weightDecay = new QDoubleSpinBox;
+    m_weightDecay->setDecimals(6);
+    m_weightDecay->setRange(0.0, 0.1);
+    m_weightDecay->setSingleStep(1e-5);
+    form->addRow(tr("L2 weight decay"), m_weightDecay);
+
+    m_noiseType = new QComboBox;
+    m_noiseType->addItem(tr("Gaussian σ"), int(NoiseType::Gaussian));
+    m_noiseType->addItem(tr("Salt & pepper rate"), int(NoiseType::SaltPepper));
+    m_noiseType->addItem(tr("Masking rate"), int(NoiseType::Masking));
+    form->addRow(tr("Training noise"), m_noiseType);
+    m_noise = percentSlider(100);
+    m_noise->setObjectName(QStringLiteral("trainingNoise"));
+    m_noiseValue = new QLabel;
+    m_noiseValue->setMinimumWidth(36);
+    auto *noiseRow = new QHBoxLayout;
+    noiseRow->addWidget(m_noise, 1);
+    noiseRow->addWidget(m_noiseValue);
+    form->addRow(tr("Noise level"), noiseRow);
+
+    m_epochs = new QSpinBox;
+    m_epochs->setObjectName(QStringLiteral("epochs"));
+    m_epochs->setRange(1, 10000);
+    form->addRow(tr("Epochs"), m_epochs);
+    m_batchSize = new QSpinBox;
+    m_batchSize->setRange(1, 65536);
+    form->addRow(tr("Batch size"), m_batchSize);
+    m_lr = new QDoubleSpinBox;
+    m_lr->setDecimals(6);
+    m_lr->setRange(1e-6, 1.0);
+    m_lr->setSingleStep(1e-4);
+    form->addRow(tr("Learning rate"), m_lr);
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, 1'000'000'000);
+    form->addRow(tr("Seed"), m_seed);
+    m_threads = new QSpinBox;
+    m_threads->setRange(0, 256);
+    m_threads->setSpecialValueText(tr("auto (%1)").arg(QThread::idealThreadCount()));
+    form->addRow(tr("Threads"), m_threads);
+    m_device = new QComboBox;
+    m_device->addItem(tr("auto"), QStringLiteral("auto"));
+    for (const QString &d : SystemInfo::collect().devices)
+        m_device->addItem(d, d);
+    form->addRow(tr("Device"), m_device);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    refreshDatasets();
+    setConfig(StudioSettings::defaults());
+
+    auto emitChanged = [this] { Q_EMIT changed(); };
+    connect(m_dataset, &QComboBox::currentIndexChanged, this, [this] { updateDatasetStatus(); Q_EMIT changed(); });
+    connect(m_openFolder, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"));
+        if (!dir.isEmpty())
+            addDatasetFolder(dir);
+    });
+    connect(m_depth, &QComboBox::currentIndexChanged, this, emitChanged);
+    connect(m_latentPreset, &QComboBox::currentIndexChanged, this, [this] {
+        const int v = m_latentPreset->currentData().toInt();
+        if (v > 0)
+            m_latent->setValue(v);
+    });
+    connect(m_latent, &QSpinBox::valueChanged, this, [this] { syncLatentPreset(); Q_EMIT changed(); });
+    connect(m_dropout, &QSlider::valueChanged, this, [this](int v) {
+        m_dropoutValue->setText(QString::number(v / 100.0, 'f', 2));
+        Q_EMIT changed();
+    });
+    connect(m_noise, &QSlider::valueChanged, this, [this](int v) {
+        m_noiseValue->setText(QString::number(v / 100.0, 'f', 2));
+        Q_EMIT changed();
+    });
+    for (QDoubleSpinBox *s : {m_weightDecay, m_lr})
+        connect(s, &QDoubleSpinBox::valueChanged, this, emitChanged);
+    for (QSpinBox *s : {m_epochs, m_batchSize, m_seed, m_threads})
+        connect(s, &QSpinBox::valueChanged, this, emitChanged);
+    for (QComboBox *c : {m_noiseType, m_device})
+        connect(c, &QComboBox::currentIndexChanged, this, emitChanged);
+}
+
+void ConfigPanel::refreshDatasets()
+{
+    const QString current = m_dataset->currentData().toString();
+    const QSignalBlocker block(m_dataset);
+    m_dataset->clear();
+    m_dataset->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
+    m_dataset->addItem(tr("MNIST"), QStringLiteral("mnist"));
+    const int index = m_dataset->findData(current);
+    m_dataset->setCurrentIndex(index >= 0 ? index : 0);
+    updateDatasetStatus();
+}
+
+void ConfigPanel::addDatasetFolder(const QString &path)
+{
+    int index = m_dataset->findData(path);
+    if (index < 0) {
+        m_dataset->addItem(tr("Folder: %1").arg(path), path);
+        index = m_dataset->count() - 1;
+    }
+    m_dataset->setCurrentIndex(index);
+    updateDatasetStatus();
+}
+
+void ConfigPanel::updateDatasetStatus()
+{
+    const QString name = m_dataset->currentData().toString();
+    const DatasetLocation loc = DatasetCatalog::locate(name);
+    if (loc.found()) {
+        m_datasetProblem.clear();
+        m_datasetStatus->setText(tr("✔ found in %1").arg(loc.directory));
+        m_datasetStatus->setStyleSheet(QString());
+    } else if (DatasetCatalog::knownNames().contains(name)) {
+        m_datasetProblem = tr("%1 was not found. Looked in: %2. Put the four IDX files in one of these folders, or "
+                              "use “Open folder…”.")
+                               .arg(m_dataset->currentText(), loc.searched.join(QStringLiteral(", ")));
+        m_datasetStatus->setText(tr("✘ not found — see the Start button's tooltip"));
+        m_datasetStatus->setStyleSheet(QStringLiteral("color: #c0392b"));
+    } else {
+        m_datasetProblem = tr("%1 does not hold the four IDX files (train-images-idx3-ubyte, "
+                              "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz).")
+                               .arg(name);
+        m_datasetStatus->setText(tr("✘ no IDX files in this folder"));
+        m_datasetStatus->setStyleSheet(QStringLiteral("color: #c0392b"));
+    }
+    m_datasetStatus->setToolTip(m_datasetProblem);
+}
+
+QString ConfigPanel::startBlocker() const
+{
+    return m_datasetProblem;
+}
+
+void ConfigPanel::syncLatentPreset()
+{
+    const QSignalBlocker block(m_latentPreset);
+    const int index = m_latentPreset->findData(m_latent->value());
+    m_latentPreset->setCurrentIndex(index >= 0 ? index : m_latentPreset->count() - 1);
+}
+
+TrainingConfig ConfigPanel::config() const
+{
+    TrainingConfig c;
+    c.dataset = m_dataset->currentData().toString();
+    c.model.hidden = ModelSpec::hiddenForDepth(m_depth->currentData().toInt());
+    c.model.latent = m_latent->value();
+    c.model.dropout = m_dropout->value() / 100.0;
+    c.weightDecay = m_weightDecay->value();
+    c.noise = {NoiseType(m_noiseType->currentData().toInt()), m_noise->value() / 100.0};
+    c.epochs = m_epochs->value();
+    c.batchSize = m_batchSize->value();
+    c.learningRate = m_lr->value();
+    c.seed = std::uint64_t(m_seed->value());
+    c.threads = m_threads->value();
+    c.device = m_device->currentData().toString();
+    return c;
+}
+
+void ConfigPanel::setConfig(const TrainingConfig &c)
+{
+    int index = m_dataset->findData(c.dataset);
+    if (index < 0 && !DatasetCatalog::knownNames().contains(c.dataset)) {
+        addDatasetFolder(c.dataset);
+    } else {
+        m_dataset->setCurrentIndex(std::max(index, 0));
+    }
+    m_depth->setCurrentIndex(c.model.hidden.size() == 4 ? 1 : 0);
+    m_latent->setValue(c.model.latent);
+    syncLatentPreset();
+    m_dropout->setValue(int(std::lround(c.model.dropout * 100)));
+    m_dropoutValue->setText(QString::number(m_dropout->value() / 100.0, 'f', 2));
+    m_weightDecay->setValue(c.weightDecay);
+    m_noiseType->setCurrentIndex(std::max(0, m_noiseType->findData(int(c.noise.type))));
+    m_noise->setValue(int(std::lround(std::min(c.noise.level, 1.0) * 100)));
+    m_noiseValue->setText(QString::number(m_noise->value() / 100.0, 'f', 2));
+    m_epochs->setValue(c.epochs);
+    m_batchSize->setValue(c.batchSize);
+    m_lr->setValue(c.learningRate);
+    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, 1'000'000'000)));
+    m_threads->setValue(c.threads);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(c.device)));
+    updateDatasetStatus();
+}
+
+void ConfigPanel::setEditable(bool editable)
+{
+    for (QWidget *w : findChildren<QWidget *>())
+        if (w != m_datasetStatus)
+            w->setEnabled(editable);
+}
+
+} // namespace aestudio

@@ -1,0 +1,60 @@
+// The training recipe editor: dataset (with where it was found), depth, latent, dropout, weight decay, training
+// noise, and the optimizer/run settings. Emits changed() on every edit; can be locked while a run is active.
+#pragma once
+
+#include "TrainingConfig.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace aestudio {
+
+class ConfigPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConfigPanel(QWidget *parent = nullptr);
+
+    TrainingConfig config() const;
+    void setConfig(const TrainingConfig &config);
+    void setEditable(bool editable);
+    // Why Start cannot run with the current settings (e.g. the dataset is missing); empty when it can.
+    QString startBlocker() const;
+    void refreshDatasets();
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void addDatasetFolder(const QString &path);
+    void updateDatasetStatus();
+    void syncLatentPreset();
+
+    QComboBox *m_dataset;
+    QLabel *m_datasetStatus;
+    QPushButton *m_openFolder;
+    QComboBox *m_depth;
+    QComboBox *m_latentPreset;
+    QSpinBox *m_latent;
+    QSlider *m_dropout;
+    QLabel *m_dropoutValue;
+    QDoubleSpinBox *m_weightDecay;
+    QComboBox *m_noiseType;
+    QSlider *m_noise;
+    QLabel *m_noiseValue;
+    QSpinBox *m_epochs;
+    QSpinBox *m_batchSize;
+    QDoubleSpinBox *m_lr;
+    QSpinBox *m_seed;
+    QSpinBox *m_threads;
+    QComboBox *m_device;
+    QString m_datasetProblem;
+};
+
+} // namespace aestudio

@@ -1,0 +1,102 @@
+#include "ImageGridPanel.h"
+
+#include "ImageGrid.h"
+
+#include <QEvent>
+#include <QHelpEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+namespace aestudio {
+
+ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
+{
+    setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    setMinimumSize(8 * 28 * 2, 2 * 28 * 2);
+    setStyleSheet(QStringLiteral("background: black"));
+}
+
+void ProbeGridView::setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips)
+{
+    m_image = image;
+    m_columns = std::max(columns, 1);
+    m_cell = std::max(cellSize, 1);
+    m_tips = std::move(cellTips);
+    // The QImage is already scaled nearest-neighbour; the pixmap is shown 1:1 so pixels stay crisp.
+    setPixmap(QPixmap::fromImage(image));
+}
+
+QString ProbeGridView::tipAt(const QPoint &pos) const
+{
+    if (pos.x() < 0 || pos.y() < 0 || pos.x() >= m_image.width() || pos.y() >= m_image.height())
+        return {};
+    return m_tips.value((pos.y() / m_cell) * m_columns + pos.x() / m_cell);
+}
+
+bool ProbeGridView::event(QEvent *e)
+{
+    if (e->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(e);
+        const QString tip = tipAt(help->pos());
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tip, this);
+        return true;
+    }
+    return QLabel::event(e);
+}
+
+ImageGridPanel::ImageGridPanel(QWidget *parent)
+    : QWidget(parent), m_original(new ProbeGridView), m_noisy(new ProbeGridView), m_reconstructed(new ProbeGridView)
+{
+    m_original->setObjectName(QStringLiteral("originalGrid"));
+    m_noisy->setObjectName(QStringLiteral("noisyGrid"));
+    m_reconstructed->setObjectName(QStringLiteral("reconstructedGrid"));
+    m_noisyCaption = new QLabel(tr("Noisy input"));
+    m_reconCaption = new QLabel(tr("Reconstruction"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new QLabel(tr("Original (validation probes)")));
+    layout->addWidget(m_original);
+    layout->addWidget(m_noisyCaption);
+    layout->addWidget(m_noisy);
+    layout->addWidget(m_reconCaption);
+    layout->addWidget(m_reconstructed);
+    layout->addStretch(1);
+}
+
+void ImageGridPanel::show(const PreviewResult &r)
+{
+    const int cell = r.columns > 0 ? r.original.width() / r.columns : 1;
+    QStringList noisyTips, reconTips, originalTips;
+    for (std::size_t i = 0; i < r.psnrDb.size(); ++i) {
+        const QString noisy = tr("noisy input: %1 dB").arg(r.noisyPsnrDb[i], 0, 'f', 2);
+        const QString recon = tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2);
+        originalTips << tr("probe %1").arg(i + 1);
+        noisyTips << tr("probe %1 — %2").arg(i + 1).arg(noisy);
+        reconTips << tr("probe %1 — %2 (%3)").arg(i + 1).arg(recon, noisy);
+    }
+    m_original->setGrid(r.original, r.columns, cell, originalTips);
+    m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
+    m_reconstructed->setGrid(r.reconstructed, r.columns, cell, reconTips);
+    m_noisyCaption->setText(tr("Noisy input (%1 %2) — %3 dB")
+                                .arg(noiseTypeName(r.noise.type)).arg(r.noise.level, 0, 'f', 2)
+                                .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
+    m_reconCaption->setText(tr("Reconstruction — %1 dB").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
+    ++m_updates;
+}
+
+void ImageGridPanel::clear()
+{
+    for (ProbeGridView *v : {m_original, m_noisy, m_reconstructed})
+        v->setGrid(QImage(), 1, 1, {});
+}
+
+QImage ImageGridPanel::stacked() const
+{
+    return ImageGrid::stackWithCaptions({m_original->image(), m_noisy->image(), m_reconstructed->image()},
+                                        {tr("Original"), m_noisyCaption->text(), m_reconCaption->text()});
+}
+
+} // namespace aestudio

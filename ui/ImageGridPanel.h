@@ -1,0 +1,51 @@
+// The side panel's three labelled grids (original, noisy, reconstructed) of the same fixed validation probes.
+// Images arrive as QImages built off the GUI thread and are shown unsmoothed; hovering a cell shows its PSNR.
+#pragma once
+
+#include "StudioTypes.h"
+
+#include <QLabel>
+#include <QWidget>
+
+namespace aestudio {
+
+class ProbeGridView : public QLabel {
+    Q_OBJECT
+public:
+    explicit ProbeGridView(QWidget *parent = nullptr);
+    void setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips);
+    const QImage &image() const { return m_image; }
+    QString tipAt(const QPoint &pos) const;
+
+protected:
+    bool event(QEvent *e) override;
+
+private:
+    QImage m_image;
+    int m_columns = 1;
+    int m_cell = 1;
+    QStringList m_tips;
+};
+
+class ImageGridPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImageGridPanel(QWidget *parent = nullptr);
+    void show(const PreviewResult &result);
+    void clear();
+    int updates() const { return m_updates; }
+    ProbeGridView *original() const { return m_original; }
+    ProbeGridView *noisy() const { return m_noisy; }
+    ProbeGridView *reconstructed() const { return m_reconstructed; }
+    QImage stacked() const; // the three grids with captions, for export
+
+private:
+    ProbeGridView *m_original;
+    ProbeGridView *m_noisy;
+    ProbeGridView *m_reconstructed;
+    QLabel *m_noisyCaption;
+    QLabel *m_reconCaption;
+    int m_updates = 0;
+};
+
+} // namespace aestudio

@@ -1,0 +1,167 @@
+#include "LiveChart.h"
+
+#include <QBuffer>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QSvgGenerator>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <cmath>
+#include <limits>
+
+namespace aestudio {
+
+LiveChart::LiveChart(const QString &title, const QString &xTitle, const QString &yTitle, QWidget *parent)
+    : QChartView(parent), m_x(new QValueAxis), m_yLinear(new QValueAxis), m_yLog(new QLogValueAxis)
+{
+    auto *c = new QChart;
+    c->setTitle(title);
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->setMargins(QMargins(4, 4, 4, 4));
+    m_x->setTitleText(xTitle);
+    m_x->setLabelFormat(QStringLiteral("%.3g"));
+    m_yLinear->setTitleText(yTitle);
+    m_yLinear->setLabelFormat(QStringLiteral("%.4g"));
+    m_yLog->setTitleText(yTitle);
+    m_yLog->setLabelFormat(QStringLiteral("%.3g"));
+    m_yLog->setBase(10);
+    c->addAxis(m_x, Qt::AlignBottom);
+    c->addAxis(m_yLinear, Qt::AlignLeft);
+    setChart(c);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(180);
+}
+
+int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, bool markers)
+{
+    auto *s = new QLineSeries;
+    s->setName(name);
+    QPen pen(color);
+    pen.setWidthF(width);
+    s->setPen(pen);
+    s->setPointsVisible(markers);
+    chart()->addSeries(s);
+    s->attachAxis(m_x);
+    s->attachAxis(m_log ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear);
+    connect(s, &QLineSeries::hovered, this, [this, s](const QPointF &p, bool state) {
+        if (state)
+            QToolTip::showText(QCursor::pos(), QStringLiteral("%1\nx = %2\ny = %3").arg(s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'g', 5), this);
+        else
+            QToolTip::hideText();
+    });
+    m_series << s;
+    m_points.append(QVector<QPointF>());
+    m_dirty << false;
+    return int(m_series.size()) - 1;
+}
+
+void LiveChart::setPoints(int series, QVector<QPointF> points)
+{
+    m_points[series] = std::move(points);
+    m_dirty[series] = true;
+}
+
+int LiveChart::shownPointCount(int series) const
+{
+    return int(m_series[series]->count());
+}
+
+void LiveChart::flush()
+{
+    bool any = false;
+    for (int i = 0; i < m_series.size(); ++i) {
+        if (!m_dirty[i])
+            continue;
+        m_series[i]->replace(m_points[i]);
+        m_dirty[i] = false;
+        any = true;
+    }
+    if (any)
+        rescale();
+}
+
+void LiveChart::rescale()
+{
+    double xMin = std::numeric_limits<double>::max(), xMax = std::numeric_limits<double>::lowest();
+    double yMin = xMin, yMax = xMax, yMinPositive = xMin;
+    for (const auto &pts : std::as_const(m_points)) {
+        for (const QPointF &p : pts) {
+            if (!std::isfinite(p.y()))
+                continue;
+            xMin = std::min(xMin, p.x());
+            xMax = std::max(xMax, p.x());
+            yMin = std::min(yMin, p.y());
+            yMax = std::max(yMax, p.y());
+            if (p.y() > 0)
+                yMinPositive = std::min(yMinPositive, p.y());
+        }
+    }
+    if (xMin > xMax)
+        return;
+    m_x->setRange(std::min(0.0, xMin), std::max(xMax, xMin + 1.0));
+    m_x->applyNiceNumbers();
+    if (m_log) {
+        if (yMinPositive > yMax)
+            return;
+        m_yLog->setRange(yMinPositive * 0.9, yMax * 1.1);
+    } else {
+        const double low = m_fromZero ? std::min(0.0, yMin) : yMin;
+        const double pad = std::max((yMax - low) * 0.05, 1e-6);
+        m_yLinear->setRange(m_fromZero ? low : low - pad, yMax + pad);
+        m_yLinear->applyNiceNumbers();
+    }
+}
+
+void LiveChart::setLogY(bool on)
+{
+    if (on == m_log)
+        return;
+    QAbstractAxis *from = m_log ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear;
+    QAbstractAxis *to = on ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear;
+    for (QLineSeries *s : std::as_const(m_series))
+        s->detachAxis(from);
+    chart()->removeAxis(from);
+    chart()->addAxis(to, Qt::AlignLeft);
+    for (QLineSeries *s : std::as_const(m_series))
+        s->attachAxis(to);
+    m_log = on;
+    rescale();
+}
+
+void LiveChart::setYFromZero(bool on)
+{
+    m_fromZero = on;
+    rescale();
+}
+
+QImage LiveChart::toImage(qreal devicePixelRatio) const
+{
+    QImage image((QSizeF(size()) * devicePixelRatio).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(devicePixelRatio);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const_cast<LiveChart *>(this)->render(&painter, QRectF(QPointF(0, 0), QSizeF(size())), rect());
+    return image;
+}
+
+QByteArray LiveChart::toSvg() const
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setSize(size());
+    svg.setViewBox(rect());
+    svg.setTitle(chart()->title());
+    QPainter painter(&svg);
+    const_cast<LiveChart *>(this)->render(&painter, QRectF(rect()), rect());
+    painter.end();
+    return bytes;
+}
+
+} // namespace aestudio

@@ -1,0 +1,414 @@
+#include "MainWindow.h"
+
+#include "ChartsPanel.h"
+#include "Checkpoint.h"
+#include "ConfigPanel.h"
+#include "Dataset.h"
+#include "Errors.h"
+#include "ImageGridPanel.h"
+#include "LiveChart.h"
+#include "NoiseExplorerPanel.h"
+#include "RunFiles.h"
+#include "StudioExporter.h"
+#include "StudioSettings.h"
+#include "SystemInfo.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace aestudio {
+namespace {
+
+QString formatEta(double seconds)
+{
+    const qint64 s = qint64(seconds + 0.5);
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QWidget *scrolled(QWidget *w)
+{
+    auto *area = new QScrollArea;
+    area->setWidget(w);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_session(new TrainingSession(this)), m_config(new ConfigPanel),
+      m_charts(new ChartsPanel), m_grids(new ImageGridPanel),
+      m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_split(new QSplitter(Qt::Horizontal)),
+      m_progress(new QProgressBar), m_status(new QLabel)
+{
+    auto *side = new QWidget;
+    auto *sideLayout = new QVBoxLayout(side);
+    auto *explorerBox = new QGroupBox(tr("Noise explorer"));
+    auto *explorerLayout = new QVBoxLayout(explorerBox);
+    explorerLayout->addWidget(m_explorer);
+    sideLayout->addWidget(explorerBox);
+    sideLayout->addWidget(m_grids, 1);
+
+    QWidget *configArea = scrolled(m_config);
+    configArea->setMinimumWidth(m_config->sizeHint().width() + 24);
+    m_split->addWidget(configArea);
+    m_split->addWidget(m_charts);
+    m_split->addWidget(scrolled(side));
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({380, 620, 480});
+    setCentralWidget(m_split);
+
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(260);
+    m_progress->setTextVisible(true);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    buildActions();
+    buildMenus();
+    connectSession();
+    connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
+    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
+    restoreSettings();
+    m_explorer->setNoise(m_config->config().noise);
+    updateActions();
+    updateTitle();
+    resize(1480, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &name) const
+{
+    return m_actions.value(name);
+}
+
+void MainWindow::buildActions()
+{
+    auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions.insert(name, a);
+        return a;
+    };
+    add(QStringLiteral("start"), tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { startRun(); });
+    add(QStringLiteral("pause"), tr("&Pause"), QKeySequence(Qt::Key_Space), [this] {
+        if (m_session->state() == TrainingSession::State::Paused)
+            m_session->resume();
+        else
+            m_session->pause();
+    });
+    add(QStringLiteral("stop"), tr("S&top"), QKeySequence(Qt::Key_Escape), [this] { m_session->stop(); });
+    add(QStringLiteral("open"), tr("&Open checkpoint…"), QKeySequence::Open, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), QString(),
+                                                          tr("Checkpoints (*.aes);;All files (*)"));
+        if (!path.isEmpty())
+            runGuarded([&] { openCheckpoint(path); });
+    });
+    add(QStringLiteral("save"), tr("&Save checkpoint…"), QKeySequence::Save, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save checkpoint"), QStringLiteral("checkpoint.aes"),
+                                                          tr("Checkpoints (*.aes)"));
+        if (!path.isEmpty())
+            runGuarded([&] { saveCheckpoint(path); });
+    });
+    add(QStringLiteral("exportAll"), tr("Export &all…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export everything into"));
+        if (!dir.isEmpty())
+            runGuarded([&] {
+                const QStringList files = exportAll(dir);
+                m_status->setText(tr("Exported %1 files to %2").arg(files.size()).arg(dir));
+            });
+    });
+    auto exportOne = [this](const QString &name, const QString &text, const QString &filter, auto write) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, [this, filter, write] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
+            if (!path.isEmpty())
+                runGuarded([&] { write(path); });
+        });
+        m_actions.insert(name, a);
+    };
+    exportOne(QStringLiteral("exportLossPng"), tr("Loss chart as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::chartPng(*m_charts->lossChart(), p); });
+    exportOne(QStringLiteral("exportLossSvg"), tr("Loss chart as SVG…"), tr("SVG (*.svg)"),
+              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->lossChart(), p); });
+    exportOne(QStringLiteral("exportPsnrPng"), tr("PSNR chart as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::chartPng(*m_charts->psnrChart(), p); });
+    exportOne(QStringLiteral("exportPsnrSvg"), tr("PSNR chart as SVG…"), tr("SVG (*.svg)"),
+              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->psnrChart(), p); });
+    exportOne(QStringLiteral("exportGrids"), tr("All three grids as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::image(m_grids->stacked(), p); });
+    exportOne(QStringLiteral("exportReconstructed"), tr("Reconstruction grid as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
+    exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
+              [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
+    add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+    add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] {
+        const SystemInfo s = SystemInfo::collect();
+        QMessageBox::about(this, tr("About Autoencoder Studio"),
+                           tr("<h3>Autoencoder Studio %1</h3><p>Train dense and denoising autoencoders on MNIST and "
+                              "Fashion-MNIST, and watch them learn.</p><p>LibTorch %2<br>Qt %3<br>BLAS: %4<br>"
+                              "Devices: %5</p>")
+                               .arg(s.studioVersion, s.torchVersion, s.qtVersion, s.blasLibrary.toHtmlEscaped(),
+                                    s.devices.join(QStringLiteral(", "))));
+    });
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("open")));
+    file->addAction(action(QStringLiteral("save")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("exportAll")));
+    QMenu *exports = file->addMenu(tr("E&xport"));
+    for (const char *name : {"exportLossPng", "exportLossSvg", "exportPsnrPng", "exportPsnrSvg", "exportGrids",
+                             "exportReconstructed", "exportCsv"})
+        exports->addAction(action(QString::fromLatin1(name)));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("quit")));
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    for (const char *name : {"start", "pause", "stop"})
+        run->addAction(action(QString::fromLatin1(name)));
+    menuBar()->addMenu(tr("&Help"))->addAction(action(QStringLiteral("about")));
+
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    for (const char *name : {"start", "pause", "stop"})
+        bar->addAction(action(QString::fromLatin1(name)));
+    bar->addSeparator();
+    bar->addAction(action(QStringLiteral("open")));
+    bar->addAction(action(QStringLiteral("save")));
+    bar->addAction(action(QStringLiteral("exportAll")));
+}
+
+void MainWindow::connectSession()
+{
+    connect(m_session, &TrainingSession::stateChanged, this, [this] {
+        updateActions();
+        updateTitle();
+        const auto s = m_session->state();
+        if (s == TrainingSession::State::Loading)
+            m_status->setText(tr("Loading %1…").arg(m_session->config().dataset));
+        else if (s == TrainingSession::State::Finished || s == TrainingSession::State::Stopped)
+            m_status->setText(tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
+    });
+    connect(m_session, &TrainingSession::datasetLoaded, this,
+            [this](const QString &name, int train, int val, int test, const ProbeImages &probes) {
+                m_status->setText(tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
+                m_explorer->setProbes(probes);
+                Q_EMIT probesReady();
+            });
+    connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
+    connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
+    connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
+        m_progress->setValue(int(1000.0 * m.epoch / std::max(1, m_session->config().epochs)));
+        updateActions();
+    });
+    connect(m_session, &TrainingSession::snapshotPublished, m_explorer, &NoiseExplorerPanel::refresh);
+    connect(m_session, &TrainingSession::failed, this, &MainWindow::showError);
+}
+
+void MainWindow::showBatch(const BatchProgress &p)
+{
+    m_charts->addBatch(p);
+    const double done = (p.epoch - 1 + double(p.batch) / std::max(1, p.batches)) / std::max(1, p.epochs);
+    m_progress->setValue(int(1000 * done));
+    m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
+    m_status->setText(tr("Epoch %1/%2 · batch %3/%4 · loss %5 · %6 samples/s · ETA %7")
+                          .arg(p.epoch).arg(p.epochs).arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4)
+                          .arg(p.samplesPerSecond, 0, 'f', 0).arg(formatEta(p.etaSeconds)));
+    updateTitle();
+}
+
+void MainWindow::updateActions()
+{
+    const auto s = m_session->state();
+    const bool active = m_session->isActive();
+    const QString blocker = m_config->startBlocker();
+    QAction *start = action(QStringLiteral("start"));
+    start->setEnabled(!active && blocker.isEmpty());
+    start->setToolTip(blocker.isEmpty() ? tr("Start training (Ctrl+Return)") : blocker);
+    QAction *pause = action(QStringLiteral("pause"));
+    pause->setEnabled(s == TrainingSession::State::Running || s == TrainingSession::State::Paused);
+    pause->setText(s == TrainingSession::State::Paused ? tr("&Resume") : tr("&Pause"));
+    action(QStringLiteral("stop"))->setEnabled(active && s != TrainingSession::State::Stopping);
+    action(QStringLiteral("save"))->setEnabled(!m_session->checkpointPath().isEmpty());
+    action(QStringLiteral("open"))->setEnabled(!active);
+    m_config->setEditable(!active);
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = tr("Autoencoder Studio — %1").arg(TrainingSession::stateName(m_session->state()));
+    if (m_session->isActive() && !m_epochText.isEmpty())
+        title += QStringLiteral(" (%1)").arg(m_epochText);
+    setWindowTitle(title);
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_lastError = message;
+    m_status->setText(tr("Error: %1").arg(message));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Autoencoder Studio"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // window-modal but not blocking: the studio stays responsive
+    updateActions();
+}
+
+void MainWindow::runGuarded(const std::function<void()> &work)
+{
+    try {
+        work();
+    } catch (const std::exception &e) {
+        showError(QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::startRun(StartMode mode)
+{
+    if (m_session->isActive() || !m_config->startBlocker().isEmpty())
+        return;
+    TrainingConfig config = m_config->config();
+    const QString checkpoint = m_session->checkpointPath();
+    const bool canContinue = !checkpoint.isEmpty() && !m_session->history().isEmpty()
+        && m_session->config().model == config.model;
+    if (mode == StartMode::Ask && canContinue) {
+        QMessageBox ask(QMessageBox::Question, tr("Start"),
+                        tr("This model has trained %1 epoch(s). Continue it for %2 more, or start fresh?")
+                            .arg(m_session->history().size()).arg(config.epochs),
+                        QMessageBox::Cancel, this);
+        QPushButton *cont = ask.addButton(tr("Continue"), QMessageBox::AcceptRole);
+        QPushButton *fresh = ask.addButton(tr("Start fresh"), QMessageBox::DestructiveRole);
+        ask.setDefaultButton(cont);
+        ask.exec();
+        if (ask.clickedButton() == cont)
+            mode = StartMode::Continue;
+        else if (ask.clickedButton() == fresh)
+            mode = StartMode::Fresh;
+        else
+            return;
+    }
+    if (mode == StartMode::Continue && canContinue) {
+        config.epochs += m_session->history().size();
+        m_session->start(config, checkpoint);
+    } else {
+        m_charts->clear();
+        m_session->start(config);
+    }
+    m_explorer->setNoise(config.noise);
+}
+
+void MainWindow::openCheckpoint(const QString &path)
+{
+    if (m_session->isActive())
+        throw StudioError(tr("Stop the current run before opening a checkpoint."));
+    const CheckpointInfo info = Checkpoint::readInfo(path);
+    auto model = InferenceModel::fromCheckpoint(path);
+    m_config->setConfig(info.config);
+    m_charts->setHistory(info.history);
+    m_session->adopt(info.config, info.history, path, std::move(model));
+    m_explorer->setNoise(info.config.noise);
+    m_status->setText(tr("Opened %1: %2, %3 epoch(s)").arg(path, info.architecture).arg(info.epoch));
+    loadProbesInBackground(info.config);
+    updateActions();
+}
+
+void MainWindow::loadProbesInBackground(const TrainingConfig &config)
+{
+    auto *watcher = new QFutureWatcher<ProbeImages>(this);
+    connect(watcher, &QFutureWatcher<ProbeImages>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        try {
+            m_explorer->setProbes(watcher->result());
+            Q_EMIT probesReady();
+        } catch (const std::exception &e) {
+            showError(tr("The checkpoint opened, but its probe images could not be loaded: %1")
+                          .arg(QString::fromUtf8(e.what())));
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([config] {
+        const DatasetSplit data = DatasetCatalog::load(
+            config.dataset, SplitOptions{config.validationFraction, config.seed, config.limit});
+        return ProbeImages::firstOf(data.validation);
+    }));
+}
+
+void MainWindow::saveCheckpoint(const QString &path)
+{
+    const QString source = m_session->checkpointPath();
+    if (source.isEmpty())
+        throw StudioError(tr("There is no trained epoch to save yet."));
+    QFile in(source);
+    if (!in.open(QIODevice::ReadOnly))
+        throw StudioError(tr("%1: cannot read the session checkpoint").arg(source));
+    RunFiles::writeFile(path, in.readAll());
+    m_status->setText(tr("Saved %1").arg(path));
+}
+
+QStringList MainWindow::exportAll(const QString &folder)
+{
+    m_charts->flushNow();
+    StudioExporter::Everything w;
+    w.lossChart = m_charts->lossChart();
+    w.psnrChart = m_charts->psnrChart();
+    w.original = m_grids->original()->image();
+    w.noisy = m_grids->noisy()->image();
+    w.reconstructed = m_grids->reconstructed()->image();
+    if (!w.original.isNull())
+        w.stacked = m_grids->stacked();
+    w.history = m_session->history();
+    w.checkpoint = m_session->checkpointPath();
+    w.config = (m_session->history().isEmpty() ? m_config->config() : m_session->config()).toJson();
+    return StudioExporter::all(w, folder);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    m_config->setConfig(StudioSettings::loadConfig(settings));
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+}
+
+void MainWindow::saveSettings()
+{
+    QSettings settings;
+    StudioSettings::saveConfig(settings, m_config->config());
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/split"), m_split->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    m_session->stop(); // the session's destructor joins the thread after at most one more batch
+    event->accept();
+}
+
+} // namespace aestudio

@@ -1,0 +1,77 @@
+// The studio window. It only assembles the panels, the run actions and menus, and routes signals between the
+// training session, the charts, the grids and the noise explorer; each of those is its own class.
+#pragma once
+
+#include "StudioTypes.h"
+#include "TrainingSession.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSplitter;
+
+namespace aestudio {
+
+class ChartsPanel;
+class ConfigPanel;
+class ImageGridPanel;
+class NoiseExplorerPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class StartMode { Ask, Fresh, Continue };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void startRun(StartMode mode = StartMode::Ask);
+    // Throws StudioError; the menu action shows the message instead.
+    void openCheckpoint(const QString &path);
+    void saveCheckpoint(const QString &path);
+    QStringList exportAll(const QString &folder);
+
+    TrainingSession *session() const { return m_session; }
+    ConfigPanel *configPanel() const { return m_config; }
+    ChartsPanel *chartsPanel() const { return m_charts; }
+    ImageGridPanel *gridPanel() const { return m_grids; }
+    NoiseExplorerPanel *explorer() const { return m_explorer; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QString lastError() const { return m_lastError; }
+    QAction *action(const QString &name) const;
+
+Q_SIGNALS:
+    void probesReady();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void connectSession();
+    void updateActions();
+    void updateTitle();
+    void showBatch(const BatchProgress &p);
+    void showError(const QString &message);
+    void runGuarded(const std::function<void()> &work);
+    void loadProbesInBackground(const TrainingConfig &config);
+    void restoreSettings();
+    void saveSettings();
+
+    TrainingSession *m_session;
+    ConfigPanel *m_config;
+    ChartsPanel *m_charts;
+    ImageGridPanel *m_grids;
+    NoiseExplorerPanel *m_explorer;
+    QSplitter *m_split;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QString m_lastError;
+    QString m_epochText;
+    QMap<QString, QAction *> m_actions;
+};
+
+} // namespace aestudio

@@ -1,0 +1,103 @@
+#include "StudioMeasurement.h"
+
+#include "ConfigPanel.h"
+#include "MainWindow.h"
+#include "RunFiles.h"
+#include "StudioProbe.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace aestudio {
+
+QList<QCommandLineOption> StudioMeasurement::options()
+{
+    return {
+        {QStringLiteral("start"), QStringLiteral("Start training at once with the remembered settings.")},
+        {QStringLiteral("dataset"), QStringLiteral("Dataset to select before starting."), QStringLiteral("name|path")},
+        {QStringLiteral("epochs"), QStringLiteral("Epochs to set before starting."), QStringLiteral("N")},
+        {QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE, then quit."), QStringLiteral("file")},
+        {QStringLiteral("screenshot-after"), QStringLiteral("Seconds to wait before the screenshot (default 8)."),
+         QStringLiteral("s"), QStringLiteral("8")},
+        {QStringLiteral("measure-ui"), QStringLiteral("Train for S seconds while measuring event-loop stalls and "
+                                                      "noise-slider latency; print a RESULT line and quit."),
+         QStringLiteral("s")},
+        {QStringLiteral("quit-after-show"), QStringLiteral("Print the time from main() to the first paint and quit.")},
+    };
+}
+
+StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParser &p, const QElapsedTimer &sinceMain)
+    : QObject(window), m_window(window)
+{
+    if (p.isSet(QStringLiteral("quit-after-show"))) {
+        QTimer::singleShot(0, this, [this, sinceMain] {
+            m_window->repaint();
+            std::printf("RESULT cold_start_ms=%lld\n", static_cast<long long>(sinceMain.elapsed()));
+            std::fflush(stdout);
+            QApplication::quit();
+        });
+        return;
+    }
+    if (p.isSet(QStringLiteral("dataset")) || p.isSet(QStringLiteral("epochs"))) {
+        TrainingConfig c = window->configPanel()->config();
+        if (p.isSet(QStringLiteral("dataset")))
+            c.dataset = p.value(QStringLiteral("dataset"));
+        if (p.isSet(QStringLiteral("epochs")))
+            c.epochs = std::max(1, p.value(QStringLiteral("epochs")).toInt());
+        window->configPanel()->setConfig(c);
+    }
+    const bool measure = p.isSet(QStringLiteral("measure-ui"));
+    if (p.isSet(QStringLiteral("start")) || measure)
+        QTimer::singleShot(0, window, [window] { window->startRun(MainWindow::StartMode::Fresh); });
+
+    if (p.isSet(QStringLiteral("screenshot"))) {
+        const QString file = p.value(QStringLiteral("screenshot"));
+        const int afterMs = int(p.value(QStringLiteral("screenshot-after")).toDouble() * 1000);
+        QTimer::singleShot(afterMs, this, [this, file] {
+            try {
+                RunFiles::writeImage(file, m_window->grab().toImage());
+                std::printf("screenshot written to %s\n", qPrintable(file));
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "%s\n", e.what());
+            }
+            m_window->close();
+        });
+    }
+    if (measure) {
+        m_stalls = new StallMonitor(5, this);
+        m_slider = new SliderLatencyProbe(window, this);
+        connect(window->session(), &TrainingSession::batchProgress, this,
+                [this](const BatchProgress &b) { m_lastSamplesPerSecond = b.samplesPerSecond; });
+        // Measure only once training runs: loading the dataset is not an interactive phase.
+        const int measureMs = int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000);
+        connect(window, &MainWindow::probesReady, this, [this, measureMs] {
+            if (m_started)
+                return;
+            m_started = true;
+            m_stalls->start();
+            auto *mover = new QTimer(this);
+            connect(mover, &QTimer::timeout, m_slider, &SliderLatencyProbe::moveSlider);
+            mover->start(300);
+            QTimer::singleShot(measureMs, this,
+                               &StudioMeasurement::finishMeasurement);
+        });
+    }
+}
+
+void StudioMeasurement::finishMeasurement()
+{
+    m_stalls->stop();
+    const auto &lateness = m_stalls->latenessMs();
+    const auto &latency = m_slider->latenciesMs();
+    std::printf("RESULT stall_p99_ms=%.1f stall_max_ms=%.1f stall_samples=%d slider_p95_ms=%.1f slider_p50_ms=%.1f "
+                "slider_samples=%d studio_samples_per_s=%.0f\n",
+                percentile(lateness, 99), percentile(lateness, 100), int(lateness.size()), percentile(latency, 95),
+                percentile(latency, 50), int(latency.size()), m_lastSamplesPerSecond);
+    std::fflush(stdout);
+    m_window->close();
+}
+
+} // namespace aestudio

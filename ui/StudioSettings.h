@@ -1,0 +1,16 @@
+// Remembers the last training recipe in QSettings. Every value read back is validated on its own; a garbage or
+// out-of-range value falls back to its default without disturbing the others.
+#pragma once
+
+#include "TrainingConfig.h"
+
+class QSettings;
+
+namespace aestudio::StudioSettings {
+
+// What a first start shows: the seed study's denoising recipe (3 layers, latent 15, dropout 0.2, σ 0.5, 20 epochs).
+TrainingConfig defaults();
+TrainingConfig loadConfig(QSettings &settings);
+void saveConfig(QSettings &settings, const TrainingConfig &config);
+
+} // namespace aestudio::StudioSettings

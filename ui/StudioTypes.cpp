@@ -1,0 +1,22 @@
+#include "StudioTypes.h"
+
+namespace aestudio {
+
+ProbeImages ProbeImages::firstOf(const ImageSet &set, int count)
+{
+    ProbeImages probes;
+    probes.count = std::min(count, set.count());
+    probes.pixels.assign(set.pixels.begin(), set.pixels.begin() + std::ptrdiff_t(probes.count) * kPixelsPerImage);
+    return probes;
+}
+
+void registerStudioMetaTypes()
+{
+    qRegisterMetaType<BatchProgress>();
+    qRegisterMetaType<EpochMetrics>();
+    qRegisterMetaType<TrainingSummary>();
+    qRegisterMetaType<ProbeImages>();
+    qRegisterMetaType<PreviewResult>();
+}
+
+} // namespace aestudio

@@ -1,0 +1,43 @@
+// Plain data that crosses from the training and preview threads to the GUI in queued signals, registered with Qt's
+// meta-type system. No tensors or model pointers travel this way.
+#pragma once
+
+#include "Dataset.h"
+#include "InferenceModel.h"
+#include "TrainingTypes.h"
+
+#include <QImage>
+#include <QMetaType>
+
+#include <cstdint>
+#include <vector>
+
+namespace aestudio {
+
+// The fixed validation images the side panel shows, copied out of the dataset once per run.
+struct ProbeImages {
+    int count = 0;
+    std::vector<std::uint8_t> pixels; // count * 784
+    bool isEmpty() const { return count == 0; }
+    static ProbeImages firstOf(const ImageSet &set, int count = 16);
+};
+
+// One noise-explorer evaluation: three grids plus per-image PSNR, ready to paint.
+struct PreviewResult {
+    QImage original, noisy, reconstructed;
+    std::vector<double> psnrDb, noisyPsnrDb;
+    QualityMetrics metrics;
+    NoiseSpec noise;
+    int columns = 0;
+    qint64 requestedAtMs = 0; // QElapsedTimer clock of the request, for latency measurements
+};
+
+void registerStudioMetaTypes();
+
+} // namespace aestudio
+
+Q_DECLARE_METATYPE(aestudio::BatchProgress)
+Q_DECLARE_METATYPE(aestudio::EpochMetrics)
+Q_DECLARE_METATYPE(aestudio::TrainingSummary)
+Q_DECLARE_METATYPE(aestudio::ProbeImages)
+Q_DECLARE_METATYPE(aestudio::PreviewResult)

@@ -1,0 +1,68 @@
+// The GUI-side owner of a training run: starts a TrainingWorker on a fresh QThread, forwards its signals, keeps the
+// run's state and history, and on destruction stops the run within one batch and joins the thread.
+#pragma once
+
+#include "SnapshotStore.h"
+#include "StudioTypes.h"
+#include "TrainingConfig.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <memory>
+
+namespace aestudio {
+
+class TrainingSession : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Loading, Running, Paused, Stopping, Finished, Stopped, Failed };
+    Q_ENUM(State)
+
+    explicit TrainingSession(QObject *parent = nullptr);
+    ~TrainingSession() override;
+
+    // Starts a run; `resumeFrom` continues a checkpoint (the config's epochs is then the new total).
+    void start(const TrainingConfig &config, const QString &resumeFrom = {});
+    void pause();
+    void resume();
+    void stop();
+    bool isActive() const; // loading, running, paused or stopping
+
+    State state() const { return m_state; }
+    static QString stateName(State s);
+    const TrainingConfig &config() const { return m_config; }
+    const QVector<EpochMetrics> &history() const { return m_history; }
+    // The checkpoint written after the last finished epoch of this session's latest run (empty before one).
+    QString checkpointPath() const;
+    std::shared_ptr<SnapshotStore> snapshots() const { return m_snapshots; }
+
+    // Adopts a run opened from a checkpoint file: its config, history and weights.
+    void adopt(const TrainingConfig &config, const QVector<EpochMetrics> &history, const QString &checkpoint,
+               std::shared_ptr<const InferenceModel> model);
+
+Q_SIGNALS:
+    void stateChanged(aestudio::TrainingSession::State state);
+    void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes);
+    void batchProgress(const aestudio::BatchProgress &progress);
+    void epochFinished(const aestudio::EpochMetrics &metrics);
+    void snapshotPublished();
+    void finished(const aestudio::TrainingSummary &summary);
+    void failed(const QString &message);
+
+private:
+    void setState(State s);
+    State m_state = State::Idle;
+    TrainingConfig m_config;
+    QVector<EpochMetrics> m_history;
+    QTemporaryDir m_autosaveDir;
+    QString m_adoptedCheckpoint;
+    bool m_hasAutosave = false;
+    std::shared_ptr<SnapshotStore> m_snapshots = std::make_shared<SnapshotStore>();
+    std::shared_ptr<RunControl> m_control;
+    QPointer<QThread> m_thread;
+};
+
+} // namespace aestudio
