@@ -1,0 +1,286 @@
+// The studio window driven as a user would, offscreen, on a tiny dataset the test writes.
+#include "ChartsPanel.h"
+#include "ConfigPanel.h"
+#include "ImageGridPanel.h"
+#include "LiveChart.h"
+#include "MainWindow.h"
+#include "NoiseExplorerPanel.h"
+#include "StudioSettings.h"
+#include "TinyIdx.h"
+
+#include <QAction>
+#include <QDir>
+#include <QImage>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace aestudio;
+using namespace aestudio::testing;
+
+class TestStudio : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void shortRunGrowsChartsAndGrids();
+    void stopMidRunEndsCleanly();
+    void destroyingTheWindowMidRunEndsCleanly();
+    void noiseSliderChangesNoisyGridAndPsnr();
+    void exportsLoadBack();
+    void badSettingsFallBackToDefaults();
+    void openedCheckpointRestoresConfigAndExplorer();
+    void missingDatasetDisablesStart();
+
+private:
+    TrainingConfig tinyConfig(int epochs) const;
+    bool nonBlank(const QImage &img) const;
+    std::unique_ptr<MainWindow> trainedWindow(int epochs);
+    QTemporaryDir m_dir;
+    QString m_data;
+};
+
+void TestStudio::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("aestudio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_studio"));
+    m_data = m_dir.filePath(QStringLiteral("data"));
+    writeDataset(m_data, 480, 40, true);
+}
+
+void TestStudio::init()
+{
+    QSettings().clear();
+}
+
+TrainingConfig TestStudio::tinyConfig(int epochs) const
+{
+    TrainingConfig c = StudioSettings::defaults();
+    c.dataset = m_data;
+    c.epochs = epochs;
+    c.batchSize = 16;
+    c.threads = 2;
+    return c;
+}
+
+bool TestStudio::nonBlank(const QImage &img) const
+{
+    if (img.isNull())
+        return false;
+    const QRgb first = img.pixel(0, 0);
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3)
+            if (img.pixel(x, y) != first)
+                return true;
+    return false;
+}
+
+std::unique_ptr<MainWindow> TestStudio::trainedWindow(int epochs)
+{
+    auto w = std::make_unique<MainWindow>();
+    w->configPanel()->setConfig(tinyConfig(epochs));
+    QSignalSpy finished(w->session(), &TrainingSession::finished);
+    w->startRun(MainWindow::StartMode::Fresh);
+    [&] { QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000); }();
+    w->chartsPanel()->flushNow();
+    return w;
+}
+
+void TestStudio::shortRunGrowsChartsAndGrids()
+{
+    MainWindow w;
+    w.show();
+    w.configPanel()->setConfig(tinyConfig(3));
+    QVERIFY(w.action(QStringLiteral("start"))->isEnabled());
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    QSignalSpy epochs(w.session(), &TrainingSession::epochFinished);
+    QSignalSpy batches(w.session(), &TrainingSession::batchProgress);
+    w.startRun(MainWindow::StartMode::Fresh);
+    QVERIFY(!w.action(QStringLiteral("start"))->isEnabled());
+    QVERIFY(!w.configPanel()->findChild<QWidget *>(QStringLiteral("latent"))->isEnabled()); // locked while running
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QCOMPARE(epochs.count(), 3);
+    QVERIFY(batches.count() >= 3);
+    QCOMPARE(w.session()->state(), TrainingSession::State::Finished);
+    QVERIFY(w.windowTitle().contains(QStringLiteral("Finished")));
+
+    // Charts: the folded redraw lands within ~40 ms and shows every epoch point.
+    QTRY_COMPARE(w.chartsPanel()->lossChart()->shownPointCount(3), 3); // validation per epoch
+    QCOMPARE(w.chartsPanel()->psnrChart()->shownPointCount(0), 3);
+    QVERIFY(w.chartsPanel()->lossChart()->shownPointCount(0) >= 3);   // raw batch losses
+    QVERIFY(w.chartsPanel()->redrawCount() < batches.count() + epochs.count() + 2);
+    QCOMPARE(w.progressBar()->value(), 1000);
+
+    // Grids: all three show 2 rows x 8 probes at 2x, and updated more than once (every epoch at least).
+    QTRY_VERIFY(w.gridPanel()->updates() >= 3);
+    for (ProbeGridView *g : {w.gridPanel()->original(), w.gridPanel()->noisy(), w.gridPanel()->reconstructed()}) {
+        QCOMPARE(g->image().size(), QSize(8 * 28 * 2, 2 * 28 * 2));
+        QVERIFY(nonBlank(g->image()));
+    }
+    QVERIFY(w.gridPanel()->noisy()->image() != w.gridPanel()->original()->image());
+    QVERIFY(w.gridPanel()->reconstructed()->tipAt(QPoint(5, 5)).contains(QStringLiteral("dB")));
+    QVERIFY(w.action(QStringLiteral("save"))->isEnabled());
+}
+
+void TestStudio::stopMidRunEndsCleanly()
+{
+    MainWindow w;
+    TrainingConfig c = tinyConfig(200);
+    c.batchSize = 4;
+    w.configPanel()->setConfig(c);
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    QSignalSpy batches(w.session(), &TrainingSession::batchProgress);
+    w.startRun(MainWindow::StartMode::Fresh);
+    QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, 30000);
+    w.action(QStringLiteral("stop"))->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(w.session()->state(), TrainingSession::State::Stopped);
+    QVERIFY(finished.first().first().value<TrainingSummary>().stopped);
+    QVERIFY(w.action(QStringLiteral("start"))->isEnabled());
+}
+
+void TestStudio::destroyingTheWindowMidRunEndsCleanly()
+{
+    auto w = std::make_unique<MainWindow>();
+    TrainingConfig c = tinyConfig(500);
+    c.batchSize = 4;
+    w->configPanel()->setConfig(c);
+    QSignalSpy batches(w->session(), &TrainingSession::batchProgress);
+    w->startRun(MainWindow::StartMode::Fresh);
+    QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, 30000);
+    QElapsedTimer t;
+    t.start();
+    w.reset(); // stops within one batch and joins the worker thread
+    QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+}
+
+void TestStudio::noiseSliderChangesNoisyGridAndPsnr()
+{
+    auto w = trainedWindow(2);
+    QTRY_VERIFY(w->gridPanel()->updates() >= 1);
+    QLabel *result = w->explorer()->findChild<QLabel *>(QStringLiteral("explorerResult"));
+    QSlider *slider = w->explorer()->slider();
+    QVERIFY(slider->isEnabled());
+    const QImage noisyBefore = w->gridPanel()->noisy()->image();
+    const QString textBefore = result->text();
+    const int updates = w->gridPanel()->updates();
+    slider->setValue(slider->value() == 10 ? 90 : 10);
+    QTRY_VERIFY(w->gridPanel()->updates() > updates);
+    QVERIFY(w->gridPanel()->noisy()->image() != noisyBefore);
+    QTRY_VERIFY(result->text() != textBefore);
+    QVERIFY(result->text().contains(QStringLiteral("dB")));
+    // Dragging fast: many requests, only the newest lands.
+    for (int v = 0; v <= 100; v += 5)
+        slider->setValue(v);
+    QTRY_VERIFY(result->text().contains(QStringLiteral("1.00")));
+}
+
+void TestStudio::exportsLoadBack()
+{
+    auto w = trainedWindow(2);
+    w->resize(1400, 900);
+    w->show();
+    QTRY_VERIFY(w->gridPanel()->updates() >= 1);
+    QTemporaryDir out;
+    const QStringList files = w->exportAll(out.path());
+    for (const char *name : {"loss.png", "loss.svg", "psnr.png", "psnr.svg", "grid-original.png", "grid-noisy.png",
+                             "grid-reconstructed.png", "grids.png", "metrics.csv", "config.json", "checkpoint.aes"})
+        QVERIFY2(files.contains(QString::fromLatin1(name)) && QFile::exists(out.filePath(QString::fromLatin1(name))), name);
+
+    const LiveChart *loss = w->chartsPanel()->lossChart();
+    const QImage png(out.filePath(QStringLiteral("loss.png")));
+    const qreal ratio = 2.0 * loss->devicePixelRatioF();
+    QCOMPARE(png.size(), (QSizeF(loss->size()) * ratio).toSize());
+    QVERIFY(nonBlank(png));
+    QSvgRenderer svg(out.filePath(QStringLiteral("psnr.svg")));
+    QVERIFY(svg.isValid());
+    QVERIFY(!svg.defaultSize().isEmpty());
+    const QImage grids(out.filePath(QStringLiteral("grids.png")));
+    QVERIFY(nonBlank(grids));
+    QCOMPARE(QImage(out.filePath(QStringLiteral("grid-noisy.png"))).size(), QSize(8 * 28 * 2, 2 * 28 * 2));
+    QFile csv(out.filePath(QStringLiteral("metrics.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().trimmed().split('\n').size(), 1 + 2); // header + one row per epoch
+}
+
+void TestStudio::badSettingsFallBackToDefaults()
+{
+    {
+        QSettings s;
+        s.setValue(QStringLiteral("config/latent"), QStringLiteral("banana"));
+        s.setValue(QStringLiteral("config/dropout"), 7.5);
+        s.setValue(QStringLiteral("config/epochs"), -3);
+        s.setValue(QStringLiteral("config/noise_type"), QStringLiteral("purple"));
+        s.setValue(QStringLiteral("config/hidden"), QStringLiteral("512,x"));
+        s.setValue(QStringLiteral("config/batch_size"), 128); // a good value survives beside the bad ones
+    }
+    QSettings s;
+    const TrainingConfig c = StudioSettings::loadConfig(s);
+    const TrainingConfig d = StudioSettings::defaults();
+    QCOMPARE(c.model.latent, d.model.latent);
+    QCOMPARE(c.model.dropout, d.model.dropout);
+    QCOMPARE(c.epochs, d.epochs);
+    QCOMPARE(c.noise.type, d.noise.type);
+    QCOMPARE(c.model.hidden, d.model.hidden);
+    QCOMPARE(c.batchSize, 128);
+    MainWindow w; // and the window starts with them
+    QCOMPARE(w.configPanel()->config().batchSize, 128);
+    QCOMPARE(w.configPanel()->config().model.latent, d.model.latent);
+}
+
+void TestStudio::openedCheckpointRestoresConfigAndExplorer()
+{
+    QTemporaryDir out;
+    const QString path = out.filePath(QStringLiteral("saved.aes"));
+    TrainingConfig trained;
+    {
+        auto w = trainedWindow(2);
+        TrainingConfig c = w->configPanel()->config();
+        trained = c;
+        w->saveCheckpoint(path);
+    }
+    QVERIFY(QFile::exists(path));
+    MainWindow fresh;
+    fresh.configPanel()->setConfig(StudioSettings::defaults());
+    QVERIFY(!fresh.explorer()->slider()->isEnabled());
+    QSignalSpy probes(&fresh, &MainWindow::probesReady);
+    fresh.openCheckpoint(path);
+    QCOMPARE(fresh.configPanel()->config().dataset, trained.dataset);
+    QCOMPARE(fresh.configPanel()->config().batchSize, 16);
+    QCOMPARE(fresh.session()->history().size(), 2);
+    fresh.chartsPanel()->flushNow();
+    QCOMPARE(fresh.chartsPanel()->lossChart()->shownPointCount(3), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(probes.count(), 1, 20000);
+    QVERIFY(fresh.explorer()->slider()->isEnabled());
+    QTRY_VERIFY(fresh.gridPanel()->updates() >= 1);
+
+    // A corrupt file gives an error and leaves the window as it was.
+    const QString bad = out.filePath(QStringLiteral("bad.aes"));
+    writeBytes(bad, QByteArray(64, 'x'));
+    QVERIFY_THROWS_EXCEPTION(std::exception, fresh.openCheckpoint(bad));
+    QCOMPARE(fresh.session()->history().size(), 2);
+}
+
+void TestStudio::missingDatasetDisablesStart()
+{
+    MainWindow w;
+    TrainingConfig c = tinyConfig(1);
+    c.dataset = m_dir.filePath(QStringLiteral("empty-folder"));
+    QDir().mkpath(c.dataset);
+    w.configPanel()->setConfig(c);
+    QAction *start = w.action(QStringLiteral("start"));
+    QVERIFY(!start->isEnabled());
+    QVERIFY(start->toolTip().contains(QStringLiteral("IDX")));
+    w.startRun(MainWindow::StartMode::Fresh); // does nothing, and says why in the tooltip
+    QCOMPARE(w.session()->state(), TrainingSession::State::Idle);
+}
+
+QTEST_MAIN(TestStudio)
+#include "tst_studio.moc"
