@@ -123,8 +123,7 @@ CheckpointInfo Checkpoint::readInfo(const QString &path)
     return readRaw(path, false).info;
 }
 
-void saveCheckpoint(const QString &path, CheckpointInfo info, const AutoEncoder &model,
-                    torch::optim::Optimizer *optimizer)
+void saveCheckpoint(const QString &path, CheckpointInfo info, const AutoEncoder &model, FlatAdam *optimizer)
 {
     info.formatVersion = Checkpoint::kFormatVersion;
     info.architecture = model->spec.describe();
@@ -163,7 +162,7 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const AutoEncoder 
         throw CheckpointError(QStringLiteral("%1: write failed (%2)").arg(path, file.errorString()));
 }
 
-CheckpointInfo loadCheckpointState(const QString &path, AutoEncoder &model, torch::optim::Optimizer *optimizer,
+CheckpointInfo loadCheckpointState(const QString &path, AutoEncoder &model, FlatAdam *optimizer,
                                    const torch::Device &device)
 {
     RawCheckpoint raw = readRaw(path, true);
@@ -176,13 +175,18 @@ CheckpointInfo loadCheckpointState(const QString &path, AutoEncoder &model, torc
         root.load_from(stream, device);
         torch::serialize::InputArchive modelArchive;
         root.read("model", modelArchive);
-        model->load(modelArchive);
-        model->to(device);
+        AutoEncoder loaded(model->spec);
+        loaded->load(modelArchive);
         if (optimizer && raw.info.hasOptimizer) {
             torch::serialize::InputArchive optimArchive;
             root.read("optimizer", optimArchive);
             optimizer->load(optimArchive);
         }
+        torch::NoGradGuard noGrad;
+        const auto from = loaded->parameters();
+        auto to = model->parameters();
+        for (std::size_t i = 0; i < from.size(); ++i)
+            to[i].copy_(from[i]);
     } catch (const c10::Error &e) {
         throw CheckpointError(QStringLiteral("%1: corrupt weights (%2)").arg(path, torchMessage(e)));
     } catch (const std::exception &e) {

@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QJsonArray>
 
+#include <chrono>
+
 namespace aestudio {
 namespace {
 
@@ -51,6 +53,21 @@ SystemInfo SystemInfo::collect()
             s.devices << QStringLiteral("cuda:%1").arg(i);
     }
     return s;
+}
+
+double SystemInfo::measureSgemmGflops(int threads, int n)
+{
+    at::set_num_threads(threads);
+    const torch::Tensor a = torch::rand({n, n}), b = torch::rand({n, n});
+    torch::Tensor c = torch::empty({n, n});
+    torch::mm_out(c, a, b); // warm-up: threads, caches
+    double best = 1e30;
+    for (int i = 0; i < 8; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        torch::mm_out(c, a, b);
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return 2.0 * double(n) * n * n / best / 1e9;
 }
 
 QJsonObject SystemInfo::toJson() const

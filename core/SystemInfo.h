@@ -19,6 +19,8 @@ struct SystemInfo {
     QStringList devices;     // "cpu", "cuda:0 (name)"...
 
     static SystemInfo collect();
+    // Best of several n x n float matrix products on `threads` threads, in GFLOP/s: the machine's GEMM peak.
+    static double measureSgemmGflops(int threads, int n = 1024);
     QJsonObject toJson() const;
     // One-line warning when the reference BLAS is active, else empty.
     QString blasWarning() const;

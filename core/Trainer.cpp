@@ -4,6 +4,7 @@
 #include "CheckpointIO.h"
 #include "Errors.h"
 #include "Evaluation.h"
+#include "FlatAdam.h"
 #include "NoiseModel.h"
 
 #include <chrono>
@@ -57,7 +58,7 @@ struct Trainer::Impl {
     std::shared_ptr<const DatasetSplit> data;
     torch::Device device{torch::kCPU};
     AutoEncoder model{nullptr};
-    std::unique_ptr<torch::optim::Adam> optimizer;
+    std::unique_ptr<FlatAdam> optimizer;
     QVector<EpochMetrics> history;
     std::vector<torch::Tensor> lastGood;  // weights at the end of the last finished epoch
     std::vector<torch::Tensor> best;      // weights of the best validation epoch
@@ -105,8 +106,10 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     torch::manual_seed(config.seed);
     d->model = AutoEncoder(config.model);
     d->model->to(d->device);
-    d->optimizer = std::make_unique<torch::optim::Adam>(
-        d->model->parameters(), torch::optim::AdamOptions(config.learningRate).weight_decay(config.weightDecay));
+    FlatAdam::Options adam;
+    adam.lr = config.learningRate;
+    adam.weightDecay = config.weightDecay;
+    d->optimizer = std::make_unique<FlatAdam>(d->model->parameters(), adam);
     d->lastGood = copyParameters(d->model);
 }
 
@@ -189,7 +192,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                     noisy = torch::empty_like(clean);
                 noiser.applyInto(clean, noisy);
 
-                d->optimizer->zero_grad();
+                d->optimizer->zeroGrad();
                 const torch::Tensor loss = torch::mse_loss(d->model->forward(noisy), clean);
                 const float lossValue = loss.item<float>();
                 if (!std::isfinite(lossValue))
@@ -220,6 +223,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                 }
             }
 
+            const double trainSeconds = secondsSince(epochStart);
             const QualityMetrics val = evaluateSet(d->model, valPixels, cfg.noise, streamSeed(cfg.seed, kValNoise, 0),
                                                    d->device);
             if (!std::isfinite(val.mse))
@@ -233,6 +237,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
             m.valPsnrGlobalDb = val.psnrGlobalDb;
             m.noisyPsnrDb = val.noisyPsnrMeanDb;
             m.seconds = secondsSince(epochStart);
+            m.trainSeconds = trainSeconds;
             d->history.append(m);
             d->lastGood = copyParameters(d->model);
             if (m.valLoss < d->bestValLoss) {

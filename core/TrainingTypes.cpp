@@ -10,7 +10,8 @@ QJsonObject EpochMetrics::toJson() const
                        {QStringLiteral("val_psnr_db"), valPsnrDb},
                        {QStringLiteral("val_psnr_global_db"), valPsnrGlobalDb},
                        {QStringLiteral("noisy_psnr_db"), noisyPsnrDb},
-                       {QStringLiteral("seconds"), seconds}};
+                       {QStringLiteral("seconds"), seconds},
+                       {QStringLiteral("train_seconds"), trainSeconds}};
 }
 
 EpochMetrics EpochMetrics::fromJson(const QJsonObject &json)
@@ -23,6 +24,7 @@ EpochMetrics EpochMetrics::fromJson(const QJsonObject &json)
     m.valPsnrGlobalDb = json.value(QStringLiteral("val_psnr_global_db")).toDouble();
     m.noisyPsnrDb = json.value(QStringLiteral("noisy_psnr_db")).toDouble();
     m.seconds = json.value(QStringLiteral("seconds")).toDouble();
+    m.trainSeconds = json.value(QStringLiteral("train_seconds")).toDouble();
     return m;
 }
 

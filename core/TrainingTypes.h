@@ -20,6 +20,7 @@ struct EpochMetrics {
     double valPsnrGlobalDb = 0.0;// 10*log10(1/valLoss)
     double noisyPsnrDb = 0.0;    // the noisy validation input itself, per-image mean
     double seconds = 0.0;        // wall time of the epoch, validation included
+    double trainSeconds = 0.0;   // the optimisation loop alone, for throughput comparisons
 
     QJsonObject toJson() const;
     static EpochMetrics fromJson(const QJsonObject &json);

@@ -9,5 +9,6 @@ namespace aestudio::cli {
 int trainCommand(const QStringList &args);
 int evalCommand(const QStringList &args);
 int infoCommand(const QStringList &args);
+int benchCommand(const QStringList &args);
 
 } // namespace aestudio::cli

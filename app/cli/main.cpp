@@ -17,6 +17,7 @@ const char kUsage[] =
     "  train   train an autoencoder and write a run folder\n"
     "  eval    evaluate a checkpoint on the test set\n"
     "  info    versions, BLAS, threads, devices and datasets\n"
+    "  bench   training throughput against the PyTorch reference [--quick]\n"
     "Run 'aestudio-cli <command> --help' for the options of a command.\n";
 
 } // namespace
@@ -41,6 +42,8 @@ int main(int argc, char *argv[])
             return aestudio::cli::evalCommand(rest);
         if (command == QLatin1String("info"))
             return aestudio::cli::infoCommand(rest);
+        if (command == QLatin1String("bench"))
+            return aestudio::cli::benchCommand(rest);
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
         return 2;
     } catch (const aestudio::ConfigError &e) {

@@ -1,0 +1,99 @@
+#include "FlatAdam.h"
+
+#include <ATen/Parallel.h>
+
+#include <cmath>
+
+namespace aestudio {
+
+FlatAdam::FlatAdam(std::vector<torch::Tensor> params, Options options)
+    : m_params(std::move(params)), m_options(options)
+{
+    std::int64_t total = 0;
+    for (const auto &p : m_params)
+        total += p.numel();
+    const auto device = m_params.empty() ? torch::Device(torch::kCPU) : m_params.front().device();
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    m_flat = torch::empty({total}, opts);
+    m_grad = torch::zeros({total}, opts);
+    m_expAvg = torch::zeros({total}, opts);
+    m_expAvgSq = torch::zeros({total}, opts);
+
+    torch::NoGradGuard noGrad;
+    std::int64_t offset = 0;
+    for (auto &p : m_params) {
+        const std::int64_t n = p.numel();
+        m_flat.narrow(0, offset, n).copy_(p.reshape({n}));
+        // Parameter storage becomes a view of the flat buffer; the module keeps the same Tensor object.
+        const std::vector<std::int64_t> sizes = p.sizes().vec();
+        const std::vector<std::int64_t> strides = p.contiguous().strides().vec();
+        p.set_(m_flat.storage(), offset, sizes, strides);
+        // A defined gradient is accumulated in place by autograd, so the views stay the gradients' storage.
+        p.mutable_grad() = m_grad.narrow(0, offset, n).view(p.sizes());
+        offset += n;
+    }
+}
+
+void FlatAdam::zeroGrad()
+{
+    m_grad.zero_();
+}
+
+void FlatAdam::step()
+{
+    ++m_step;
+    const double bc1 = 1.0 - std::pow(m_options.beta1, double(m_step));
+    const double bc2 = 1.0 - std::pow(m_options.beta2, double(m_step));
+    const float b1 = float(m_options.beta1), b2 = float(m_options.beta2);
+    const float eps = float(m_options.eps), wd = float(m_options.weightDecay);
+    const float stepSize = float(m_options.lr / bc1);
+    const float invSqrtBc2 = float(1.0 / std::sqrt(bc2));
+
+    if (!m_flat.is_cpu()) {
+        // On CUDA a handful of whole-buffer ops is already one kernel each; same maths as the CPU loop below.
+        torch::NoGradGuard noGrad;
+        torch::Tensor g = wd != 0.0f ? m_grad.add(m_flat, wd) : m_grad;
+        m_expAvg.mul_(b1).add_(g, 1.0f - b1);
+        m_expAvgSq.mul_(b2).addcmul_(g, g, 1.0f - b2);
+        m_flat.addcdiv_(m_expAvg, m_expAvgSq.sqrt().mul_(invSqrtBc2).add_(eps), -stepSize);
+        return;
+    }
+    float *p = m_flat.data_ptr<float>();
+    const float *grad = m_grad.data_ptr<float>();
+    float *m = m_expAvg.data_ptr<float>();
+    float *v = m_expAvgSq.data_ptr<float>();
+    at::parallel_for(0, m_flat.numel(), 1 << 15, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
+        for (std::int64_t i = begin; i < end; ++i) {
+            const float g = grad[i] + wd * p[i];
+            const float mi = b1 * m[i] + (1.0f - b1) * g;
+            const float vi = b2 * v[i] + (1.0f - b2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * mi / (std::sqrt(vi) * invSqrtBc2 + eps);
+        }
+    });
+}
+
+void FlatAdam::save(torch::serialize::OutputArchive &archive) const
+{
+    archive.write("step", torch::tensor(m_step));
+    archive.write("exp_avg", m_expAvg);
+    archive.write("exp_avg_sq", m_expAvgSq);
+}
+
+void FlatAdam::load(torch::serialize::InputArchive &archive)
+{
+    torch::Tensor step, expAvg, expAvgSq;
+    archive.read("step", step);
+    archive.read("exp_avg", expAvg);
+    archive.read("exp_avg_sq", expAvgSq);
+    TORCH_CHECK(expAvg.numel() == m_expAvg.numel() && expAvgSq.numel() == m_expAvgSq.numel(),
+                "optimizer state has ", expAvg.numel(), " values, the model has ", m_expAvg.numel());
+    torch::NoGradGuard noGrad;
+    m_expAvg.copy_(expAvg.reshape({-1}));
+    m_expAvgSq.copy_(expAvgSq.reshape({-1}));
+    m_step = step.item<std::int64_t>();
+}
+
+} // namespace aestudio
