@@ -5,6 +5,7 @@
 #include "Errors.h"
 #include "Evaluation.h"
 #include "FlatAdam.h"
+#include "FusedStep.h"
 #include "NoiseModel.h"
 
 #include <chrono>
@@ -59,6 +60,7 @@ struct Trainer::Impl {
     torch::Device device{torch::kCPU};
     AutoEncoder model{nullptr};
     std::unique_ptr<FlatAdam> optimizer;
+    std::unique_ptr<FusedStep> fused;     // the CPU fast path; CUDA uses autograd
     QVector<EpochMetrics> history;
     std::vector<torch::Tensor> lastGood;  // weights at the end of the last finished epoch
     std::vector<torch::Tensor> best;      // weights of the best validation epoch
@@ -110,6 +112,8 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     adam.lr = config.learningRate;
     adam.weightDecay = config.weightDecay;
     d->optimizer = std::make_unique<FlatAdam>(d->model->parameters(), adam);
+    if (d->device.is_cpu())
+        d->fused = std::make_unique<FusedStep>(d->model, config.model.dropout);
     d->lastGood = copyParameters(d->model);
 }
 
@@ -192,14 +196,21 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                     noisy = torch::empty_like(clean);
                 noiser.applyInto(clean, noisy);
 
-                d->optimizer->zeroGrad();
-                const torch::Tensor loss = torch::mse_loss(d->model->forward(noisy), clean);
-                const float lossValue = loss.item<float>();
+                float lossValue = 0.0f;
+                torch::Tensor loss;
+                if (d->fused) {
+                    lossValue = d->fused->forwardBackward(noisy, clean, streamSeed(cfg.seed, kDropout, int(step)));
+                } else {
+                    d->optimizer->zeroGrad();
+                    loss = torch::mse_loss(d->model->forward(noisy), clean);
+                    lossValue = loss.item<float>();
+                }
                 if (!std::isfinite(lossValue))
                     return fail(QStringLiteral("training diverged: loss is %1 at epoch %2, batch %3; kept the weights "
                                                "from the end of epoch %4")
                                     .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1));
-                loss.backward();
+                if (loss.defined())
+                    loss.backward();
                 d->optimizer->step();
                 lossSum += double(lossValue) * double(end - start);
                 samplesDone += double(end - start);

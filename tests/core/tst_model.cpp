@@ -2,6 +2,7 @@
 #include "AutoEncoder.h"
 #include "Evaluation.h"
 #include "FlatAdam.h"
+#include "FusedStep.h"
 #include "Metrics.h"
 #include "NoiseModel.h"
 
@@ -21,6 +22,9 @@ private Q_SLOTS:
     void saltPepperAndMaskingRates();
     void psnrHandComputed();
     void evaluateSetHandComputed();
+    void fusedStepMatchesAutograd_data();
+    void fusedStepMatchesAutograd();
+    void fusedDropoutKeepsTheRightFraction();
     void flatAdamMatchesTorchAdam_data();
     void flatAdamMatchesTorchAdam();
 };
@@ -149,6 +153,60 @@ void TestModel::evaluateSetHandComputed()
     QCOMPARE(m.noisyMse, 0.0);                 // no noise: the input is the clean image
     QCOMPARE(m.noisyPsnrMeanDb, 100.0);
     QVERIFY(model->is_training());             // evaluation restored the mode it found
+}
+
+void TestModel::fusedStepMatchesAutograd_data()
+{
+    QTest::addColumn<int>("depth");
+    QTest::addColumn<int>("batch");
+    QTest::addRow("3 layers, batch 64") << 3 << 64;
+    QTest::addRow("5 layers, batch 7") << 5 << 7;
+}
+
+void TestModel::fusedStepMatchesAutograd()
+{
+    QFETCH(int, depth);
+    QFETCH(int, batch);
+    ModelSpec spec;
+    spec.hidden = ModelSpec::hiddenForDepth(depth);
+    spec.latent = 20;
+    torch::manual_seed(11);
+    AutoEncoder reference(spec);
+    AutoEncoder fused = cloneModel(reference, torch::kCPU);
+    FlatAdam adam(fused->parameters(), FlatAdam::Options{}); // gives the fused path its gradient buffers
+    FusedStep step(fused, 0.0);
+    const torch::Tensor clean = torch::rand({batch, 784});
+    const torch::Tensor noisy = (clean + 0.3 * torch::randn({batch, 784})).clamp(0, 1);
+
+    const torch::Tensor loss = torch::mse_loss(reference->forward(noisy), clean);
+    loss.backward();
+    const float fusedLoss = step.forwardBackward(noisy, clean, 1);
+    QVERIFY2(std::abs(fusedLoss - loss.item<float>()) < 1e-6,
+             qPrintable(QStringLiteral("%1 vs %2").arg(fusedLoss).arg(loss.item<float>())));
+    const auto a = reference->parameters(), b = fused->parameters();
+    QCOMPARE(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double scale = a[i].grad().abs().max().item<double>();
+        const double diff = (a[i].grad() - b[i].grad()).abs().max().item<double>();
+        QVERIFY2(diff <= 1e-4 * scale + 1e-9, qPrintable(QStringLiteral("param %1: %2 (scale %3)").arg(i).arg(diff).arg(scale)));
+    }
+}
+
+void TestModel::fusedDropoutKeepsTheRightFraction()
+{
+    ModelSpec spec;
+    AutoEncoder model(spec);
+    FlatAdam adam(model->parameters(), FlatAdam::Options{});
+    FusedStep step(model, 0.5);
+    const torch::Tensor x = torch::rand({256, 784});
+    // With p = 0.5 the loss differs between seeds (different masks) and repeats for the same seed.
+    const float a = step.forwardBackward(x, x, 1), b = step.forwardBackward(x, x, 1), c = step.forwardBackward(x, x, 2);
+    QCOMPARE(a, b);
+    QVERIFY(a != c);
+    // Gradient of the first layer's bias is zero exactly where units were dropped or inactive for every image;
+    // with half the units dropped per image and 256 images, almost no unit is silent throughout.
+    const torch::Tensor g = model->parameters()[1].grad();
+    QVERIFY((g != 0).to(torch::kFloat64).mean().item<double>() > 0.9);
 }
 
 void TestModel::flatAdamMatchesTorchAdam_data()
