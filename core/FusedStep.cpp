@@ -103,6 +103,7 @@ float FusedStep::forwardBackward(const torch::Tensor &noisy, const torch::Tensor
         } else if (l.activation == Activation::Sigmoid) {
             float *a = l.a.data_ptr<float>();
             at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
                 for (std::int64_t i = begin; i < end; ++i)
                     a[i] = 1.0f / (1.0f + std::exp(-z[i]));
             });
@@ -144,6 +145,7 @@ float FusedStep::forwardBackward(const torch::Tensor &noisy, const torch::Tensor
             const float *mask = prev.mask.data_ptr<float>();
             const std::int64_t m = prev.dz.numel();
             at::parallel_for(0, m, kGrain, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
                 for (std::int64_t i = begin; i < end; ++i)
                     d[i] *= mask[i];
             });
