@@ -21,6 +21,7 @@ public:
     FlatAdam(std::vector<torch::Tensor> params, Options options);
 
     void zeroGrad();
+    void setLearningRate(double lr) { m_options.lr = lr; }
     void step();
     std::int64_t steps() const { return m_step; }
     const Options &options() const { return m_options; }

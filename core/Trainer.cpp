@@ -211,6 +211,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                                     .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1));
                 if (loss.defined())
                     loss.backward();
+                d->optimizer->setLearningRate(cfg.learningRateAt(step, std::int64_t(cfg.epochs) * batches));
                 d->optimizer->step();
                 lossSum += double(lossValue) * double(end - start);
                 samplesDone += double(end - start);
@@ -289,6 +290,16 @@ void Trainer::saveBestCheckpoint(const QString &path) const
     CheckpointInfo info = d->info();
     info.epoch = d->bestEpoch;
     aestudio::saveCheckpoint(path, info, bestModel, nullptr);
+}
+
+std::shared_ptr<const InferenceModel> Trainer::bestSnapshot() const
+{
+    AutoEncoder copy = cloneModel(d->model, torch::kCPU);
+    if (!d->best.empty())
+        restoreParameters(copy, d->best);
+    copy->eval();
+    return std::make_shared<const InferenceModel>(
+        std::make_unique<InferenceModel::Impl>(InferenceModel::Impl{copy, torch::kCPU}));
 }
 
 std::shared_ptr<const InferenceModel> Trainer::snapshot() const

@@ -37,6 +37,7 @@ public:
     void saveCheckpoint(const QString &path) const;      // resumable: weights + optimizer + history
     void saveBestCheckpoint(const QString &path) const;  // weights of the best validation epoch
     std::shared_ptr<const InferenceModel> snapshot() const;  // current weights, CPU, eval mode
+    std::shared_ptr<const InferenceModel> bestSnapshot() const; // weights of the best validation epoch
 
     const TrainingConfig &config() const;
     const DatasetSplit &data() const;

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace aestudio {
@@ -71,6 +72,8 @@ void TrainingConfig::validate() const
     require(batchSize >= 1 && batchSize <= 65536, QStringLiteral("batch size %1 must be between 1 and 65536").arg(batchSize));
     require(std::isfinite(learningRate) && learningRate > 0.0 && learningRate < 10.0,
             QStringLiteral("learning rate %1 must be in (0, 10)").arg(learningRate));
+    require(lrSchedule == QLatin1String("constant") || lrSchedule == QLatin1String("cosine"),
+            QStringLiteral("learning-rate schedule '%1' must be constant or cosine").arg(lrSchedule));
     require(limit >= 0, QStringLiteral("limit %1 must not be negative").arg(limit));
     require(threads >= 0 && threads <= 1024, QStringLiteral("threads %1 must be between 0 and 1024").arg(threads));
     require(validationFraction > 0.0 && validationFraction < 1.0,
@@ -78,6 +81,15 @@ void TrainingConfig::validate() const
     require(patience >= 0, QStringLiteral("patience %1 must not be negative").arg(patience));
     require(device == QLatin1String("auto") || device == QLatin1String("cpu") || device.startsWith(QLatin1String("cuda")),
             QStringLiteral("device '%1' must be auto, cpu or cuda[:N]").arg(device));
+}
+
+double TrainingConfig::learningRateAt(std::int64_t step, std::int64_t totalSteps) const
+{
+    if (lrSchedule != QLatin1String("cosine") || totalSteps <= 1)
+        return learningRate;
+    constexpr double kFloor = 0.01;
+    const double progress = std::clamp(double(step) / double(totalSteps - 1), 0.0, 1.0);
+    return learningRate * (kFloor + (1.0 - kFloor) * 0.5 * (1.0 + std::cos(M_PI * progress)));
 }
 
 QJsonObject TrainingConfig::toJson() const
@@ -96,6 +108,7 @@ QJsonObject TrainingConfig::toJson() const
         {QStringLiteral("epochs"), epochs},
         {QStringLiteral("batch_size"), batchSize},
         {QStringLiteral("lr"), learningRate},
+        {QStringLiteral("lr_schedule"), lrSchedule},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("limit"), limit},
         {QStringLiteral("threads"), threads},
@@ -122,6 +135,7 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject &json)
     c.epochs = json.value(QStringLiteral("epochs")).toInt(c.epochs);
     c.batchSize = json.value(QStringLiteral("batch_size")).toInt(c.batchSize);
     c.learningRate = json.value(QStringLiteral("lr")).toDouble(c.learningRate);
+    c.lrSchedule = json.value(QStringLiteral("lr_schedule")).toString(c.lrSchedule);
     bool ok = true;
     const QString seedText = json.value(QStringLiteral("seed")).toString(QStringLiteral("0"));
     c.seed = seedText.toULongLong(&ok);

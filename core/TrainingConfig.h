@@ -39,6 +39,9 @@ struct TrainingConfig {
     int epochs = 10;
     int batchSize = 64;
     double learningRate = 1e-3;
+    // "constant", or "cosine": the rate decays per step along half a cosine to 1% of learningRate at the last epoch.
+    QString lrSchedule = QStringLiteral("constant");
+    double learningRateAt(std::int64_t step, std::int64_t totalSteps) const;
     std::uint64_t seed = 0;
     int limit = 0;
     int threads = 0;          // 0 = one per hardware thread

@@ -118,6 +118,10 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     m_lr->setRange(1e-6, 1.0);
     m_lr->setSingleStep(1e-4);
     form->addRow(tr("Learning rate"), m_lr);
+    m_schedule = new QComboBox;
+    m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
+    m_schedule->addItem(tr("cosine decay"), QStringLiteral("cosine"));
+    form->addRow(tr("LR schedule"), m_schedule);
     m_seed = new QSpinBox;
     m_seed->setRange(0, 1'000'000'000);
     form->addRow(tr("Seed"), m_seed);
@@ -164,7 +168,7 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
         connect(s, &QDoubleSpinBox::valueChanged, this, emitChanged);
     for (QSpinBox *s : {m_epochs, m_batchSize, m_seed, m_threads})
         connect(s, &QSpinBox::valueChanged, this, emitChanged);
-    for (QComboBox *c : {m_noiseType, m_device})
+    for (QComboBox *c : {m_noiseType, m_device, m_schedule})
         connect(c, &QComboBox::currentIndexChanged, this, emitChanged);
 }
 
@@ -239,6 +243,7 @@ TrainingConfig ConfigPanel::config() const
     c.epochs = m_epochs->value();
     c.batchSize = m_batchSize->value();
     c.learningRate = m_lr->value();
+    c.lrSchedule = m_schedule->currentData().toString();
     c.seed = std::uint64_t(m_seed->value());
     c.threads = m_threads->value();
     c.device = m_device->currentData().toString();
@@ -265,6 +270,7 @@ void ConfigPanel::setConfig(const TrainingConfig &c)
     m_epochs->setValue(c.epochs);
     m_batchSize->setValue(c.batchSize);
     m_lr->setValue(c.learningRate);
+    m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(c.lrSchedule)));
     m_seed->setValue(int(std::min<std::uint64_t>(c.seed, 1'000'000'000)));
     m_threads->setValue(c.threads);
     m_device->setCurrentIndex(std::max(0, m_device->findData(c.device)));

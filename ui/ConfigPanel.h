@@ -51,6 +51,7 @@ private:
     QSpinBox *m_epochs;
     QSpinBox *m_batchSize;
     QDoubleSpinBox *m_lr;
+    QComboBox *m_schedule;
     QSpinBox *m_seed;
     QSpinBox *m_threads;
     QComboBox *m_device;

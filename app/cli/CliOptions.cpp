@@ -47,6 +47,7 @@ QList<QCommandLineOption> trainingOptions()
         opt("epochs", "Epochs (default 10).", "N"),
         opt("batch-size", "Batch size (default 64).", "N"),
         opt("lr", "Adam learning rate (default 1e-3).", "X"),
+        opt("lr-schedule", "constant, or cosine decay to 1% over the run (default constant).", "name"),
         opt("seed", "Random seed (default 0).", "N"),
         opt("limit", "Use only the first N official training images (default all).", "N"),
         opt("threads", "Intra-op threads (default: one per hardware thread).", "N"),
@@ -84,6 +85,8 @@ TrainingConfig applyTrainingOptions(const QCommandLineParser &p, TrainingConfig 
         c.batchSize = intOption(p, QStringLiteral("batch-size"));
     if (set("lr"))
         c.learningRate = doubleOption(p, QStringLiteral("lr"));
+    if (set("lr-schedule"))
+        c.lrSchedule = p.value(QStringLiteral("lr-schedule"));
     if (set("seed"))
         c.seed = seedOption(p, QStringLiteral("seed"));
     if (set("limit"))

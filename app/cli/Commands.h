@@ -10,5 +10,8 @@ int trainCommand(const QStringList &args);
 int evalCommand(const QStringList &args);
 int infoCommand(const QStringList &args);
 int benchCommand(const QStringList &args);
+int sweepCommand(const QStringList &args);
+int seedStudyCommand(const QStringList &args);
+int robustnessCommand(const QStringList &args);
 
 } // namespace aestudio::cli

@@ -10,22 +10,9 @@
 
 #include <QCommandLineParser>
 
-#include <csignal>
 #include <cstdio>
 
 namespace aestudio::cli {
-namespace {
-
-RunControl *g_control = nullptr;
-
-extern "C" void onInterrupt(int)
-{
-    // Only an atomic store and a notify: Ctrl+C ends the run after the current batch and still saves it.
-    if (g_control)
-        g_control->requestStop();
-}
-
-} // namespace
 
 int trainCommand(const QStringList &args)
 {
@@ -73,13 +60,11 @@ int trainCommand(const QStringList &args)
         out.writeGrid(trainer);
     });
     RunControl control;
-    g_control = &control;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    const Trainer::Outcome outcome = trainer.run(progress, control);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_control = nullptr;
+    Trainer::Outcome outcome;
+    {
+        const InterruptGuard interrupts(control);
+        outcome = trainer.run(progress, control);
+    }
 
     // Whatever happened, leave a consistent folder: the last good weights, the metrics so far, and a grid.
     out.writeProgress(trainer);

@@ -4,7 +4,7 @@
 
 #include "Errors.h"
 
-#include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <cstdio>
 #include <exception>
@@ -17,6 +17,9 @@ const char kUsage[] =
     "  train   train an autoencoder and write a run folder\n"
     "  eval    evaluate a checkpoint on the test set\n"
     "  info    versions, BLAS, threads, devices and datasets\n"
+    "  sweep   train a grid of depths x latents x dropouts (resumable); results.csv, table.md\n"
+    "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
+    "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
     "  bench   training throughput against the PyTorch reference [--quick]\n"
     "Run 'aestudio-cli <command> --help' for the options of a command.\n";
 
@@ -24,7 +27,10 @@ const char kUsage[] =
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // A GUI application only for fonts (plots with axis labels); headless, it never needs a display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("aestudio-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
     const QStringList args = app.arguments();
@@ -44,6 +50,12 @@ int main(int argc, char *argv[])
             return aestudio::cli::infoCommand(rest);
         if (command == QLatin1String("bench"))
             return aestudio::cli::benchCommand(rest);
+        if (command == QLatin1String("sweep"))
+            return aestudio::cli::sweepCommand(rest);
+        if (command == QLatin1String("seed-study"))
+            return aestudio::cli::seedStudyCommand(rest);
+        if (command == QLatin1String("robustness"))
+            return aestudio::cli::robustnessCommand(rest);
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
         return 2;
     } catch (const aestudio::ConfigError &e) {

@@ -1,0 +1,173 @@
+// seed-study: the protocol of ../shared/reference/seed-report.txt in one command, with the report's numbers beside
+// ours. Table 1.1: depths {3,5} x latents {15,30,50,100} x {no regularisation (20 epochs), dropout (15 epochs)} on
+// clean inputs; then the denoising autoencoder (3 layers, latent 15, sigma 0.5), shown at sigma 0.2 and 0.5.
+#include "CliOptions.h"
+#include "Commands.h"
+
+#include "Errors.h"
+#include "RunDirectory.h"
+#include "RunFiles.h"
+#include "Sweep.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+
+#include <cstdio>
+
+namespace aestudio::cli {
+namespace {
+
+using Table = QMap<QString, QMap<int, double>>;
+
+// Table 1.1 of the seed report, validation loss (MSE).
+Table seedTable(const QString &dataset)
+{
+    auto row = [](double a, double b, double c, double d) { return QMap<int, double>{{15, a}, {30, b}, {50, c}, {100, d}}; };
+    if (dataset == QLatin1String("mnist"))
+        return {{QStringLiteral("Non-Regularized 3 layers"), row(0.0236, 0.0186, 0.0262, 0.0171)},
+                {QStringLiteral("Non-Regularized 5 layers"), row(0.0449, 0.0315, 0.0352, 0.0379)},
+                {QStringLiteral("Regularized 3 layers"), row(0.0299, 0.115, 0.0331, 0.1154)},
+                {QStringLiteral("Regularized 5 layers"), row(0.0638, 0.1142, 0.1240, 0.1269)}};
+    return {{QStringLiteral("Non-Regularized 3 layers"), row(0.0221, 0.0179, 0.0165, 0.0172)},
+            {QStringLiteral("Non-Regularized 5 layers"), row(0.0261, 0.0222, 0.0250, 0.0223)},
+            {QStringLiteral("Regularized 3 layers"), row(0.0266, 0.0311, 0.0327, 0.0314)},
+            {QStringLiteral("Regularized 5 layers"), row(0.0613, 0.0712, 0.2049, 0.0716)}};
+}
+
+// The report's denoising validation PSNR ("about 17" on MNIST, "around 15" on Fashion-MNIST).
+double seedDenoisePsnr(const QString &dataset)
+{
+    return dataset == QLatin1String("mnist") ? 17.0 : 15.0;
+}
+
+class Quiet : public SweepObserver {
+public:
+    void runEpoch(int, const EpochMetrics &m) override
+    {
+        std::printf("  denoising epoch %d: val_loss %.5f  val_psnr %.2f dB\n", m.epoch, m.valLoss, m.valPsnrGlobalDb);
+        std::fflush(stdout);
+    }
+};
+
+} // namespace
+
+int seedStudyCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Run the seed report's study and write table.md beside its numbers."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."), QStringLiteral("name|path"),
+                 QStringLiteral("fashion-mnist")});
+    p.addOption({QStringLiteral("reference"), QStringLiteral("Which of the report's tables to compare with: mnist or "
+                                                             "fashion-mnist (default: from the dataset name)."),
+                 QStringLiteral("name")});
+    p.addOption({QStringLiteral("dropout"), QStringLiteral("Dropout of the regularised rows (default 0.2)."), QStringLiteral("P"),
+                 QStringLiteral("0.2")});
+    p.addOption({QStringLiteral("denoise-dropout"), QStringLiteral("Dropout of the denoising model (default 0)."),
+                 QStringLiteral("P"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("denoise-epochs"), QStringLiteral("Epochs of the denoising model (default 40; the "
+                                                                  "report used 20)."),
+                 QStringLiteral("N"), QStringLiteral("40")});
+    p.addOption({QStringLiteral("denoise-lr"), QStringLiteral("Learning rate of the denoising model (default 1e-3)."),
+                 QStringLiteral("X"), QStringLiteral("0.001")});
+    p.addOption({QStringLiteral("denoise-schedule"), QStringLiteral("Learning-rate schedule of the denoising model "
+                                                                    "(default cosine)."),
+                 QStringLiteral("name"), QStringLiteral("cosine")});
+    p.addOption({QStringLiteral("skip-table"), QStringLiteral("Only the denoising part.")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images (for quick checks)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
+    p.process(args);
+    if (!p.isSet(QStringLiteral("out")))
+        throw ConfigError(QStringLiteral("--out DIR is required"));
+    const QString out = p.value(QStringLiteral("out"));
+    const QString dataset = p.value(QStringLiteral("dataset"));
+    QString reference = p.value(QStringLiteral("reference"));
+    if (reference.isEmpty())
+        reference = dataset.contains(QLatin1String("fashion")) || !dataset.contains(QLatin1String("mnist"))
+            ? QStringLiteral("fashion-mnist") : QStringLiteral("mnist");
+    if (reference != QLatin1String("mnist") && reference != QLatin1String("fashion-mnist"))
+        throw ConfigError(QStringLiteral("--reference must be mnist or fashion-mnist, not '%1'").arg(reference));
+
+    QString md = QStringLiteral("# Seed study on %1 (compared with the report's %2 numbers)\n\n").arg(dataset, reference);
+    QVector<SweepResult> all;
+    if (!p.isSet(QStringLiteral("skip-table"))) {
+        SweepSpec spec;
+        spec.base.dataset = dataset;
+        spec.base.limit = intOption(p, QStringLiteral("limit"));
+        spec.dropouts = {0.0, doubleOption(p, QStringLiteral("dropout"))};
+        spec.epochs = 20;
+        spec.epochsRegularised = 15;
+        spec.jobs = intOption(p, QStringLiteral("jobs"));
+        Sweep sweep(spec, QDir(out).filePath(QStringLiteral("table")));
+        class Printer : public SweepObserver {
+            void runFinished(int i, const SweepResult &r) override
+            {
+                std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss, r.bestEpoch);
+                std::fflush(stdout);
+            }
+        } printer;
+        RunControl control;
+        all = sweep.run(printer, control);
+        const Table seed = seedTable(reference);
+        int beaten = 0, cells = 0;
+        for (const SweepResult &r : all) {
+            const auto row = seed.value(r.rowLabel());
+            if (!row.contains(r.config.model.latent))
+                continue;
+            ++cells;
+            beaten += r.bestValLoss < row.value(r.config.model.latent);
+        }
+        md += QStringLiteral("## Table 1.1: validation loss (MSE), ours (seed in brackets)\n\nNon-regularised runs: 20 "
+                             "epochs; regularised (dropout %1): 15 epochs; Adam lr 1e-3, batch 64, clean inputs. "
+                             "Ours is the best epoch's validation loss.\n\n")
+                  .arg(p.value(QStringLiteral("dropout")));
+        md += Sweep::tableMarkdown(all, seed);
+        md += QStringLiteral("\nCells lower than the seed's: **%1 of %2**.\n\n").arg(beaten).arg(cells);
+        RunFiles::writeFile(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(all));
+    }
+
+    // The denoising autoencoder: the report's best model (3 layers, latent 15) trained at sigma 0.5.
+    SweepSpec denoise;
+    denoise.base.dataset = dataset;
+    denoise.base.limit = intOption(p, QStringLiteral("limit"));
+    denoise.base.noise = {NoiseType::Gaussian, 0.5};
+    denoise.base.learningRate = doubleOption(p, QStringLiteral("denoise-lr"));
+    denoise.base.lrSchedule = p.value(QStringLiteral("denoise-schedule"));
+    denoise.depths = {3};
+    denoise.latents = {15};
+    denoise.dropouts = {doubleOption(p, QStringLiteral("denoise-dropout"))};
+    denoise.epochs = intOption(p, QStringLiteral("denoise-epochs"));
+    denoise.epochsRegularised = denoise.epochs;
+    std::printf("denoising autoencoder: %s\n", qPrintable(denoise.runs().first().name));
+    Sweep denoiseSweep(denoise, QDir(out).filePath(QStringLiteral("denoise")));
+    Quiet quiet;
+    RunControl control;
+    const SweepResult d = denoiseSweep.run(quiet, control).first();
+    const QString runDir = QDir(denoiseSweep.outDir()).filePath(d.name);
+    const auto model = InferenceModel::fromCheckpoint(QDir(runDir).filePath(QStringLiteral("best.aes")));
+    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions{1.0 / 6.0, 0, intOption(p, QStringLiteral("limit"))});
+    md += QStringLiteral("## Denoising autoencoder (3 layers, latent 15, dropout %1, trained at σ=0.5 for %2 epochs, lr %3, "
+                         "%4 schedule)\n\n")
+              .arg(d.config.model.dropout).arg(d.config.epochs).arg(d.config.learningRate).arg(d.config.lrSchedule);
+    md += QStringLiteral("| σ | validation PSNR, 10·log10(1/MSE) | test PSNR (global) | test PSNR (per-image mean) | noisy input | seed |\n|---|---|---|---|---|---|\n");
+    for (double sigma : {0.2, 0.5}) {
+        const NoiseSpec noise{NoiseType::Gaussian, sigma};
+        const QualityMetrics test = model->evaluate(data.test, noise, 0);
+        const QualityMetrics val = model->evaluate(data.validation, noise, 0);
+        const Reconstruction r = RunDirectory::probe(*model, data.test, noise);
+        const QString grid = QStringLiteral("grid-sigma%1.png").arg(sigma);
+        RunFiles::writeImage(QDir(out).filePath(grid), RunDirectory::gridImage(r));
+        md += QStringLiteral("| %1 | %2 dB | %3 dB | %4 dB | %5 dB | %6 |\n")
+                  .arg(sigma).arg(val.psnrGlobalDb, 0, 'f', 2).arg(test.psnrGlobalDb, 0, 'f', 2)
+                  .arg(test.psnrMeanDb, 0, 'f', 2).arg(test.noisyPsnrGlobalDb, 0, 'f', 2)
+                  .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(seedDenoisePsnr(reference)) : QStringLiteral("–"));
+    }
+    md += QStringLiteral("\nGrids (original / noisy / reconstructed test images): `grid-sigma0.2.png`, `grid-sigma0.5.png`.\n");
+    RunFiles::writeFile(QDir(out).filePath(QStringLiteral("table.md")), md.toUtf8());
+    std::printf("\n%s\nwrote %s/table.md\n", qPrintable(md), qPrintable(out));
+    return 0;
+}
+
+} // namespace aestudio::cli

@@ -1,0 +1,302 @@
+#include "Sweep.h"
+
+#include "Errors.h"
+#include "InferenceModel.h"
+#include "RunFiles.h"
+#include "Trainer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace aestudio {
+namespace {
+
+const QString kResultFile = QStringLiteral("result.json");
+
+QString number(double v)
+{
+    return QString::number(v, 'g', 6);
+}
+
+} // namespace
+
+QVector<SweepSpec::Run> SweepSpec::runs() const
+{
+    QVector<Run> out;
+    for (int depth : depths)
+        for (double wd : weightDecays)
+            for (double p : dropouts)
+                for (int latent : latents) {
+                    Run r;
+                    r.config = base;
+                    r.config.model.hidden = ModelSpec::hiddenForDepth(depth);
+                    r.config.model.latent = latent;
+                    r.config.model.dropout = p;
+                    r.config.weightDecay = wd;
+                    const bool regularised = p > 0.0 || wd > 0.0;
+                    r.config.epochs = regularised && epochsRegularised > 0 ? epochsRegularised : epochs;
+                    r.config.validate();
+                    r.name = QStringLiteral("d%1-l%2-p%3-wd%4").arg(depth).arg(latent).arg(number(p), number(wd));
+                    out << r;
+                }
+    return out;
+}
+
+QJsonObject SweepResult::toJson() const
+{
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("config"), config.toJson()},
+                       {QStringLiteral("best_epoch"), bestEpoch},
+                       {QStringLiteral("best_val_loss"), bestValLoss},
+                       {QStringLiteral("val_psnr_db"), valPsnrDb},
+                       {QStringLiteral("val_psnr_global_db"), valPsnrGlobalDb},
+                       {QStringLiteral("test_mse"), testMse},
+                       {QStringLiteral("test_psnr_db"), testPsnrDb},
+                       {QStringLiteral("test_psnr_global_db"), testPsnrGlobalDb},
+                       {QStringLiteral("seconds"), seconds}};
+}
+
+SweepResult SweepResult::fromJson(const QJsonObject &json)
+{
+    SweepResult r;
+    r.name = json.value(QStringLiteral("name")).toString();
+    r.config = TrainingConfig::fromJson(json.value(QStringLiteral("config")).toObject());
+    r.bestEpoch = json.value(QStringLiteral("best_epoch")).toInt();
+    r.bestValLoss = json.value(QStringLiteral("best_val_loss")).toDouble();
+    r.valPsnrDb = json.value(QStringLiteral("val_psnr_db")).toDouble();
+    r.valPsnrGlobalDb = json.value(QStringLiteral("val_psnr_global_db")).toDouble();
+    r.testMse = json.value(QStringLiteral("test_mse")).toDouble();
+    r.testPsnrDb = json.value(QStringLiteral("test_psnr_db")).toDouble();
+    r.testPsnrGlobalDb = json.value(QStringLiteral("test_psnr_global_db")).toDouble();
+    r.seconds = json.value(QStringLiteral("seconds")).toDouble();
+    return r;
+}
+
+QString SweepResult::rowLabel() const
+{
+    QString label = QStringLiteral("%1 %2 layers")
+                        .arg(regularised() ? QStringLiteral("Regularized") : QStringLiteral("Non-Regularized"))
+                        .arg(config.model.depth());
+    QStringList details;
+    if (config.model.dropout > 0.0 && std::abs(config.model.dropout - 0.2) > 1e-9)
+        details << QStringLiteral("p=%1").arg(number(config.model.dropout));
+    if (config.weightDecay > 0.0)
+        details << QStringLiteral("L2=%1").arg(number(config.weightDecay));
+    if (!details.isEmpty())
+        label += QStringLiteral(" (%1)").arg(details.join(QStringLiteral(", ")));
+    return label;
+}
+
+Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir(std::move(outDir)) {}
+
+namespace {
+
+class RunObserver : public TrainingObserver {
+public:
+    RunObserver(int index, SweepObserver &outer, const RunDirectory &dir, const Trainer &trainer)
+        : m_index(index), m_outer(outer), m_dir(dir), m_trainer(trainer)
+    {
+    }
+    void batchProgress(const BatchProgress &p) override { m_outer.runProgress(m_index, p); }
+    void epochFinished(const EpochMetrics &m) override
+    {
+        m_dir.writeProgress(m_trainer); // an interrupted sweep resumes from here
+        m_outer.runEpoch(m_index, m);
+    }
+
+private:
+    int m_index;
+    SweepObserver &m_outer;
+    const RunDirectory &m_dir;
+    const Trainer &m_trainer;
+};
+
+} // namespace
+
+SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,
+                          int threads, SweepObserver &observer, RunControl &control)
+{
+    const RunDirectory dir(QDir(m_outDir).filePath(run.name));
+    TrainingConfig config = run.config;
+    config.threads = threads;
+    Trainer trainer(config, data);
+    const QString checkpoint = dir.file(QStringLiteral("checkpoint.aes"));
+    if (QFileInfo::exists(checkpoint)) {
+        try {
+            trainer.resumeFrom(checkpoint);
+        } catch (const CheckpointError &) {
+            // A checkpoint cut short by a crash: start this run again from scratch.
+        }
+    }
+    dir.writeRecipe(trainer);
+    observer.runStarted(index, run);
+    RunObserver adapter(index, observer, dir, trainer);
+    const Trainer::Outcome outcome = trainer.run(adapter, control);
+    if (outcome.failed)
+        throw TrainingError(QStringLiteral("%1: %2").arg(run.name, outcome.error));
+    SweepResult r;
+    r.name = run.name;
+    r.config = run.config;
+    r.skipped = false;
+    if (outcome.summary.stopped)
+        return r;
+    dir.writeProgress(trainer);
+    dir.writeGrid(trainer);
+    r.bestEpoch = outcome.summary.bestEpoch;
+    r.bestValLoss = outcome.summary.bestValLoss;
+    for (const EpochMetrics &m : trainer.history()) {
+        r.seconds += m.seconds;
+        if (m.epoch == r.bestEpoch) {
+            r.valPsnrDb = m.valPsnrDb;
+            r.valPsnrGlobalDb = m.valPsnrGlobalDb;
+        }
+    }
+    const QualityMetrics test = trainer.bestSnapshot()->evaluate(data->test, config.noise, 0);
+    r.testMse = test.mse;
+    r.testPsnrDb = test.psnrMeanDb;
+    r.testPsnrGlobalDb = test.psnrGlobalDb;
+    RunFiles::writeJson(dir.file(kResultFile), r.toJson());
+    return r;
+}
+
+QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
+{
+    const QVector<SweepSpec::Run> runs = m_spec.runs();
+    if (runs.isEmpty())
+        throw ConfigError(QStringLiteral("the sweep has no runs (empty list of depths, latents or dropouts)"));
+    if (!QDir().mkpath(m_outDir))
+        throw StudioError(QStringLiteral("%1: cannot create the output folder").arg(m_outDir));
+    QVector<SweepResult> results(runs.size());
+    QVector<int> pending;
+    for (int i = 0; i < runs.size(); ++i) {
+        QFile done(QDir(m_outDir).filePath(runs[i].name + QLatin1Char('/') + kResultFile));
+        if (done.open(QIODevice::ReadOnly)) {
+            try {
+                results[i] = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+                results[i].skipped = true;
+                observer.runFinished(i, results[i]);
+                continue;
+            } catch (const StudioError &) {
+                // unreadable result: run it again
+            }
+        }
+        pending << i;
+    }
+    if (pending.isEmpty())
+        return results;
+
+    const TrainingConfig &b = m_spec.base;
+    auto data = std::make_shared<const DatasetSplit>(
+        DatasetCatalog::load(b.dataset, SplitOptions{b.validationFraction, b.seed, b.limit}));
+    const int totalThreads = m_spec.threads > 0 ? m_spec.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = std::clamp(m_spec.jobs, 1, int(pending.size()));
+    const int threadsPerJob = std::max(1, totalThreads / jobs);
+
+    std::atomic<int> next{0};
+    std::mutex errorMutex;
+    QString firstError;
+    auto worker = [&] {
+        for (;;) {
+            const int slot = next.fetch_add(1);
+            if (slot >= pending.size() || control.stopRequested())
+                return;
+            const int index = pending[slot];
+            try {
+                results[index] = runOne(index, runs[index], data, threadsPerJob, observer, control);
+                if (!control.stopRequested())
+                    observer.runFinished(index, results[index]);
+            } catch (const std::exception &e) {
+                std::lock_guard<std::mutex> lock(errorMutex);
+                if (firstError.isEmpty())
+                    firstError = QString::fromUtf8(e.what());
+                control.requestStop();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int j = 1; j < jobs; ++j)
+        pool.emplace_back(worker);
+    worker();
+    for (auto &t : pool)
+        t.join();
+    if (!firstError.isEmpty())
+        throw TrainingError(firstError);
+    return results;
+}
+
+QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)
+{
+    QByteArray csv = "name,depth,latent,dropout,weight_decay,noise,epochs,best_epoch,best_val_loss,val_psnr_db,"
+                     "val_psnr_global_db,test_mse,test_psnr_db,test_psnr_global_db,seconds\n";
+    for (const SweepResult &r : results) {
+        if (r.bestEpoch == 0)
+            continue; // not run (stopped sweep)
+        const TrainingConfig &c = r.config;
+        csv += r.name.toUtf8() + ',' + QByteArray::number(c.model.depth()) + ',' + QByteArray::number(c.model.latent)
+            + ',' + QByteArray::number(c.model.dropout, 'g', 6) + ',' + QByteArray::number(c.weightDecay, 'g', 6) + ','
+            + QByteArray::number(c.noise.level, 'g', 6) + ',' + QByteArray::number(c.epochs) + ','
+            + QByteArray::number(r.bestEpoch) + ',' + QByteArray::number(r.bestValLoss, 'g', 8) + ','
+            + QByteArray::number(r.valPsnrDb, 'f', 4) + ',' + QByteArray::number(r.valPsnrGlobalDb, 'f', 4) + ','
+            + QByteArray::number(r.testMse, 'g', 8) + ',' + QByteArray::number(r.testPsnrDb, 'f', 4) + ','
+            + QByteArray::number(r.testPsnrGlobalDb, 'f', 4) + ',' + QByteArray::number(r.seconds, 'f', 1) + '\n';
+    }
+    return csv;
+}
+
+QString Sweep::tableMarkdown(const QVector<SweepResult> &results, const QMap<QString, QMap<int, double>> &reference)
+{
+    QStringList rows;
+    QVector<int> latents;
+    QMap<QString, QMap<int, double>> cells;
+    for (const SweepResult &r : results) {
+        if (r.bestEpoch == 0)
+            continue;
+        const QString row = r.rowLabel();
+        if (!rows.contains(row))
+            rows << row;
+        if (!latents.contains(r.config.model.latent))
+            latents << r.config.model.latent;
+        cells[row][r.config.model.latent] = r.bestValLoss;
+    }
+    std::sort(latents.begin(), latents.end());
+    QString md = QStringLiteral("| Auto-encoder type |");
+    for (int l : latents)
+        md += QStringLiteral(" %1 |").arg(l);
+    md += QStringLiteral(" Best latent dimension |\n|---|");
+    for (int i = 0; i < latents.size(); ++i)
+        md += QStringLiteral("---|");
+    md += QStringLiteral("---|\n");
+    for (const QString &row : rows) {
+        const auto &values = cells[row];
+        int best = -1;
+        for (auto it = values.begin(); it != values.end(); ++it)
+            if (best < 0 || it.value() < values[best])
+                best = it.key();
+        md += QStringLiteral("| %1 |").arg(row);
+        for (int l : latents) {
+            if (!values.contains(l)) {
+                md += QStringLiteral(" – |");
+                continue;
+            }
+            QString cell = QString::number(values[l], 'f', 4);
+            if (l == best)
+                cell = QStringLiteral("**%1**").arg(cell);
+            if (reference.contains(row) && reference[row].contains(l))
+                cell += QStringLiteral(" (seed %1)").arg(QString::number(reference[row][l], 'f', 4));
+            md += QLatin1Char(' ') + cell + QStringLiteral(" |");
+        }
+        md += QStringLiteral(" %1 |\n").arg(best);
+    }
+    return md;
+}
+
+} // namespace aestudio

@@ -1,0 +1,84 @@
+// Grids of training runs (the seed study's latent sweep and its generalisations): expansion into runs, one run
+// folder each, resumable (finished runs are skipped, interrupted ones continue from their checkpoint), several at
+// once with the threads split between them, and the results as CSV and as a Table 1.1-style markdown table.
+#pragma once
+
+#include "Dataset.h"
+#include "RunDirectory.h"
+#include "TrainingConfig.h"
+#include "TrainingTypes.h"
+
+#include <QMap>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+
+namespace aestudio {
+
+struct SweepSpec {
+    TrainingConfig base;                 // dataset, noise, batch size, lr, seed, limit, ...
+    QVector<int> depths{3, 5};
+    QVector<int> latents{15, 30, 50, 100};
+    QVector<double> dropouts{0.0, 0.2};
+    QVector<double> weightDecays{0.0};
+    int epochs = 20;
+    int epochsRegularised = 0;           // for runs with dropout or weight decay; 0 = same as epochs
+    int jobs = 1;
+    int threads = 0;                     // in total, split between jobs; 0 = one per hardware thread
+
+    struct Run {
+        QString name;                    // folder name, e.g. "d3-l15-p0.2-wd0"
+        TrainingConfig config;
+    };
+    QVector<Run> runs() const;
+};
+
+struct SweepResult {
+    QString name;
+    TrainingConfig config;
+    int bestEpoch = 0;
+    double bestValLoss = 0.0;
+    double valPsnrDb = 0.0;              // at the best epoch
+    double valPsnrGlobalDb = 0.0;
+    double testMse = 0.0, testPsnrDb = 0.0, testPsnrGlobalDb = 0.0; // best weights on the test set
+    double seconds = 0.0;
+    bool skipped = false;                // already finished by an earlier invocation
+
+    QJsonObject toJson() const;
+    static SweepResult fromJson(const QJsonObject &json);
+    bool regularised() const { return config.model.dropout > 0.0 || config.weightDecay > 0.0; }
+    QString rowLabel() const;            // "Non-Regularized 3 layers", "Regularized 5 layers (p=0.2)"
+};
+
+class SweepObserver {
+public:
+    virtual ~SweepObserver() = default;
+    virtual void runStarted(int /*index*/, const SweepSpec::Run &) {}
+    virtual void runProgress(int /*index*/, const BatchProgress &) {}
+    virtual void runEpoch(int /*index*/, const EpochMetrics &) {}
+    virtual void runFinished(int /*index*/, const SweepResult &) {}
+};
+
+class Sweep {
+public:
+    Sweep(SweepSpec spec, QString outDir);
+    // Runs everything not finished yet. Throws StudioError when a run fails; finished runs keep their folders.
+    QVector<SweepResult> run(SweepObserver &observer, RunControl &control);
+    const SweepSpec &spec() const { return m_spec; }
+    QString outDir() const { return m_outDir; }
+
+    static QByteArray resultsCsv(const QVector<SweepResult> &results);
+    // Rows = model type, columns = latent dim, then the best latent; the best cell of each row in bold. `reference`
+    // maps row label -> latent -> value printed beside ours (the seed's Table 1.1), when given.
+    static QString tableMarkdown(const QVector<SweepResult> &results,
+                                 const QMap<QString, QMap<int, double>> &reference = {});
+
+private:
+    SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,
+                       int threads, SweepObserver &observer, RunControl &control);
+    SweepSpec m_spec;
+    QString m_outDir;
+};
+
+} // namespace aestudio
