@@ -7,6 +7,7 @@
 #include <QGuiApplication>
 
 #include <cstdio>
+#include <memory>
 #include <exception>
 
 namespace {
@@ -27,13 +28,16 @@ const char kUsage[] =
 
 int main(int argc, char *argv[])
 {
-    // A GUI application only for fonts (plots with axis labels); headless, it never needs a display.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // Only `robustness` draws text (plot labels), which needs fonts and so a QGuiApplication; it gets the offscreen
+    // platform so it never needs a display. Everything else stays a plain QCoreApplication.
+    const bool needsFonts = argc > 1 && qstrcmp(argv[1], "robustness") == 0;
+    if (needsFonts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app = needsFonts ? std::make_unique<QGuiApplication>(argc, argv)
+                                                       : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("aestudio-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
-    const QStringList args = app.arguments();
+    const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
         std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? 2 : 0;
