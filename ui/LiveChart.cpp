@@ -58,6 +58,14 @@ int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, 
     return int(m_series.size()) - 1;
 }
 
+void LiveChart::removeAllSeries()
+{
+    chart()->removeAllSeries(); // deletes them
+    m_series.clear();
+    m_points.clear();
+    m_dirty.clear();
+}
+
 void LiveChart::setPoints(int series, QVector<QPointF> points)
 {
     m_points[series] = std::move(points);

@@ -19,6 +19,7 @@ public:
     LiveChart(const QString &title, const QString &xTitle, const QString &yTitle, QWidget *parent = nullptr);
 
     int addSeries(const QString &name, const QColor &color, qreal width, bool markers = false);
+    void removeAllSeries();
     void setPoints(int series, QVector<QPointF> points); // applied at the next flush()
     const QVector<QPointF> &points(int series) const { return m_points[series]; }
     int seriesCount() const { return int(m_series.size()); }

@@ -5,6 +5,7 @@
 #include "ConfigPanel.h"
 #include "Dataset.h"
 #include "Errors.h"
+#include "ExperimentsPanel.h"
 #include "ImageGridPanel.h"
 #include "LiveChart.h"
 #include "NoiseExplorerPanel.h"
@@ -29,6 +30,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -57,7 +59,8 @@ QWidget *scrolled(QWidget *w)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new TrainingSession(this)), m_config(new ConfigPanel),
       m_charts(new ChartsPanel), m_grids(new ImageGridPanel),
-      m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_split(new QSplitter(Qt::Horizontal)),
+      m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_experiments(new ExperimentsPanel),
+      m_pages(new QTabWidget), m_split(new QSplitter(Qt::Horizontal)),
       m_progress(new QProgressBar), m_status(new QLabel)
 {
     auto *side = new QWidget;
@@ -75,7 +78,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_split->addWidget(scrolled(side));
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({380, 620, 480});
-    setCentralWidget(m_split);
+    m_pages->addTab(m_split, tr("Training"));
+    m_pages->addTab(m_experiments, tr("Experiments"));
+    setCentralWidget(m_pages);
 
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(260);
@@ -87,9 +92,17 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     connectSession();
     connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
+    connect(m_config, &ConfigPanel::changed, this, [this] { m_experiments->setBase(m_config->config()); });
+    connect(m_experiments, &ExperimentsPanel::openRun, this, [this](const QString &checkpoint) {
+        runGuarded([&] {
+            openCheckpoint(checkpoint);
+            m_pages->setCurrentIndex(0);
+        });
+    });
     connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
     restoreSettings();
     m_explorer->setNoise(m_config->config().noise);
+    m_experiments->setBase(m_config->config());
     updateActions();
     updateTitle();
     resize(1480, 900);

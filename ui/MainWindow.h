@@ -11,11 +11,13 @@ class QAction;
 class QLabel;
 class QProgressBar;
 class QSplitter;
+class QTabWidget;
 
 namespace aestudio {
 
 class ChartsPanel;
 class ConfigPanel;
+class ExperimentsPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
 
@@ -38,6 +40,7 @@ public:
     ChartsPanel *chartsPanel() const { return m_charts; }
     ImageGridPanel *gridPanel() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
+    ExperimentsPanel *experiments() const { return m_experiments; }
     QProgressBar *progressBar() const { return m_progress; }
     QString lastError() const { return m_lastError; }
     QAction *action(const QString &name) const;
@@ -66,6 +69,8 @@ private:
     ChartsPanel *m_charts;
     ImageGridPanel *m_grids;
     NoiseExplorerPanel *m_explorer;
+    ExperimentsPanel *m_experiments;
+    QTabWidget *m_pages;
     QSplitter *m_split;
     QProgressBar *m_progress;
     QLabel *m_status;

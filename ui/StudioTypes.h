@@ -4,6 +4,7 @@
 
 #include "Dataset.h"
 #include "InferenceModel.h"
+#include "Sweep.h"
 #include "TrainingTypes.h"
 
 #include <QImage>
@@ -41,3 +42,4 @@ Q_DECLARE_METATYPE(aestudio::EpochMetrics)
 Q_DECLARE_METATYPE(aestudio::TrainingSummary)
 Q_DECLARE_METATYPE(aestudio::ProbeImages)
 Q_DECLARE_METATYPE(aestudio::PreviewResult)
+Q_DECLARE_METATYPE(aestudio::SweepResult)

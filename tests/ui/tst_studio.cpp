@@ -1,6 +1,7 @@
 // The studio window driven as a user would, offscreen, on a tiny dataset the test writes.
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
+#include "ExperimentsPanel.h"
 #include "ImageGridPanel.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
@@ -18,6 +19,9 @@
 #include <QSlider>
 #include <QStandardPaths>
 #include <QSvgRenderer>
+#include <QTableWidget>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void badSettingsFallBackToDefaults();
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
+    void queueingATwoRunGridFillsTheTables();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -280,6 +285,44 @@ void TestStudio::missingDatasetDisablesStart()
     QVERIFY(start->toolTip().contains(QStringLiteral("IDX")));
     w.startRun(MainWindow::StartMode::Fresh); // does nothing, and says why in the tooltip
     QCOMPARE(w.session()->state(), TrainingSession::State::Idle);
+}
+
+void TestStudio::queueingATwoRunGridFillsTheTables()
+{
+    MainWindow w;
+    w.configPanel()->setConfig(tinyConfig(1));
+    ExperimentsPanel *panel = w.experiments();
+    QTemporaryDir out;
+    panel->setOutputFolder(out.path());
+    auto edit = [panel](const char *name) { return panel->findChild<QLineEdit *>(QLatin1String(name)); };
+    edit("depths")->setText(QStringLiteral("3"));
+    edit("latents")->setText(QStringLiteral("8,16"));
+    edit("dropouts")->setText(QStringLiteral("0"));
+    panel->findChild<QSpinBox *>(QStringLiteral("sweepEpochs"))->setValue(1);
+    QSignalSpy done(panel, &ExperimentsPanel::sweepFinished);
+    panel->queue();
+    QVERIFY(panel->running());
+    QCOMPARE(panel->runTable()->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    for (int row = 0; row < 2; ++row) {
+        QCOMPARE(panel->runTable()->item(row, 5)->text(), QStringLiteral("done"));
+        QVERIFY(panel->runTable()->item(row, 7)->data(Qt::DisplayRole).toDouble() > 0);
+    }
+    QCOMPARE(panel->pivotTable()->rowCount(), 1);
+    QCOMPARE(panel->pivotTable()->columnCount(), 3); // two latents + best latent
+    QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("results.csv"))));
+    QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("table.md"))));
+
+    // Double-clicking a run opens it in the studio.
+    QSignalSpy opened(panel, &ExperimentsPanel::openRun);
+    Q_EMIT panel->runTable()->cellDoubleClicked(0, 0);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(w.session()->history().size(), 1);
+
+    // A bad grid is refused with a message, not a crash.
+    edit("latents")->setText(QStringLiteral("8,x"));
+    panel->queue();
+    QVERIFY(!panel->running());
 }
 
 QTEST_MAIN(TestStudio)

@@ -1,0 +1,71 @@
+// The Experiments page: build a grid of depths x latents x dropouts (or the seed study's preset), queue it, watch
+// each run's progress, read the results as a sortable per-run table and as the seed's Table 1.1 (best cell per row
+// highlighted), and compare validation-loss curves per latent dim. Double-clicking a run opens it in the studio.
+#pragma once
+
+#include "Sweep.h"
+#include "TrainingConfig.h"
+
+#include <QPointer>
+#include <QThread>
+#include <QWidget>
+
+#include <memory>
+
+class QLineEdit;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace aestudio {
+
+class LiveChart;
+
+class ExperimentsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExperimentsPanel(QWidget *parent = nullptr);
+    ~ExperimentsPanel() override;
+
+    // The settings not swept (dataset, noise, batch size, lr...) come from the studio's current recipe.
+    void setBase(const TrainingConfig &base) { m_base = base; }
+    void setOutputFolder(const QString &folder);
+    QString outputFolder() const { return m_outDir; }
+    SweepSpec spec() const;              // throws ConfigError on unparsable lists
+    void queue();                        // starts the grid (errors are shown in the panel)
+    void stop();
+    bool running() const { return !m_thread.isNull(); }
+    void useSeedStudyPreset();
+
+    QTableWidget *runTable() const { return m_runs; }
+    QTableWidget *pivotTable() const { return m_pivot; }
+
+Q_SIGNALS:
+    void openRun(const QString &checkpoint);
+    void sweepFinished();
+
+private:
+    void onRunStarted(int index, const QString &name, int epochs);
+    void onRunEpoch(int index, const aestudio::EpochMetrics &m);
+    void onRunFinished(int index, const aestudio::SweepResult &r);
+    void rebuildPivot();
+    void setRunning(bool running);
+
+    TrainingConfig m_base;
+    QString m_outDir;
+    QLineEdit *m_depths, *m_latents, *m_dropouts, *m_weightDecays;
+    QSpinBox *m_epochs, *m_epochsRegularised, *m_jobs;
+    QLabel *m_folder, *m_status;
+    QPushButton *m_queue, *m_stop;
+    QTableWidget *m_runs, *m_pivot;
+    LiveChart *m_curves;
+    QVector<SweepSpec::Run> m_plan;
+    QVector<SweepResult> m_results;
+    QVector<QVector<QPointF>> m_curvePoints;
+    QVector<int> m_curveSeries;
+    std::shared_ptr<RunControl> m_control;
+    QPointer<QThread> m_thread;
+};
+
+} // namespace aestudio
