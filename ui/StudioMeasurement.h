@@ -6,6 +6,7 @@
 #include <QCommandLineOption>
 #include <QElapsedTimer>
 #include <QObject>
+#include <QVector>
 
 class QCommandLineParser;
 
@@ -26,8 +27,13 @@ private:
     MainWindow *m_window;
     StallMonitor *m_stalls = nullptr;
     SliderLatencyProbe *m_slider = nullptr;
-    double m_lastSamplesPerSecond = 0;
     bool m_started = false;
+    bool m_sliderPhase = false;
+    QElapsedTimer m_clock;
+    double m_firstSamples = -1;
+    qint64 m_lastStep = 0;
+    qint64 m_lastStepAt = 0;
+    QVector<double> m_watchStalls;
 };
 
 } // namespace aestudio
