@@ -44,15 +44,21 @@ torch::Tensor AutoEncoderImpl::decode(const torch::Tensor &z)
     return decoder->forward(z);
 }
 
+void copyWeights(const AutoEncoder &from, AutoEncoder &to)
+{
+    torch::NoGradGuard noGrad;
+    const auto source = from->parameters();
+    auto target = to->parameters();
+    TORCH_CHECK(source.size() == target.size(), "copyWeights: different architectures");
+    for (std::size_t i = 0; i < source.size(); ++i)
+        target[i].copy_(source[i]);
+}
+
 AutoEncoder cloneModel(const AutoEncoder &model, const torch::Device &device)
 {
     AutoEncoder copy(model->spec);
     copy->to(device);
-    torch::NoGradGuard noGrad;
-    const auto from = model->parameters();
-    auto to = copy->parameters();
-    for (std::size_t i = 0; i < from.size(); ++i)
-        to[i].copy_(from[i]);
+    copyWeights(model, copy);
     copy->train(model->is_training());
     return copy;
 }

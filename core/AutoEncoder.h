@@ -21,6 +21,8 @@ struct AutoEncoderImpl : torch::nn::Module {
 };
 TORCH_MODULE(AutoEncoder);
 
+// Copies parameter values in place (same architecture), so tensors that alias an optimizer's buffers stay valid.
+void copyWeights(const AutoEncoder &from, AutoEncoder &to);
 // A deep copy with the same weights, for previews that must not race the trainer.
 AutoEncoder cloneModel(const AutoEncoder &model, const torch::Device &device);
 std::int64_t parameterCount(const AutoEncoder &model);

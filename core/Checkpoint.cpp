@@ -182,11 +182,7 @@ CheckpointInfo loadCheckpointState(const QString &path, AutoEncoder &model, Flat
             root.read("optimizer", optimArchive);
             optimizer->load(optimArchive);
         }
-        torch::NoGradGuard noGrad;
-        const auto from = loaded->parameters();
-        auto to = model->parameters();
-        for (std::size_t i = 0; i < from.size(); ++i)
-            to[i].copy_(from[i]);
+        copyWeights(loaded, model);
     } catch (const c10::Error &e) {
         throw CheckpointError(QStringLiteral("%1: corrupt weights (%2)").arg(path, torchMessage(e)));
     } catch (const std::exception &e) {

@@ -6,6 +6,8 @@
 #include "TinyIdx.h"
 
 #include <QTemporaryDir>
+
+#include <functional>
 #include <QtTest>
 
 using namespace aestudio;
@@ -24,6 +26,22 @@ private Q_SLOTS:
     void missingFileInFolder();
 
 private:
+    // Writes the row's bytes and checks that `read` rejects them with a message naming the file and the fault.
+    void expectRejected(const std::function<void(const QString &)> &read)
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        const QString tag = QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
+            + QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
+        const QString path = write(tag, bytes);
+        try {
+            read(path);
+            QFAIL("a bad file was accepted");
+        } catch (const DatasetError &e) {
+            QVERIFY2(e.message().contains(path), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(expected, Qt::CaseInsensitive), qPrintable(e.message()));
+        }
+    }
     QTemporaryDir m_dir;
     QString write(const QString &name, const QByteArray &bytes)
     {
@@ -103,16 +121,7 @@ void TestIdxReader::badImageFiles_data()
 
 void TestIdxReader::badImageFiles()
 {
-    QFETCH(QByteArray, bytes);
-    QFETCH(QString, expected);
-    const QString path = write(QStringLiteral("bad-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_')), bytes);
-    try {
-        IdxReader::readImages(path);
-        QFAIL("a bad file was accepted");
-    } catch (const DatasetError &e) {
-        QVERIFY2(e.message().contains(path), qPrintable(e.message()));
-        QVERIFY2(e.message().contains(expected, Qt::CaseInsensitive), qPrintable(e.message()));
-    }
+    expectRejected([](const QString &path) { IdxReader::readImages(path); });
 }
 
 void TestIdxReader::badLabelFiles_data()
@@ -129,16 +138,7 @@ void TestIdxReader::badLabelFiles_data()
 
 void TestIdxReader::badLabelFiles()
 {
-    QFETCH(QByteArray, bytes);
-    QFETCH(QString, expected);
-    const QString path = write(QStringLiteral("badl-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_')), bytes);
-    try {
-        IdxReader::readLabels(path);
-        QFAIL("a bad label file was accepted");
-    } catch (const DatasetError &e) {
-        QVERIFY2(e.message().contains(path), qPrintable(e.message()));
-        QVERIFY2(e.message().contains(expected, Qt::CaseInsensitive), qPrintable(e.message()));
-    }
+    expectRejected([](const QString &path) { IdxReader::readLabels(path); });
 }
 
 void TestIdxReader::imageLabelCountMismatch()
