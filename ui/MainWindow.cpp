@@ -9,6 +9,7 @@
 #include "ImageGridPanel.h"
 #include "LiveChart.h"
 #include "NoiseExplorerPanel.h"
+#include "RobustnessPanel.h"
 #include "RunFiles.h"
 #include "StudioExporter.h"
 #include "StudioSettings.h"
@@ -28,6 +29,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -60,6 +62,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new TrainingSession(this)), m_config(new ConfigPanel),
       m_charts(new ChartsPanel), m_grids(new ImageGridPanel),
       m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_experiments(new ExperimentsPanel),
+      m_robustness(new RobustnessPanel(m_session->snapshots())),
       m_pages(new QTabWidget), m_split(new QSplitter(Qt::Horizontal)),
       m_progress(new QProgressBar), m_status(new QLabel)
 {
@@ -69,7 +72,11 @@ MainWindow::MainWindow(QWidget *parent)
     auto *explorerLayout = new QVBoxLayout(explorerBox);
     explorerLayout->addWidget(m_explorer);
     sideLayout->addWidget(explorerBox);
-    sideLayout->addWidget(m_grids, 1);
+    sideLayout->addWidget(m_grids);
+    auto *robustnessBox = new QGroupBox(tr("Robustness"));
+    auto *robustnessLayout = new QVBoxLayout(robustnessBox);
+    robustnessLayout->addWidget(m_robustness);
+    sideLayout->addWidget(robustnessBox, 1);
 
     QWidget *configArea = scrolled(m_config);
     configArea->setMinimumWidth(m_config->sizeHint().width() + 24);
@@ -230,11 +237,12 @@ void MainWindow::connectSession()
             m_status->setText(tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
     });
     connect(m_session, &TrainingSession::datasetLoaded, this,
-            [this](const QString &name, int train, int val, int test, const ProbeImages &probes) {
+            [this](const QString &name, int train, int val, int test, const ProbeImages &probes, const ProbeImages &eval) {
                 m_status->setText(tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
-                m_explorer->setProbes(probes);
-                Q_EMIT probesReady();
+                setProbeImages(probes, eval);
             });
+    connect(m_explorer->slider(), &QSlider::valueChanged, this, [this](int v) { m_robustness->setMarker(v / 100.0); });
+    connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });
     connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
     connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
     connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
@@ -350,14 +358,22 @@ void MainWindow::openCheckpoint(const QString &path)
     updateActions();
 }
 
+void MainWindow::setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages)
+{
+    m_explorer->setProbes(probes);
+    m_robustness->setImages(evalImages, m_session->config().noise.type);
+    Q_EMIT probesReady();
+}
+
 void MainWindow::loadProbesInBackground(const TrainingConfig &config)
 {
-    auto *watcher = new QFutureWatcher<ProbeImages>(this);
-    connect(watcher, &QFutureWatcher<ProbeImages>::finished, this, [this, watcher] {
+    using Pair = std::pair<ProbeImages, ProbeImages>;
+    auto *watcher = new QFutureWatcher<Pair>(this);
+    connect(watcher, &QFutureWatcher<Pair>::finished, this, [this, watcher] {
         watcher->deleteLater();
         try {
-            m_explorer->setProbes(watcher->result());
-            Q_EMIT probesReady();
+            const Pair images = watcher->result();
+            setProbeImages(images.first, images.second);
         } catch (const std::exception &e) {
             showError(tr("The checkpoint opened, but its probe images could not be loaded: %1")
                           .arg(QString::fromUtf8(e.what())));
@@ -366,7 +382,7 @@ void MainWindow::loadProbesInBackground(const TrainingConfig &config)
     watcher->setFuture(QtConcurrent::run([config] {
         const DatasetSplit data = DatasetCatalog::load(
             config.dataset, SplitOptions{config.validationFraction, config.seed, config.limit});
-        return ProbeImages::firstOf(data.validation);
+        return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, RobustnessPanel::kEvalImages));
     }));
 }
 

@@ -18,6 +18,7 @@ namespace aestudio {
 class ChartsPanel;
 class ConfigPanel;
 class ExperimentsPanel;
+class RobustnessPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
 
@@ -41,6 +42,7 @@ public:
     ImageGridPanel *gridPanel() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     ExperimentsPanel *experiments() const { return m_experiments; }
+    RobustnessPanel *robustness() const { return m_robustness; }
     QProgressBar *progressBar() const { return m_progress; }
     QString lastError() const { return m_lastError; }
     QAction *action(const QString &name) const;
@@ -61,6 +63,7 @@ private:
     void showError(const QString &message);
     void runGuarded(const std::function<void()> &work);
     void loadProbesInBackground(const TrainingConfig &config);
+    void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
     void restoreSettings();
     void saveSettings();
 
@@ -70,6 +73,7 @@ private:
     ImageGridPanel *m_grids;
     NoiseExplorerPanel *m_explorer;
     ExperimentsPanel *m_experiments;
+    RobustnessPanel *m_robustness;
     QTabWidget *m_pages;
     QSplitter *m_split;
     QProgressBar *m_progress;

@@ -83,11 +83,12 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
     connect(thread, &QThread::finished, worker, &QObject::deleteLater);
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
 
-    connect(worker, &TrainingWorker::datasetLoaded, this, [this](const QString &name, int tr, int va, int te, const ProbeImages &p) {
-        if (m_state == State::Loading)
-            setState(State::Running);
-        Q_EMIT datasetLoaded(name, tr, va, te, p);
-    });
+    connect(worker, &TrainingWorker::datasetLoaded, this,
+            [this](const QString &name, int tr, int va, int te, const ProbeImages &p, const ProbeImages &eval) {
+                if (m_state == State::Loading)
+                    setState(State::Running);
+                Q_EMIT datasetLoaded(name, tr, va, te, p, eval);
+            });
     connect(worker, &TrainingWorker::batchProgress, this, &TrainingSession::batchProgress);
     connect(worker, &TrainingWorker::epochFinished, this, [this](const EpochMetrics &m) {
         m_history.append(m);

@@ -45,7 +45,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(aestudio::TrainingSession::State state);
-    void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes);
+    void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
+                       const aestudio::ProbeImages &evalImages);
     void batchProgress(const aestudio::BatchProgress &progress);
     void epochFinished(const aestudio::EpochMetrics &metrics);
     void snapshotPublished();

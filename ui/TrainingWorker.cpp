@@ -1,6 +1,7 @@
 #include "TrainingWorker.h"
 
 #include "Dataset.h"
+#include "RobustnessPanel.h"
 #include "Trainer.h"
 
 #include <chrono>
@@ -65,8 +66,8 @@ void TrainingWorker::run()
         const TrainingConfig &c = m_job.config;
         auto data = std::make_shared<const DatasetSplit>(
             DatasetCatalog::load(c.dataset, SplitOptions{c.validationFraction, c.seed, c.limit}));
-        const ProbeImages probes = ProbeImages::firstOf(data->validation);
-        Q_EMIT datasetLoaded(data->name, data->train.count(), data->validation.count(), data->test.count(), probes);
+        Q_EMIT datasetLoaded(data->name, data->train.count(), data->validation.count(), data->test.count(),
+                             ProbeImages::firstOf(data->validation), ProbeImages::firstOf(data->validation, RobustnessPanel::kEvalImages));
 
         Trainer trainer(c, data);
         if (!m_job.resumeFrom.isEmpty())

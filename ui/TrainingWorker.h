@@ -26,7 +26,8 @@ public Q_SLOTS:
     void run();
 
 Q_SIGNALS:
-    void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes);
+    void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
+                       const aestudio::ProbeImages &evalImages);
     void batchProgress(const aestudio::BatchProgress &progress);
     void epochFinished(const aestudio::EpochMetrics &metrics);
     void snapshotPublished();

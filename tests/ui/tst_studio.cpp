@@ -2,6 +2,7 @@
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
+#include "RobustnessPanel.h"
 #include "ImageGridPanel.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
     void queueingATwoRunGridFillsTheTables();
+    void robustnessCurveFollowsTheExplorer();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -323,6 +325,27 @@ void TestStudio::queueingATwoRunGridFillsTheTables()
     edit("latents")->setText(QStringLiteral("8,x"));
     panel->queue();
     QVERIFY(!panel->running());
+}
+
+void TestStudio::robustnessCurveFollowsTheExplorer()
+{
+    auto w = trainedWindow(2);
+    RobustnessPanel *panel = w->robustness();
+    QSignalSpy measured(panel, &RobustnessPanel::measured);
+    panel->measure(QStringLiteral("first"));
+    QTRY_COMPARE_WITH_TIMEOUT(measured.count(), 1, 20000);
+    panel->measure(QStringLiteral("second"));
+    QTRY_COMPARE_WITH_TIMEOUT(measured.count(), 2, 20000);
+    QCOMPARE(panel->curveCount(), 2);
+    LiveChart *chart = panel->chart();
+    // Series: noisy input, explorer marker, then one per measured run.
+    QCOMPARE(chart->seriesCount(), 4);
+    QCOMPARE(chart->points(2).size(), 11);
+    QCOMPARE(chart->points(2).last().x(), 1.0);
+    QCOMPARE(chart->points(0).size(), 10); // the noisy input, for every level but 0
+    w->explorer()->slider()->setValue(70);
+    QCOMPARE(chart->points(1).first().x(), 0.7);
+    QCOMPARE(chart->points(1).last().x(), 0.7);
 }
 
 QTEST_MAIN(TestStudio)
