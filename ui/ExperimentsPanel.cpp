@@ -6,6 +6,8 @@
 #include "StudioTypes.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -92,6 +94,11 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
     m_queue = new QPushButton(tr("Queue grid"));
     m_stop = new QPushButton(tr("Stop"));
     auto *preset = new QPushButton(tr("Seed study preset"));
+    auto *diff = new QPushButton(tr("Diff selected runs"));
+    m_diff = new QLabel;
+    m_diff->setObjectName(QStringLiteral("diff"));
+    m_diff->setWordWrap(true);
+    m_diff->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *chooseFolder = new QPushButton(tr("Folder…"));
 
     auto *form = new QFormLayout;
@@ -115,6 +122,8 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
     left->addLayout(form);
     left->addLayout(buttons);
     left->addWidget(m_status);
+    left->addWidget(diff);
+    left->addWidget(m_diff);
 
     m_runs = new QTableWidget(0, cCount);
     m_runs->setObjectName(QStringLiteral("runTable"));
@@ -152,6 +161,10 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
             setOutputFolder(dir);
     });
     connect(m_queue, &QPushButton::clicked, this, &ExperimentsPanel::queue);
+    connect(diff, &QPushButton::clicked, this, [this] {
+        const QString text = diffSelected();
+        m_diff->setText(text.isEmpty() ? tr("Select two or more runs with different settings.") : text);
+    });
     connect(m_stop, &QPushButton::clicked, this, &ExperimentsPanel::stop);
     connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         const QString name = m_runs->item(row, cName)->text();
@@ -287,6 +300,31 @@ void ExperimentsPanel::queue()
     setRunning(true);
     m_status->setText(tr("Running %1 runs…").arg(m_plan.size()));
     thread->start();
+}
+
+QString ExperimentsPanel::diffSelected() const
+{
+    QVector<QJsonObject> configs;
+    for (const QModelIndex &index : m_runs->selectionModel()->selectedRows()) {
+        const QString name = m_runs->item(index.row(), cName)->text();
+        for (const SweepSpec::Run &run : m_plan)
+            if (run.name == name)
+                configs << run.config.toJson();
+    }
+    if (configs.size() < 2)
+        return {};
+    QStringList lines;
+    for (const QString &key : configs.first().keys()) {
+        QStringList values;
+        for (const QJsonObject &c : configs) {
+            const QJsonValue v = c.value(key);
+            values << (v.isDouble() ? QString::number(v.toDouble()) : v.isString() ? v.toString()
+                                                                                    : QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)));
+        }
+        if (values.count(values.first()) != values.size())
+            lines << QStringLiteral("%1: %2").arg(key, values.join(QStringLiteral(" | ")));
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 void ExperimentsPanel::stop()

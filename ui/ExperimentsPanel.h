@@ -37,6 +37,8 @@ public:
     void stop();
     bool running() const { return !m_thread.isNull(); }
     void useSeedStudyPreset();
+    // The settings that differ between the selected runs ("latent: 15 | 30"), one per line; empty if they agree.
+    QString diffSelected() const;
 
     QTableWidget *runTable() const { return m_runs; }
     QTableWidget *pivotTable() const { return m_pivot; }
@@ -56,7 +58,7 @@ private:
     QString m_outDir;
     QLineEdit *m_depths, *m_latents, *m_dropouts, *m_weightDecays;
     QSpinBox *m_epochs, *m_epochsRegularised, *m_jobs;
-    QLabel *m_folder, *m_status;
+    QLabel *m_folder, *m_status, *m_diff;
     QPushButton *m_queue, *m_stop;
     QTableWidget *m_runs, *m_pivot;
     LiveChart *m_curves;

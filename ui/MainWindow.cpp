@@ -122,6 +122,11 @@ QAction *MainWindow::action(const QString &name) const
     return m_actions.value(name);
 }
 
+void MainWindow::showExperiments()
+{
+    m_pages->setCurrentWidget(m_experiments);
+}
+
 void MainWindow::buildActions()
 {
     auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot) {

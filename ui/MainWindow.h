@@ -46,6 +46,7 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QString lastError() const { return m_lastError; }
     QAction *action(const QString &name) const;
+    void showExperiments();
 
 Q_SIGNALS:
     void probesReady();

@@ -1,6 +1,7 @@
 #include "StudioMeasurement.h"
 
 #include "ConfigPanel.h"
+#include "ExperimentsPanel.h"
 #include "MainWindow.h"
 #include "RunFiles.h"
 #include "StudioProbe.h"
@@ -26,6 +27,9 @@ QList<QCommandLineOption> StudioMeasurement::options()
                                                       "noise-slider latency; print a RESULT line and quit."),
          QStringLiteral("s")},
         {QStringLiteral("quit-after-show"), QStringLiteral("Print the time from main() to the first paint and quit.")},
+        {QStringLiteral("experiments"), QStringLiteral("Show the Experiments page on this sweep folder with the seed "
+                                                       "study preset queued (finished runs load at once)."),
+         QStringLiteral("dir")},
     };
 }
 
@@ -48,6 +52,12 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
         if (p.isSet(QStringLiteral("epochs")))
             c.epochs = std::max(1, p.value(QStringLiteral("epochs")).toInt());
         window->configPanel()->setConfig(c);
+    }
+    if (p.isSet(QStringLiteral("experiments"))) {
+        window->showExperiments();
+        window->experiments()->setOutputFolder(p.value(QStringLiteral("experiments")));
+        window->experiments()->useSeedStudyPreset();
+        QTimer::singleShot(0, window, [window] { window->experiments()->queue(); });
     }
     const bool measure = p.isSet(QStringLiteral("measure-ui"));
     if (p.isSet(QStringLiteral("start")) || measure)

@@ -321,6 +321,10 @@ void TestStudio::queueingATwoRunGridFillsTheTables()
     QCOMPARE(opened.count(), 1);
     QCOMPARE(w.session()->history().size(), 1);
 
+    // Diff shows only the settings that differ.
+    panel->runTable()->selectAll();
+    QCOMPARE(panel->diffSelected(), QStringLiteral("latent: 8 | 16"));
+
     // A bad grid is refused with a message, not a crash.
     edit("latents")->setText(QStringLiteral("8,x"));
     panel->queue();
