@@ -179,14 +179,25 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
     for (int i = 0; i < runs.size(); ++i) {
         QFile done(QDir(m_outDir).filePath(runs[i].name + QLatin1Char('/') + kResultFile));
         if (done.open(QIODevice::ReadOnly)) {
+            SweepResult previous;
             try {
-                results[i] = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
-                results[i].skipped = true;
-                observer.runFinished(i, results[i]);
-                continue;
+                previous = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
             } catch (const StudioError &) {
-                // unreadable result: run it again
+                pending << i; // unreadable result: run it again
+                continue;
             }
+            // Reusing a result is only right for the same recipe; threads do not change the maths.
+            QJsonObject was = previous.config.toJson(), now = runs[i].config.toJson();
+            was.remove(QStringLiteral("threads"));
+            now.remove(QStringLiteral("threads"));
+            if (was != now)
+                throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
+                                                 "output folder")
+                                      .arg(m_outDir, runs[i].name));
+            results[i] = previous;
+            results[i].skipped = true;
+            observer.runFinished(i, results[i]);
+            continue;
         }
         pending << i;
     }

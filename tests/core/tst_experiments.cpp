@@ -146,6 +146,11 @@ void TestExperiments::resumeSkipsFinishedRuns()
     QCOMPARE(obs.skipped, 2);
     QCOMPARE(results.size(), 3);
     QVERIFY(results[2].bestEpoch == 1 && !results[2].skipped);
+
+    // The same folder with another recipe is refused rather than silently mixed.
+    spec.base.noise.level = 0.3;
+    Sweep other(spec, out);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, other.run(obs, control));
 }
 
 void TestExperiments::robustnessFallsWithNoise()
