@@ -67,6 +67,7 @@ struct Trainer::Impl {
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
     std::atomic<bool> poison{false};
+    PhaseSeconds phases;
 
     CheckpointInfo info() const
     {
@@ -188,13 +189,16 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                     torch::NoGradGuard noGrad;
                     d->model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
                 }
+                const auto t0 = Clock::now();
                 const std::int64_t start = std::int64_t(b) * cfg.batchSize;
                 const std::int64_t end = std::min<std::int64_t>(nTrain, start + cfg.batchSize);
                 const torch::Tensor clean =
                     toUnitFloat(trainPixels.index_select(0, orderTensor.slice(0, start, end)), d->device);
                 if (!noisy.defined() || noisy.size(0) != clean.size(0))
                     noisy = torch::empty_like(clean);
+                const auto t1 = Clock::now();
                 noiser.applyInto(clean, noisy);
+                const auto t2 = Clock::now();
 
                 float lossValue = 0.0f;
                 torch::Tensor loss;
@@ -211,8 +215,15 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                                     .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1));
                 if (loss.defined())
                     loss.backward();
+                const auto t3 = Clock::now();
                 d->optimizer->setLearningRate(cfg.learningRateAt(step, std::int64_t(cfg.epochs) * batches));
                 d->optimizer->step();
+                const auto t4 = Clock::now();
+                auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+                d->phases.data += seconds(t0, t1);
+                d->phases.noise += seconds(t1, t2);
+                d->phases.forwardBackward += seconds(t2, t3);
+                d->phases.optimizer += seconds(t3, t4);
                 lossSum += double(lossValue) * double(end - start);
                 samplesDone += double(end - start);
                 ++step;
@@ -317,5 +328,15 @@ int Trainer::completedEpochs() const { return d->history.size(); }
 QString Trainer::deviceName() const { return QString::fromStdString(d->device.str()); }
 std::int64_t Trainer::parameterCount() const { return aestudio::parameterCount(d->model); }
 void Trainer::poisonWeightsForTesting() { d->poison = true; }
+
+Trainer::PhaseSeconds Trainer::phaseSeconds() const
+{
+    PhaseSeconds p = d->phases;
+    double train = 0;
+    for (const EpochMetrics &m : d->history)
+        train += m.trainSeconds;
+    p.other = std::max(0.0, train - p.data - p.noise - p.forwardBackward - p.optimizer);
+    return p;
+}
 
 } // namespace aestudio

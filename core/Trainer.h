@@ -46,6 +46,12 @@ public:
     QString deviceName() const;                          // "cpu" or "cuda:0"
     std::int64_t parameterCount() const;
 
+    // Where the optimisation loop's time went, summed over every batch this trainer ran (for bench profiles).
+    struct PhaseSeconds {
+        double data = 0, noise = 0, forwardBackward = 0, optimizer = 0, other = 0;
+    };
+    PhaseSeconds phaseSeconds() const;
+
     // Fault injection for tests: the next batch sees NaN weights, as after a numerical blow-up.
     void poisonWeightsForTesting();
 

@@ -121,6 +121,7 @@ int benchCommand(const QStringList &args)
 
     const BenchCase cases[] = {{"3-layer, batch 64", 3, 64}, {"3-layer, batch 256", 3, 256}, {"5-layer, batch 64", 5, 64}};
     double ratios[3] = {0, 0, 0}, pct[3] = {0, 0, 0};
+    QStringList profiles;
     for (int i = 0; i < 3; ++i) {
         const BenchCase &c = cases[i];
         TrainingConfig cfg;
@@ -144,6 +145,12 @@ int benchCommand(const QStringList &args)
         for (const EpochMetrics &m : trainer.history())
             best = std::min(best, m.trainSeconds);
         const double ours = data->train.count() / best;
+        const Trainer::PhaseSeconds ph = trainer.phaseSeconds();
+        const double perEpoch = 1.0 / std::max<qsizetype>(1, trainer.history().size());
+        profiles << QStringLiteral("%1: data %2 s, noise %3 s, forward+backward %4 s, Adam %5 s, other %6 s")
+                        .arg(QString::fromLatin1(c.name)).arg(ph.data * perEpoch, 0, 'f', 2).arg(ph.noise * perEpoch, 0, 'f', 2)
+                        .arg(ph.forwardBackward * perEpoch, 0, 'f', 2).arg(ph.optimizer * perEpoch, 0, 'f', 2)
+                        .arg(ph.other * perEpoch, 0, 'f', 2);
         const double gflops = ours * modelFlopsPerSample(cfg.model) / 1e9;
         pct[i] = 100.0 * gflops / peak;
         double theirs = -1;
@@ -156,6 +163,9 @@ int benchCommand(const QStringList &args)
                     theirs > 0 ? qPrintable(QStringLiteral("%1x").arg(ratios[i], 0, 'f', 2)) : "-", gflops, pct[i]);
         std::fflush(stdout);
     }
+    std::printf("\nwhere an epoch of ours goes (mean over epochs):\n");
+    for (const QString &line : std::as_const(profiles))
+        std::printf("  %s\n", qPrintable(line));
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const double rssMb = usage.ru_maxrss / 1024.0;
