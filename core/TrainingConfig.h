@@ -26,7 +26,7 @@ struct ModelSpec {
     int latent = 15;
     double dropout = 0.0;
     static QVector<int> hiddenForDepth(int depth); // 3 -> {256,128}, 5 -> {512,256,128,64}; throws otherwise
-    int depth() const { return int(hidden.size()) * 2 - 1; }  // the seed's naming: layers per side incl. latent
+    int depth() const { return int(hidden.size()) + 1; }       // the seed's naming: layers per side, latent included
     QString describe() const;                                 // "784-256-128-15"
     bool operator==(const ModelSpec &o) const { return hidden == o.hidden && latent == o.latent; }
 };

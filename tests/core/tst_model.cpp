@@ -50,6 +50,7 @@ void TestModel::shapesAndRanges()
     spec.hidden = ModelSpec::hiddenForDepth(depth);
     spec.latent = latent;
     spec.dropout = 0.2;
+    QCOMPARE(spec.depth(), depth); // the seed's naming: "5 layers" is 4 hidden + the latent
     AutoEncoder model(spec);
     const torch::Tensor x = torch::rand({9, 784});
     const torch::Tensor z = model->encode(x);
