@@ -70,6 +70,12 @@ double SystemInfo::measureSgemmGflops(int threads, int n)
     return 2.0 * double(n) * n * n / best / 1e9;
 }
 
+void SystemInfo::setThreadsForCallingThread(int threads)
+{
+    if (at::get_num_threads() != threads)
+        at::set_num_threads(threads);
+}
+
 QJsonObject SystemInfo::toJson() const
 {
     return QJsonObject{{QStringLiteral("aestudio"), studioVersion},

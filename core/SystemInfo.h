@@ -21,6 +21,9 @@ struct SystemInfo {
     static SystemInfo collect();
     // Best of several n x n float matrix products on `threads` threads, in GFLOP/s: the machine's GEMM peak.
     static double measureSgemmGflops(int threads, int n = 1024);
+    // Intra-op threads for torch work started from the calling thread (OpenMP counts are per thread). Preview
+    // threads use 1, so they never field a second OpenMP team against the trainer's on a small machine.
+    static void setThreadsForCallingThread(int threads);
     QJsonObject toJson() const;
     // One-line warning when the reference BLAS is active, else empty.
     QString blasWarning() const;

@@ -2,6 +2,7 @@
 
 #include "ImageGrid.h"
 #include "RunDirectory.h"
+#include "SystemInfo.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -68,6 +69,7 @@ void PreviewRunner::launch(Request r)
     const qint64 at = r.requestedAtMs;
     m_watcher.setFuture(QtConcurrent::run([r = std::move(r), at]() {
         PreviewResult result;
+        SystemInfo::setThreadsForCallingThread(1);
         try {
             result = compute(*r.model, r.probes, r.noise);
         } catch (const std::exception &e) {

@@ -1,6 +1,7 @@
 #include "RobustnessPanel.h"
 
 #include "LiveChart.h"
+#include "SystemInfo.h"
 
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -86,6 +87,7 @@ void RobustnessPanel::measure(const QString &label)
     const ImageSet images = m_images;
     const NoiseType type = m_type;
     m_watcher.setFuture(QtConcurrent::run([model, images, type] {
+        SystemInfo::setThreadsForCallingThread(1);
         try {
             return RobustnessCurve::measure(*model, images, type, 11);
         } catch (const std::exception &e) {
