@@ -1,5 +1,6 @@
 #include "ExperimentsPanel.h"
 
+#include "Checkpoint.h"
 #include "Errors.h"
 #include "LiveChart.h"
 #include "RunFiles.h"
@@ -350,6 +351,18 @@ void ExperimentsPanel::onRunFinished(int index, const SweepResult &r)
 {
     m_results[index] = r;
     m_runs->item(index, cProgress)->setText(r.skipped ? tr("done earlier") : tr("done"));
+    if (r.skipped) {
+        // The curve of a run finished by an earlier sweep comes from its checkpoint's history.
+        try {
+            const CheckpointInfo info = Checkpoint::readInfo(QDir(m_outDir).filePath(r.name + QStringLiteral("/checkpoint.aes")));
+            for (const EpochMetrics &m : info.history)
+                m_curvePoints[index].append(QPointF(m.epoch, m.valLoss));
+            m_curves->setPoints(m_curveSeries[index], m_curvePoints[index]);
+            m_curves->flush();
+        } catch (const StudioError &) {
+            // no curve for this run; its numbers are still shown
+        }
+    }
     m_runs->setItem(index, cBestEpoch, numberItem(r.bestEpoch, 0));
     m_runs->setItem(index, cBestVal, numberItem(r.bestValLoss, 5));
     m_runs->setItem(index, cValPsnr, numberItem(r.valPsnrGlobalDb, 2));
