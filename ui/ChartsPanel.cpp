@@ -10,6 +10,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace aestudio {
 
 ChartsPanel::ChartsPanel(QWidget *parent)
@@ -19,13 +21,6 @@ ChartsPanel::ChartsPanel(QWidget *parent)
 {
     m_loss->setObjectName(QStringLiteral("lossChart"));
     m_psnr->setObjectName(QStringLiteral("psnrChart"));
-    m_rawSeries = m_loss->addSeries(tr("batch loss"), QColor(52, 101, 164, 60), 1.0);
-    m_smoothSeries = m_loss->addSeries(tr("batch loss (smoothed)"), QColor(52, 101, 164), 2.0);
-    m_trainSeries = m_loss->addSeries(tr("train (epoch)"), QColor(245, 121, 0), 2.0, true);
-    m_valSeries = m_loss->addSeries(tr("validation (epoch)"), QColor(204, 0, 0), 2.0, true);
-    m_psnrSeries = m_psnr->addSeries(tr("reconstruction"), QColor(78, 154, 6), 2.0, true);
-    m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
-
     m_smoothing = new QSlider(Qt::Horizontal);
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
     m_smoothing->setRange(0, 99);
@@ -53,6 +48,7 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     layout->addLayout(controls);
     layout->addWidget(split, 1);
 
+    rebuildCharts();
     m_redraw.setSingleShot(true);
     m_redraw.setInterval(kRedrawMs);
     connect(&m_redraw, &QTimer::timeout, this, &ChartsPanel::flushNow);
@@ -116,6 +112,52 @@ void ChartsPanel::setHistory(const QVector<EpochMetrics> &history)
     clear();
     for (const EpochMetrics &m : history)
         addEpoch(m);
+}
+
+bool ChartsPanel::pin(const QString &label, const QVector<EpochMetrics> &history)
+{
+    if (history.isEmpty())
+        return false;
+    m_pinned.append({label, history});
+    const QColor colour = QColor::fromHsv((int(m_pinned.size()) * 83 + 200) % 360, 160, 170);
+    const auto best = std::min_element(history.begin(), history.end(),
+                                       [](const EpochMetrics &a, const EpochMetrics &b) { return a.valLoss < b.valLoss; });
+    const QString name = tr("%1 (best %2 @ %3)").arg(label).arg(best->valLoss, 0, 'f', 4).arg(best->epoch);
+    QVector<QPointF> loss, psnr;
+    for (const EpochMetrics &m : history) {
+        loss.append(QPointF(m.epoch, m.valLoss));
+        psnr.append(QPointF(m.epoch, m.valPsnrDb));
+    }
+    m_loss->setPoints(m_loss->addSeries(name, colour, 1.5, true), loss);
+    m_psnr->setPoints(m_psnr->addSeries(name, colour, 1.5, true), psnr);
+    scheduleRedraw();
+    return true;
+}
+
+void ChartsPanel::clearPins()
+{
+    // Series beyond the live ones are pins; drop them all by rebuilding the live series.
+    m_pinned.clear();
+    rebuildCharts();
+}
+
+void ChartsPanel::rebuildCharts()
+{
+    m_loss->removeAllSeries();
+    m_psnr->removeAllSeries();
+    m_rawSeries = m_loss->addSeries(tr("batch loss"), QColor(52, 101, 164, 60), 1.0);
+    m_smoothSeries = m_loss->addSeries(tr("batch loss (smoothed)"), QColor(52, 101, 164), 2.0);
+    m_trainSeries = m_loss->addSeries(tr("train (epoch)"), QColor(245, 121, 0), 2.0, true);
+    m_valSeries = m_loss->addSeries(tr("validation (epoch)"), QColor(204, 0, 0), 2.0, true);
+    m_psnrSeries = m_psnr->addSeries(tr("reconstruction"), QColor(78, 154, 6), 2.0, true);
+    m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
+    m_loss->setPoints(m_rawSeries, m_raw);
+    m_loss->setPoints(m_trainSeries, m_train);
+    m_loss->setPoints(m_valSeries, m_val);
+    m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
+    m_psnr->setPoints(m_noisySeries, m_noisyPoints);
+    rebuildSmoothed();
+    scheduleRedraw();
 }
 
 void ChartsPanel::rebuildSmoothed()

@@ -26,6 +26,11 @@ public:
     void addBatch(const BatchProgress &p);
     void addEpoch(const EpochMetrics &m);
     void setHistory(const QVector<EpochMetrics> &history); // replaces everything (e.g. an opened checkpoint)
+    // Keeps a finished run's validation loss and PSNR on both charts, in its own colour, for comparison with later
+    // runs; the legend names it with its best epoch and value. Returns false for an empty history.
+    bool pin(const QString &label, const QVector<EpochMetrics> &history);
+    void clearPins();
+    int pinCount() const { return int(m_pinned.size()); }
 
     LiveChart *lossChart() const { return m_loss; }
     LiveChart *psnrChart() const { return m_psnr; }
@@ -47,6 +52,12 @@ private:
     int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
     int m_psnrSeries, m_noisySeries;
     QVector<QPointF> m_raw, m_train, m_val, m_psnrPoints, m_noisyPoints;
+    struct Pinned {
+        QString label;
+        QVector<EpochMetrics> history;
+    };
+    QVector<Pinned> m_pinned;
+    void rebuildCharts();
 };
 
 } // namespace aestudio

@@ -189,6 +189,13 @@ void MainWindow::buildActions()
               [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
     exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
               [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
+    add(QStringLiteral("pin"), tr("Pin this run to the charts"), QKeySequence(Qt::CTRL | Qt::Key_P), [this] {
+        const TrainingConfig &c = m_session->config();
+        const QString label = tr("%1, p=%2, σ=%3").arg(c.model.describe()).arg(c.model.dropout).arg(c.noise.level);
+        if (!m_charts->pin(label, m_session->history()))
+            m_status->setText(tr("Nothing to pin yet: no epoch has finished."));
+    });
+    add(QStringLiteral("clearPins"), tr("Clear pinned runs"), QKeySequence(), [this] { m_charts->clearPins(); });
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] {
         const SystemInfo s = SystemInfo::collect();
@@ -217,6 +224,9 @@ void MainWindow::buildMenus()
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     for (const char *name : {"start", "pause", "stop"})
         run->addAction(action(QString::fromLatin1(name)));
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("pin")));
+    run->addAction(action(QStringLiteral("clearPins")));
     menuBar()->addMenu(tr("&Help"))->addAction(action(QStringLiteral("about")));
 
     QToolBar *bar = addToolBar(tr("Run"));

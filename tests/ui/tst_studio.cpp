@@ -134,6 +134,17 @@ void TestStudio::shortRunGrowsChartsAndGrids()
     QVERIFY(w.gridPanel()->noisy()->image() != w.gridPanel()->original()->image());
     QVERIFY(w.gridPanel()->reconstructed()->tipAt(QPoint(5, 5)).contains(QStringLiteral("dB")));
     QVERIFY(w.action(QStringLiteral("save"))->isEnabled());
+
+    // Pinning keeps this run's curves, in their own series, next to the next run's.
+    const int lossSeries = w.chartsPanel()->lossChart()->seriesCount();
+    w.action(QStringLiteral("pin"))->trigger();
+    QCOMPARE(w.chartsPanel()->pinCount(), 1);
+    QCOMPARE(w.chartsPanel()->lossChart()->seriesCount(), lossSeries + 1);
+    QCOMPARE(w.chartsPanel()->lossChart()->points(lossSeries).size(), 3);
+    w.chartsPanel()->clearPins();
+    QCOMPARE(w.chartsPanel()->lossChart()->seriesCount(), lossSeries);
+    w.chartsPanel()->flushNow();
+    QCOMPARE(w.chartsPanel()->lossChart()->shownPointCount(3), 3); // the live curves survive clearing
 }
 
 void TestStudio::stopMidRunEndsCleanly()
