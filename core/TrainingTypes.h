@@ -46,6 +46,9 @@ struct TrainingSummary {
     double seconds = 0.0;
 };
 
+// "4:05" or "1:02:03", for ETAs and durations in the CLI and the studio.
+QString formatDuration(double seconds);
+
 class TrainingObserver {
 public:
     virtual ~TrainingObserver() = default;

@@ -40,13 +40,6 @@
 namespace aestudio {
 namespace {
 
-QString formatEta(double seconds)
-{
-    const qint64 s = qint64(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
 QWidget *scrolled(QWidget *w)
 {
     auto *area = new QScrollArea;
@@ -276,7 +269,7 @@ void MainWindow::showBatch(const BatchProgress &p)
     m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
     m_status->setText(tr("Epoch %1/%2 · batch %3/%4 · loss %5 · %6 samples/s · ETA %7")
                           .arg(p.epoch).arg(p.epochs).arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4)
-                          .arg(p.samplesPerSecond, 0, 'f', 0).arg(formatEta(p.etaSeconds)));
+                          .arg(p.samplesPerSecond, 0, 'f', 0).arg(formatDuration(p.etaSeconds)));
     updateTitle();
 }
 

@@ -9,8 +9,6 @@
 
 namespace aestudio::cli {
 
-QString formatDuration(double seconds); // "1:02:03" or "4:05"
-
 // While alive, Ctrl+C and SIGTERM request a stop on `control` (after the current batch) instead of killing the
 // process, so the run still saves what it has.
 class InterruptGuard {

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void badConfigValuesAreRejected_data();
     void badConfigValuesAreRejected();
     void metricsCsvUsesCLocale();
+    void durationsFormat();
 };
 
 void TestDataset::locatesKnownNameThroughEnvironment()
@@ -151,6 +152,13 @@ void TestDataset::metricsCsvUsesCLocale()
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds"));
     QCOMPARE(lines[1], QByteArray("1,0.5,0.25,6.0206,0.0000,0.0000,1.500"));
+}
+
+void TestDataset::durationsFormat()
+{
+    QCOMPARE(formatDuration(245), QStringLiteral("4:05"));
+    QCOMPARE(formatDuration(3723), QStringLiteral("1:02:03"));
+    QCOMPARE(formatDuration(-3), QStringLiteral("0:00"));
 }
 
 QTEST_GUILESS_MAIN(TestDataset)
