@@ -7,6 +7,7 @@
 #include <QJsonArray>
 
 #include <chrono>
+#include <thread>
 
 namespace aestudio {
 namespace {
@@ -45,7 +46,8 @@ SystemInfo SystemInfo::collect()
     s.blasLibrary = loadedBlas();
     // Debian's netlib reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
     s.referenceBlas = s.blasLibrary.contains(QLatin1String("/blas/libblas.so"));
-    s.threads = at::get_num_threads();
+    s.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    s.torchDefaultThreads = at::get_num_threads();
     s.parallelInfo = QString::fromStdString(at::get_parallel_info()).trimmed();
     s.devices << QStringLiteral("cpu");
     if (torch::cuda::is_available()) {

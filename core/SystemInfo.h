@@ -14,7 +14,8 @@ struct SystemInfo {
     QString qtVersion;
     QString blasLibrary;     // resolved path of the loaded libblas, or a description
     bool referenceBlas = false; // Debian's netlib BLAS: ~9x slower training
-    int threads = 0;
+    int threads = 0;         // what training uses by default: one per hardware thread
+    int torchDefaultThreads = 0;
     QString parallelInfo;    // ATen's description of OpenMP/MKL threading
     QStringList devices;     // "cpu", "cuda:0 (name)"...
 
