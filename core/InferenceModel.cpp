@@ -22,8 +22,18 @@ torch::Tensor perImagePsnr(const torch::Tensor &mse)
 
 class ModeGuard {
 public:
-    explicit ModeGuard(AutoEncoder &m) : m_model(m), m_wasTraining(m->is_training()) { m_model->eval(); }
-    ~ModeGuard() { m_model->train(m_wasTraining); }
+    // Touches the flags only when the model is training: snapshots are always in eval mode and may be evaluated
+    // from several preview threads at once, so they must not be written to.
+    explicit ModeGuard(AutoEncoder &m) : m_model(m), m_wasTraining(m->is_training())
+    {
+        if (m_wasTraining)
+            m_model->eval();
+    }
+    ~ModeGuard()
+    {
+        if (m_wasTraining)
+            m_model->train(true);
+    }
 
 private:
     AutoEncoder &m_model;

@@ -148,8 +148,8 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     r.skipped = false;
     if (outcome.summary.stopped)
         return r;
-    dir.writeProgress(trainer);
-    dir.writeGrid(trainer);
+    dir.writeGrid(trainer); // metrics and checkpoints were written after the last epoch
+
     r.bestEpoch = outcome.summary.bestEpoch;
     r.bestValLoss = outcome.summary.bestValLoss;
     for (const EpochMetrics &m : trainer.history()) {
