@@ -1,33 +1,12 @@
 #include "FlatAdam.h"
 
+#include "Kernels.h"
+
 #include <ATen/Parallel.h>
 
 #include <cmath>
 
 namespace aestudio {
-namespace {
-
-struct AdamCoefficients {
-    float b1, b2, eps, wd, stepSize, invSqrtBc2;
-};
-
-// Memory-bound; AVX2 clones halve the instruction count where the CPU has it (resolved once at load time).
-__attribute__((target_clones("avx2", "default"))) void adamChunk(float *p, const float *grad, float *m, float *v,
-                                                                   std::int64_t begin, std::int64_t end,
-                                                                   const AdamCoefficients c)
-{
-#pragma omp simd
-    for (std::int64_t i = begin; i < end; ++i) {
-        const float g = grad[i] + c.wd * p[i];
-        const float mi = c.b1 * m[i] + (1.0f - c.b1) * g;
-        const float vi = c.b2 * v[i] + (1.0f - c.b2) * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= c.stepSize * mi / (std::sqrt(vi) * c.invSqrtBc2 + c.eps);
-    }
-}
-
-} // namespace
 
 FlatAdam::FlatAdam(std::vector<torch::Tensor> params, Options options)
     : m_params(std::move(params)), m_options(options)
@@ -85,9 +64,9 @@ void FlatAdam::step()
     const float *grad = m_grad.data_ptr<float>();
     float *m = m_expAvg.data_ptr<float>();
     float *v = m_expAvgSq.data_ptr<float>();
-    const AdamCoefficients c{b1, b2, eps, wd, stepSize, invSqrtBc2};
+    const kernels::AdamCoefficients c{b1, b2, eps, wd, stepSize, invSqrtBc2};
     at::parallel_for(0, m_flat.numel(), 1 << 15,
-                     [&](std::int64_t begin, std::int64_t end) { adamChunk(p, grad, m, v, begin, end, c); });
+                     [&](std::int64_t begin, std::int64_t end) { kernels::adamRange(p, grad, m, v, begin, end, c); });
 }
 
 void FlatAdam::save(torch::serialize::OutputArchive &archive) const

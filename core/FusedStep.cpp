@@ -1,5 +1,9 @@
 #include "FusedStep.h"
 
+#include "CounterRandom.h"
+#include "Kernels.h"
+#include "Sgemm.h"
+
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -7,16 +11,12 @@
 namespace aestudio {
 namespace {
 
-constexpr std::int64_t kGrain = 1 << 14;
+using counterrandom::mix;
+using gemm::Op;
+using namespace kernels;
 
-// splitmix64 finaliser: a counter-based generator, so element i's draw does not depend on who computed it.
-inline std::uint64_t mix(std::uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
+// Rows per parallel chunk of the element-wise passes: a batch of 64 splits in two for two threads.
+constexpr std::int64_t kRowGrain = 16;
 
 std::vector<torch::nn::Linear> linearsOf(AutoEncoder &model)
 {
@@ -40,6 +40,7 @@ FusedStep::FusedStep(AutoEncoder &model, double dropout) : m_dropout(float(dropo
         l.bias = linears[i]->bias;
         // The optimizer gave every parameter a defined gradient view into its flat buffer; write into those.
         TORCH_CHECK(l.weight.grad().defined() && l.bias.grad().defined(), "FusedStep needs gradients allocated");
+        TORCH_CHECK(l.weight.is_contiguous() && l.weight.grad().is_contiguous(), "FusedStep needs dense weights");
         l.gradWeight = l.weight.mutable_grad();
         l.gradBias = l.bias.mutable_grad();
         if (i == linears.size() - 1)
@@ -68,90 +69,77 @@ void FusedStep::ensureBuffers(std::int64_t batch)
 
 float FusedStep::forwardBackward(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed)
 {
+    TORCH_CHECK(noisy.is_contiguous() && clean.is_contiguous(), "FusedStep needs contiguous batches");
     torch::NoGradGuard noGrad;
     const std::int64_t batch = noisy.size(0);
     ensureBuffers(batch);
     const float keep = 1.0f - m_dropout;
-    const float scale = keep > 0.0f ? 1.0f / keep : 0.0f;
-    // Keep an element when its 16-bit hash slice is below keep * 65536.
-    const std::uint32_t threshold = std::uint32_t(std::lround(double(keep) * 65536.0));
+    DropoutParams dropout{0, std::uint32_t(std::lround(double(keep) * 65536.0)), keep > 0.0f ? 1.0f / keep : 0.0f,
+                          m_dropout > 0.0f};
 
-    // Forward.
-    torch::Tensor input = noisy;
+    // Forward: z = input * W^T (one GEMM), then bias and activation in one pass.
+    const float *input = noisy.data_ptr<float>();
+    std::int64_t inputCols = noisy.size(1);
+    double lossSum = 0.0;
     for (std::size_t li = 0; li < m_layers.size(); ++li) {
         Layer &l = m_layers[li];
-        at::addmm_out(l.z, l.bias, input, l.weight.t());
-        const std::int64_t n = l.z.numel();
+        const std::int64_t cols = l.weight.size(0);
         float *z = l.z.data_ptr<float>();
-        if (l.activation == Activation::ReluDropout) {
-            float *a = l.a.data_ptr<float>();
-            float *mask = l.mask.data_ptr<float>();
-            const std::uint64_t layerSeed = mix(seed ^ (std::uint64_t(li + 1) << 56));
-            const bool dropping = m_dropout > 0.0f;
-            at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
-                for (std::int64_t i = begin; i < end; ++i) {
-                    float m = z[i] > 0.0f ? 1.0f : 0.0f;
-                    if (dropping) {
-                        const std::uint64_t h = mix(layerSeed + std::uint64_t(i >> 2));
-                        const std::uint32_t u = std::uint32_t(h >> (16 * (i & 3))) & 0xffffu;
-                        m = u < threshold ? m * scale : 0.0f;
-                    }
-                    mask[i] = m;
-                    a[i] = z[i] * m;
-                }
+        const float *bias = l.bias.data_ptr<float>();
+        gemm::sgemm(Op::None, Op::Transpose, batch, cols, inputCols, 1.0f, input, inputCols, l.weight.data_ptr<float>(),
+                    inputCols, 0.0f, z, cols);
+        switch (l.activation) {
+        case Activation::ReluDropout:
+            dropout.seed = mix(seed ^ (std::uint64_t(li + 1) << 56));
+            at::parallel_for(0, batch, kRowGrain, [&](std::int64_t begin, std::int64_t end) {
+                biasReluDropoutRows(z, l.a.data_ptr<float>(), l.mask.data_ptr<float>(), bias, cols, begin, end, dropout);
             });
-        } else if (l.activation == Activation::Sigmoid) {
-            float *a = l.a.data_ptr<float>();
-            at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-                for (std::int64_t i = begin; i < end; ++i)
-                    a[i] = 1.0f / (1.0f + std::exp(-z[i]));
-            });
+            break;
+        case Activation::Identity:
+            at::parallel_for(0, batch, kRowGrain,
+                             [&](std::int64_t begin, std::int64_t end) { biasRows(z, bias, cols, begin, end); });
+            break;
+        case Activation::Sigmoid: {
+            // The loss and its gradient at the output pre-activation come out of the same pass.
+            const float twoOverN = 2.0f / float(batch * cols);
+            lossSum = at::parallel_reduce(
+                0, batch, kRowGrain, 0.0,
+                [&](std::int64_t begin, std::int64_t end, double acc) {
+                    return acc + sigmoidMseRows(z, bias, clean.data_ptr<float>(), l.a.data_ptr<float>(),
+                                                l.dz.data_ptr<float>(), cols, begin, end, twoOverN);
+                },
+                std::plus<double>());
+            break;
         }
-        input = l.a;
+        }
+        input = l.a.data_ptr<float>();
+        inputCols = cols;
     }
 
-    // Loss and the gradient at the output pre-activation: dL/dz = 2 (y - t) / N * y (1 - y).
-    Layer &out = m_layers.back();
-    const std::int64_t n = out.a.numel();
-    const float *y = out.a.data_ptr<float>();
-    const float *t = clean.data_ptr<float>();
-    float *dz = out.dz.data_ptr<float>();
-    const float twoOverN = 2.0f / float(n);
-    const double lossSum = at::parallel_reduce(
-        0, n, kGrain, 0.0,
-        [&](std::int64_t begin, std::int64_t end, double acc) {
-            for (std::int64_t i = begin; i < end; ++i) {
-                const float diff = y[i] - t[i];
-                acc += double(diff) * diff;
-                dz[i] = twoOverN * diff * y[i] * (1.0f - y[i]);
-            }
-            return acc;
-        },
-        std::plus<double>());
-
-    // Backward.
+    // Backward: dW = dz^T * a_prev and db = column sums of dz straight into the optimizer's gradient buffer;
+    // d(a_prev) = dz * W, masked by the previous layer's ReLU/dropout. The input layer needs no input gradient.
     for (std::size_t li = m_layers.size(); li-- > 0;) {
         Layer &l = m_layers[li];
-        const torch::Tensor &prevA = li == 0 ? noisy : m_layers[li - 1].a;
-        at::mm_out(l.gradWeight, l.dz.t(), prevA);
-        at::sum_out(l.gradBias, l.dz, 0);
+        const std::int64_t outCols = l.weight.size(0), inCols = l.weight.size(1);
+        const float *prevA = li == 0 ? noisy.data_ptr<float>() : m_layers[li - 1].a.data_ptr<float>();
+        const float *dz = l.dz.data_ptr<float>();
+        gemm::sgemm(Op::Transpose, Op::None, outCols, inCols, batch, 1.0f, dz, outCols, prevA, inCols, 0.0f,
+                    l.gradWeight.data_ptr<float>(), inCols);
+        columnSums(dz, l.gradBias.data_ptr<float>(), batch, outCols);
         if (li == 0)
             break;
         Layer &prev = m_layers[li - 1];
-        at::mm_out(prev.dz, l.dz, l.weight);
+        float *prevDz = prev.dz.data_ptr<float>();
+        gemm::sgemm(Op::None, Op::None, batch, inCols, outCols, 1.0f, dz, outCols, l.weight.data_ptr<float>(), inCols,
+                    0.0f, prevDz, inCols);
         if (prev.activation == Activation::ReluDropout) {
-            float *d = prev.dz.data_ptr<float>();
             const float *mask = prev.mask.data_ptr<float>();
-            const std::int64_t m = prev.dz.numel();
-            at::parallel_for(0, m, kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-                for (std::int64_t i = begin; i < end; ++i)
-                    d[i] *= mask[i];
+            at::parallel_for(0, batch * inCols, 1 << 14, [&](std::int64_t begin, std::int64_t end) {
+                multiplyInPlace(prevDz, mask, begin, end);
             });
         }
     }
-    return float(lossSum / double(n));
+    return float(lossSum / double(batch * m_layers.back().weight.size(0)));
 }
 
 } // namespace aestudio

@@ -1,5 +1,7 @@
 #include "NoiseModel.h"
 
+#include "CounterRandom.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 namespace aestudio {
@@ -7,12 +9,15 @@ namespace aestudio {
 NoiseModel::NoiseModel(NoiseSpec spec, std::uint64_t seed)
     : m_spec(spec), m_generator(at::make_generator<at::CPUGeneratorImpl>(seed))
 {
+    reseed(seed);
 }
 
 void NoiseModel::reseed(std::uint64_t seed)
 {
     std::lock_guard<std::mutex> lock(m_generator.mutex());
     m_generator.set_current_seed(seed);
+    m_gaussianKey = counterrandom::mix(seed ^ 0x6761757373ull);
+    m_gaussianDraws = 0;
 }
 
 torch::Tensor NoiseModel::apply(const torch::Tensor &clean)
@@ -35,7 +40,15 @@ void NoiseModel::applyInto(const torch::Tensor &clean, torch::Tensor &out)
     const double level = m_spec.level;
     switch (m_spec.type) {
     case NoiseType::Gaussian: {
-        m_draw.normal_(0.0, level, m_generator);
+        const std::int64_t n = clean.numel();
+        const std::uint64_t key = m_gaussianKey + m_gaussianDraws;
+        m_gaussianDraws += counterrandom::gaussianDrawsFor(n);
+        if (clean.is_cpu() && out.is_cpu() && clean.is_contiguous() && out.is_contiguous()
+            && clean.scalar_type() == torch::kFloat32 && out.scalar_type() == torch::kFloat32) {
+            counterrandom::addGaussianClamped(clean.data_ptr<float>(), out.data_ptr<float>(), n, float(level), key);
+            break;
+        }
+        counterrandom::fillGaussian(m_draw.data_ptr<float>(), n, float(level), key);
         out.copy_(clean);
         out.add_(m_draw.to(clean.device(), /*non_blocking=*/true)).clamp_(0.0, 1.0);
         break;

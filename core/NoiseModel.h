@@ -1,5 +1,6 @@
 // Seeded input corruption: Gaussian (clamped to [0,1], as the seed's add_gaussian_noise), salt-and-pepper and
-// random masking. Uses its own generator so the same seed gives the same noise no matter what else draws numbers.
+// random masking. Uses its own generators so the same seed gives the same noise no matter what else draws numbers.
+// Gaussian noise comes from a counter-based stream (CounterRandom.h): vectorised, parallel, thread-count independent.
 #pragma once
 
 #include "TrainingConfig.h"
@@ -21,7 +22,9 @@ public:
 
 private:
     NoiseSpec m_spec;
-    at::Generator m_generator;
+    at::Generator m_generator;  // salt-and-pepper and masking
+    std::uint64_t m_gaussianKey = 0;  // Gaussian stream: its key and how many draws it has used
+    std::uint64_t m_gaussianDraws = 0;
     torch::Tensor m_draw; // scratch on the CPU, reused between batches
 };
 

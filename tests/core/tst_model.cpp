@@ -1,10 +1,13 @@
 // The autoencoder's shapes and ranges, the noise models, and PSNR against hand-computed values.
 #include "AutoEncoder.h"
+#include "CounterRandom.h"
 #include "Evaluation.h"
+#include "FastMath.h"
 #include "FlatAdam.h"
 #include "FusedStep.h"
 #include "Metrics.h"
 #include "NoiseModel.h"
+#include "Sgemm.h"
 
 #include <QtTest>
 
@@ -27,6 +30,10 @@ private Q_SLOTS:
     void fusedDropoutKeepsTheRightFraction();
     void flatAdamMatchesTorchAdam_data();
     void flatAdamMatchesTorchAdam();
+    void fastMathMatchesCmath();
+    void counterGaussianIsNormalAndThreadIndependent();
+    void sgemmMatchesTorch_data();
+    void sgemmMatchesTorch();
 };
 
 void TestModel::shapesAndRanges_data()
@@ -252,6 +259,89 @@ void TestModel::flatAdamMatchesTorchAdam()
     // And the parameters really moved (the test would pass trivially if neither optimizer stepped).
     AutoEncoder untouched = [&] { torch::manual_seed(3); return AutoEncoder(spec); }();
     QVERIFY((untouched->parameters()[0] - b[0]).abs().max().item<double>() > 1e-4);
+}
+
+void TestModel::fastMathMatchesCmath()
+{
+    double expErr = 0, logErr = 0, trigErr = 0;
+    for (int i = 0; i <= 200000; ++i) {
+        const float x = -87.0f + 175.0f * float(i) / 200000.0f;
+        expErr = std::max(expErr, std::abs(double(fastmath::exp(x)) / std::exp(double(x)) - 1.0));
+        const float y = std::ldexp(1.0f + float(i) / 200000.0f, i % 200 - 100); // mantissas x exponents
+        logErr = std::max(logErr, std::abs(double(fastmath::log(y)) - std::log(double(y))));
+        const float u = float(i) / 200000.0f;
+        const fastmath::SinCos sc = fastmath::sinCos2Pi(u);
+        trigErr = std::max({trigErr, std::abs(sc.sin - std::sin(2.0 * M_PI * u)), std::abs(sc.cos - std::cos(2.0 * M_PI * u))});
+    }
+    const QString report = QStringLiteral("exp rel %1, log abs %2, sincos abs %3").arg(expErr).arg(logErr).arg(trigErr);
+    qInfo("%s", qPrintable(report));
+    QVERIFY2(expErr < 1e-6 && logErr < 1e-5 && trigErr < 1e-6, qPrintable(report));
+    QCOMPARE(fastmath::exp(-200.0f) > 0.0f, true); // clamped, never a denormal or zero
+    QVERIFY(std::isfinite(fastmath::exp(200.0f)));
+}
+
+void TestModel::counterGaussianIsNormalAndThreadIndependent()
+{
+    const std::int64_t n = 1 << 20;
+    std::vector<float> two(n), one(n), prefix(1000);
+    at::set_num_threads(2);
+    counterrandom::fillGaussian(two.data(), n, 1.0f, 1234);
+    at::set_num_threads(1);
+    counterrandom::fillGaussian(one.data(), n, 1.0f, 1234);
+    counterrandom::fillGaussian(prefix.data(), std::int64_t(prefix.size()), 1.0f, 1234);
+    at::set_num_threads(2);
+    QVERIFY(one == two);                                         // any thread split gives the same numbers
+    QVERIFY(std::equal(prefix.begin(), prefix.end(), one.begin())); // value i depends only on (key, i)
+    double sum = 0, sumSq = 0, sumQuad = 0;
+    std::int64_t beyond2 = 0, beyond3 = 0;
+    for (float v : one) {
+        sum += v;
+        sumSq += double(v) * v;
+        sumQuad += double(v) * v * v * v;
+        beyond2 += std::abs(v) > 2.0f;
+        beyond3 += std::abs(v) > 3.0f;
+    }
+    const double mean = sum / n, var = sumSq / n - mean * mean, kurtosis = sumQuad / n / (var * var);
+    const double p2 = double(beyond2) / n, p3 = double(beyond3) / n;
+    const QString report =
+        QStringLiteral("mean %1 var %2 kurtosis %3 P(|z|>2) %4 P(|z|>3) %5").arg(mean).arg(var).arg(kurtosis).arg(p2).arg(p3);
+    qInfo("%s", qPrintable(report));
+    // Standard errors at n = 2^20: mean 0.001, var 0.0014, tail fractions 0.0002 and 0.00005.
+    QVERIFY2(std::abs(mean) < 0.005 && std::abs(var - 1.0) < 0.007 && std::abs(kurtosis - 3.0) < 0.05
+                 && std::abs(p2 - 0.0455) < 0.001 && std::abs(p3 - 0.0027) < 0.0003,
+             qPrintable(report));
+    std::vector<float> other(n);
+    counterrandom::fillGaussian(other.data(), n, 1.0f, 1235);
+    QVERIFY(other != one);
+}
+
+void TestModel::sgemmMatchesTorch_data()
+{
+    QTest::addColumn<bool>("transA");
+    QTest::addColumn<bool>("transB");
+    QTest::addColumn<float>("beta");
+    QTest::addRow("NN") << false << false << 0.0f;
+    QTest::addRow("NT") << false << true << 0.0f;
+    QTest::addRow("TN") << true << false << 0.0f;
+    QTest::addRow("TT, beta 1") << true << true << 1.0f;
+}
+
+void TestModel::sgemmMatchesTorch()
+{
+    QFETCH(bool, transA);
+    QFETCH(bool, transB);
+    QFETCH(float, beta);
+    const std::int64_t m = 37, n = 130, k = 65;
+    torch::manual_seed(5);
+    const torch::Tensor a = transA ? torch::randn({k, m}) : torch::randn({m, k});
+    const torch::Tensor b = transB ? torch::randn({n, k}) : torch::randn({k, n});
+    const torch::Tensor c0 = torch::randn({m, n});
+    torch::Tensor c = c0.clone();
+    gemm::sgemm(transA ? gemm::Op::Transpose : gemm::Op::None, transB ? gemm::Op::Transpose : gemm::Op::None, m, n, k,
+                0.5f, a.data_ptr<float>(), a.size(1), b.data_ptr<float>(), b.size(1), beta, c.data_ptr<float>(), n);
+    const torch::Tensor expected = 0.5 * torch::mm(transA ? a.t() : a, transB ? b.t() : b) + beta * c0;
+    const double err = (c - expected).abs().max().item<double>();
+    QVERIFY2(err < 1e-4, qPrintable(QStringLiteral("%1 via %2").arg(err).arg(QString::fromUtf8(gemm::backendName()))));
 }
 
 QTEST_GUILESS_MAIN(TestModel)

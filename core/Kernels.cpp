@@ -1,0 +1,120 @@
+#include "Kernels.h"
+
+#include "CounterRandom.h"
+#include "FastMath.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace aestudio::kernels {
+
+using counterrandom::mix;
+
+#define AESTUDIO_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+
+AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols,
+                                              std::int64_t rowBegin, std::int64_t rowEnd, const DropoutParams &p)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const std::int64_t base = r * cols;
+        if (!p.dropping) {
+#pragma omp simd
+            for (std::int64_t c = 0; c < cols; ++c) {
+                const float v = z[base + c] + bias[c];
+                const float m = v > 0.0f ? 1.0f : 0.0f;
+                z[base + c] = v;
+                mask[base + c] = m;
+                a[base + c] = v * m;
+            }
+            continue;
+        }
+        // Two passes per chunk, so the float part vectorises on 32-bit lanes apart from the 64-bit hashing.
+        constexpr std::int64_t kChunk = 256;
+        float keepScale[kChunk]; // scale where the draw keeps the element, else 0
+        for (std::int64_t c0 = 0; c0 < cols; c0 += kChunk) {
+            const std::int64_t n = std::min(kChunk, cols - c0);
+            for (std::int64_t c = 0; c < n; ++c) {
+                const std::uint64_t i = std::uint64_t(base + c0 + c);
+                const std::uint32_t draw = std::uint32_t(mix(p.seed + (i >> 2)) >> (16 * (i & 3))) & 0xffffu;
+                keepScale[c] = draw < p.threshold ? p.scale : 0.0f;
+            }
+            float *zc = z + base + c0, *ac = a + base + c0, *mc = mask + base + c0;
+            const float *bc = bias + c0;
+#pragma omp simd
+            for (std::int64_t c = 0; c < n; ++c) {
+                const float v = zc[c] + bc[c];
+                const float m = v > 0.0f ? keepScale[c] : 0.0f;
+                zc[c] = v;
+                mc[c] = m;
+                ac[c] = v * m;
+            }
+        }
+    }
+}
+
+AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
+                                   std::int64_t rowEnd)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        float *row = z + r * cols;
+#pragma omp simd
+        for (std::int64_t c = 0; c < cols; ++c)
+            row[c] += bias[c];
+    }
+}
+
+AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz,
+                                           std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
+                                           float twoOverN)
+{
+    double total = 0.0;
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const std::int64_t base = r * cols;
+        float rowSum = 0.0f;
+#pragma omp simd reduction(+ : rowSum)
+        for (std::int64_t c = 0; c < cols; ++c) {
+            const std::int64_t i = base + c;
+            const float out = 1.0f / (1.0f + fastmath::exp(-(z[i] + bias[c])));
+            const float diff = out - target[i];
+            y[i] = out;
+            dz[i] = twoOverN * diff * out * (1.0f - out);
+            rowSum += diff * diff;
+        }
+        total += double(rowSum);
+    }
+    return total;
+}
+
+AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end)
+{
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i)
+        d[i] *= mask[i];
+}
+
+AESTUDIO_SIMD_CLONES void columnSums(const float *dz, float *out, std::int64_t rows, std::int64_t cols)
+{
+    std::fill(out, out + cols, 0.0f);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float *row = dz + r * cols;
+#pragma omp simd
+        for (std::int64_t c = 0; c < cols; ++c)
+            out[c] += row[c];
+    }
+}
+
+AESTUDIO_SIMD_CLONES void adamRange(float *p, const float *grad, float *m, float *v, std::int64_t begin,
+                                    std::int64_t end, const AdamCoefficients &c)
+{
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
+        const float g = grad[i] + c.wd * p[i];
+        const float mi = c.b1 * m[i] + (1.0f - c.b1) * g;
+        const float vi = c.b2 * v[i] + (1.0f - c.b2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= c.stepSize * mi / (std::sqrt(vi) * c.invSqrtBc2 + c.eps);
+    }
+}
+
+} // namespace aestudio::kernels

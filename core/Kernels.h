@@ -1,0 +1,40 @@
+// The element-wise passes of the CPU training step and the fused Adam update, on raw float arrays. Each is cloned
+// for AVX-512, AVX2 and baseline x86-64 and picked once at load time. This file is compiled with the flags that
+// let its loops vectorise (see core/CMakeLists.txt) and without torch, so the torch TUs keep their PCH.
+#pragma once
+
+#include <cstdint>
+
+namespace aestudio::kernels {
+
+struct DropoutParams {
+    std::uint64_t seed;
+    std::uint32_t threshold; // keep an element when its 16-bit hash slice is below this
+    float scale;             // 1 / keep probability
+    bool dropping;
+};
+
+// Rows [rowBegin, rowEnd) of a row-major [rows, cols] batch. z += bias; mask = relu'(z) * dropout keep / keep
+// probability; a = z * mask. Element i of the whole batch takes 16 bits of the hash of i / 4, so masks are the
+// same for any thread split.
+void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols, std::int64_t rowBegin,
+                         std::int64_t rowEnd, const DropoutParams &p);
+// z += bias.
+void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
+// Output layer and loss together: y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns
+// the sum of (y - t)^2 over the rows.
+double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz, std::int64_t cols,
+                      std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN);
+// d[i] *= mask[i] for i in [begin, end).
+void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end);
+// out[c] = sum over rows of m[r][c].
+void columnSums(const float *m, float *out, std::int64_t rows, std::int64_t cols);
+
+struct AdamCoefficients {
+    float b1, b2, eps, wd, stepSize, invSqrtBc2;
+};
+// One Adam(W=L2) step over [begin, end) of flat parameter, gradient and moment buffers; torch::optim::Adam's maths.
+void adamRange(float *p, const float *grad, float *m, float *v, std::int64_t begin, std::int64_t end,
+               const AdamCoefficients &c);
+
+} // namespace aestudio::kernels
