@@ -41,30 +41,39 @@ void FlatAdam::zeroGrad()
     m_grad.zero_();
 }
 
-void FlatAdam::step()
+kernels::AdamCoefficients FlatAdam::beginStep()
 {
     ++m_step;
     const double bc1 = 1.0 - std::pow(m_options.beta1, double(m_step));
     const double bc2 = 1.0 - std::pow(m_options.beta2, double(m_step));
-    const float b1 = float(m_options.beta1), b2 = float(m_options.beta2);
-    const float eps = float(m_options.eps), wd = float(m_options.weightDecay);
-    const float stepSize = float(m_options.lr / bc1);
-    const float invSqrtBc2 = float(1.0 / std::sqrt(bc2));
+    return kernels::AdamCoefficients{float(m_options.beta1), float(m_options.beta2), float(m_options.eps),
+                                     float(m_options.weightDecay), float(m_options.lr / bc1),
+                                     float(1.0 / std::sqrt(bc2))};
+}
 
+std::int64_t FlatAdam::flatOffset(const torch::Tensor &param) const
+{
+    const std::int64_t offset = param.data_ptr<float>() - m_flat.data_ptr<float>();
+    TORCH_CHECK(offset >= 0 && offset + param.numel() <= m_flat.numel(), "parameter is not in this optimizer");
+    return offset;
+}
+
+void FlatAdam::step()
+{
+    const kernels::AdamCoefficients c = beginStep();
     if (!m_flat.is_cpu()) {
-        // On CUDA a handful of whole-buffer ops is already one kernel each; same maths as the CPU loop below.
+        // On CUDA a handful of whole-buffer ops is already one kernel each; same maths as kernels::adamRange.
         torch::NoGradGuard noGrad;
-        torch::Tensor g = wd != 0.0f ? m_grad.add(m_flat, wd) : m_grad;
-        m_expAvg.mul_(b1).add_(g, 1.0f - b1);
-        m_expAvgSq.mul_(b2).addcmul_(g, g, 1.0f - b2);
-        m_flat.addcdiv_(m_expAvg, m_expAvgSq.sqrt().mul_(invSqrtBc2).add_(eps), -stepSize);
+        torch::Tensor g = c.wd != 0.0f ? m_grad.add(m_flat, c.wd) : m_grad;
+        m_expAvg.mul_(c.b1).add_(g, 1.0f - c.b1);
+        m_expAvgSq.mul_(c.b2).addcmul_(g, g, 1.0f - c.b2);
+        m_flat.addcdiv_(m_expAvg, m_expAvgSq.sqrt().mul_(c.invSqrtBc2).add_(c.eps), -c.stepSize);
         return;
     }
     float *p = m_flat.data_ptr<float>();
     const float *grad = m_grad.data_ptr<float>();
     float *m = m_expAvg.data_ptr<float>();
     float *v = m_expAvgSq.data_ptr<float>();
-    const kernels::AdamCoefficients c{b1, b2, eps, wd, stepSize, invSqrtBc2};
     at::parallel_for(0, m_flat.numel(), 1 << 15,
                      [&](std::int64_t begin, std::int64_t end) { kernels::adamRange(p, grad, m, v, begin, end, c); });
 }

@@ -3,6 +3,8 @@
 // per parameter (which dominated training at batch 64). The maths is torch::optim::Adam's, L2 decay included.
 #pragma once
 
+#include "Kernels.h"
+
 #include <torch/torch.h>
 
 namespace aestudio {
@@ -23,7 +25,17 @@ public:
     void zeroGrad();
     void setLearningRate(double lr) { m_options.lr = lr; }
     void step();
+    // For an update fused into a backward pass (StepEngine): advances the step count and returns this step's
+    // coefficients; the caller then applies kernels::adamRange to every element exactly once.
+    kernels::AdamCoefficients beginStep();
+    float *flatParams() { return m_flat.data_ptr<float>(); }
+    const float *flatGrads() const { return m_grad.data_ptr<float>(); }
+    float *flatExpAvg() { return m_expAvg.data_ptr<float>(); }
+    float *flatExpAvgSq() { return m_expAvgSq.data_ptr<float>(); }
+    // Where `param` (one of the parameters given at construction) starts in the flat buffers.
+    std::int64_t flatOffset(const torch::Tensor &param) const;
     std::int64_t steps() const { return m_step; }
+    void setSteps(std::int64_t steps) { m_step = steps; } // undoes beginStep() when a fused step bails out
     const Options &options() const { return m_options; }
 
     void save(torch::serialize::OutputArchive &archive) const;

@@ -1,34 +1,39 @@
-// One CPU training step of the dense autoencoder without autograd: forward, MSE loss and backward written as a few
+// One CPU training step of the dense autoencoder without autograd: forward, MSE loss and backward written as
 // GEMMs into preallocated buffers, with bias, ReLU, dropout and the sigmoid/MSE gradient fused into single loops,
-// and weight gradients written straight into the optimizer's flat gradient buffer. Same model, same loss, same
-// gradients as the autograd path (tested); dropout masks come from a counter-based hash, so they are reproducible
-// for any thread count.
+// weight gradients written straight into the optimizer's flat gradient buffer, and (in train()) Adam's update of
+// each slice of weights as soon as its gradient is complete. Same model, same loss, same gradients and the same
+// update as autograd + FlatAdam::step() (tested); dropout masks come from a counter-based hash, reproducible for
+// any thread count. The parallel schedule is in StepEngine.
 #pragma once
 
 #include "AutoEncoder.h"
+#include "StepEngine.h"
 
 #include <torch/torch.h>
 
 namespace aestudio {
 
+class FlatAdam;
+
 class FusedStep {
 public:
-    FusedStep(AutoEncoder &model, double dropout);
+    // `optimizer` must own the model's parameters (it gives them their flat gradient buffers).
+    FusedStep(AutoEncoder &model, double dropout, FlatAdam &optimizer);
 
     // clean/noisy: [B,784] float on the CPU. Writes d(loss)/d(param) into each parameter's .grad() (overwriting it)
     // and returns the batch's mean squared error. `seed` selects the dropout masks.
     float forwardBackward(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed);
+    // forwardBackward() and then the optimizer's step, fused. On a non-finite loss it returns that loss and changes
+    // nothing: no gradients, no parameters, no step count.
+    float train(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed);
 
 private:
-    enum class Activation { ReluDropout, Identity, Sigmoid };
-    struct Layer {
-        torch::Tensor weight, bias, gradWeight, gradBias;
-        Activation activation;
-        torch::Tensor z, a, mask, dz; // per batch size, reallocated only when the batch size changes
-    };
+    float run(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed, bool update);
     void ensureBuffers(std::int64_t batch);
 
-    std::vector<Layer> m_layers;
+    std::vector<step::Layer> m_layers;
+    std::vector<torch::Tensor> m_scratch; // owns the layers' z/a/mask/dz buffers
+    FlatAdam &m_optimizer;
     float m_dropout;
     std::int64_t m_batch = -1;
 };

@@ -92,11 +92,11 @@ AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int6
         d[i] *= mask[i];
 }
 
-AESTUDIO_SIMD_CLONES void columnSums(const float *dz, float *out, std::int64_t rows, std::int64_t cols)
+AESTUDIO_SIMD_CLONES void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols)
 {
     std::fill(out, out + cols, 0.0f);
     for (std::int64_t r = 0; r < rows; ++r) {
-        const float *row = dz + r * cols;
+        const float *row = m + r * ld;
 #pragma omp simd
         for (std::int64_t c = 0; c < cols; ++c)
             out[c] += row[c];

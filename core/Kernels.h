@@ -27,8 +27,8 @@ double sigmoidMseRows(const float *z, const float *bias, const float *target, fl
                       std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN);
 // d[i] *= mask[i] for i in [begin, end).
 void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end);
-// out[c] = sum over rows of m[r][c].
-void columnSums(const float *m, float *out, std::int64_t rows, std::int64_t cols);
+// out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.
+void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols);
 
 struct AdamCoefficients {
     float b1, b2, eps, wd, stepSize, invSqrtBc2;

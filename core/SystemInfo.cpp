@@ -1,5 +1,7 @@
 #include "SystemInfo.h"
 
+#include "Sgemm.h"
+
 #include <torch/torch.h>
 
 #include <QFile>
@@ -7,6 +9,7 @@
 #include <QJsonArray>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace aestudio {
@@ -44,6 +47,7 @@ SystemInfo SystemInfo::collect()
     s.torchVersion = QStringLiteral(TORCH_VERSION);
     s.qtVersion = QString::fromLatin1(qVersion());
     s.blasLibrary = loadedBlas();
+    s.stepGemm = QString::fromUtf8(gemm::backendName());
     // Debian's netlib reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
     s.referenceBlas = s.blasLibrary.contains(QLatin1String("/blas/libblas.so"));
     s.threads = int(std::max(1u, std::thread::hardware_concurrency()));
@@ -57,19 +61,28 @@ SystemInfo SystemInfo::collect()
     return s;
 }
 
-double SystemInfo::measureSgemmGflops(int threads, int n)
+SystemInfo::SgemmPeak SystemInfo::measureSgemmGflops(int threads, int n)
 {
     at::set_num_threads(threads);
     const torch::Tensor a = torch::rand({n, n}), b = torch::rand({n, n});
     torch::Tensor c = torch::empty({n, n});
-    torch::mm_out(c, a, b); // warm-up: threads, caches
-    double best = 1e30;
-    for (int i = 0; i < 8; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        torch::mm_out(c, a, b);
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return 2.0 * double(n) * n * n / best / 1e9;
+    const auto bestGflops = [&](const std::function<void()> &product) {
+        product(); // warm-up: threads, caches, JIT kernels
+        double best = 1e30;
+        for (int i = 0; i < 8; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            product();
+            best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        return 2.0 * double(n) * n * n / best / 1e9;
+    };
+    SgemmPeak peak;
+    peak.torchBlas = bestGflops([&] { torch::mm_out(c, a, b); });
+    peak.stepGemm = bestGflops([&] {
+        gemm::sgemm(gemm::Op::None, gemm::Op::None, n, n, n, 1.0f, a.data_ptr<float>(), n, b.data_ptr<float>(), n, 0.0f,
+                    c.data_ptr<float>(), n);
+    });
+    return peak;
 }
 
 void SystemInfo::setThreadsForCallingThread(int threads)
@@ -84,6 +97,7 @@ QJsonObject SystemInfo::toJson() const
                        {QStringLiteral("torch"), torchVersion},
                        {QStringLiteral("qt"), qtVersion},
                        {QStringLiteral("blas"), blasLibrary},
+                       {QStringLiteral("step_gemm"), stepGemm},
                        {QStringLiteral("threads"), threads},
                        {QStringLiteral("devices"), QJsonArray::fromStringList(devices)}};
 }

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace aestudio {
 
 struct SystemInfo {
@@ -14,14 +16,21 @@ struct SystemInfo {
     QString qtVersion;
     QString blasLibrary;     // resolved path of the loaded libblas, or a description
     bool referenceBlas = false; // Debian's netlib BLAS: ~9x slower training
+    QString stepGemm;        // what the CPU training step's GEMMs use: "oneDNN 2.6.3" or libtorch's BLAS
     int threads = 0;         // what training uses by default: one per hardware thread
     int torchDefaultThreads = 0;
     QString parallelInfo;    // ATen's description of OpenMP/MKL threading
     QStringList devices;     // "cpu", "cuda:0 (name)"...
 
     static SystemInfo collect();
-    // Best of several n x n float matrix products on `threads` threads, in GFLOP/s: the machine's GEMM peak.
-    static double measureSgemmGflops(int threads, int n = 1024);
+    // Best of several n x n float matrix products on `threads` threads, in GFLOP/s, through libtorch's BLAS and
+    // through the training step's own GEMM (oneDNN where built with it). The machine's peak is the larger.
+    struct SgemmPeak {
+        double torchBlas = 0;
+        double stepGemm = 0;
+        double best() const { return std::max(torchBlas, stepGemm); }
+    };
+    static SgemmPeak measureSgemmGflops(int threads, int n = 1024);
     // Intra-op threads for torch work started from the calling thread (OpenMP counts are per thread). Preview
     // threads use 1, so they never field a second OpenMP team against the trainer's on a small machine.
     static void setThreadsForCallingThread(int threads);

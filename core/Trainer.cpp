@@ -114,7 +114,7 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     adam.weightDecay = config.weightDecay;
     d->optimizer = std::make_unique<FlatAdam>(d->model->parameters(), adam);
     if (d->device.is_cpu())
-        d->fused = std::make_unique<FusedStep>(d->model, config.model.dropout);
+        d->fused = std::make_unique<FusedStep>(d->model, config.model.dropout, *d->optimizer);
     d->lastGood = copyParameters(d->model);
 }
 
@@ -202,8 +202,10 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
 
                 float lossValue = 0.0f;
                 torch::Tensor loss;
+                d->optimizer->setLearningRate(cfg.learningRateAt(step, std::int64_t(cfg.epochs) * batches));
                 if (d->fused) {
-                    lossValue = d->fused->forwardBackward(noisy, clean, streamSeed(cfg.seed, kDropout, int(step)));
+                    // Forward, backward and the Adam update in one pass (no update on a non-finite loss).
+                    lossValue = d->fused->train(noisy, clean, streamSeed(cfg.seed, kDropout, int(step)));
                 } else {
                     d->optimizer->zeroGrad();
                     loss = torch::mse_loss(d->model->forward(noisy), clean);
@@ -216,8 +218,8 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                 if (loss.defined())
                     loss.backward();
                 const auto t3 = Clock::now();
-                d->optimizer->setLearningRate(cfg.learningRateAt(step, std::int64_t(cfg.epochs) * batches));
-                d->optimizer->step();
+                if (!d->fused)
+                    d->optimizer->step();
                 const auto t4 = Clock::now();
                 auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
                 d->phases.data += seconds(t0, t1);
@@ -332,6 +334,7 @@ void Trainer::poisonWeightsForTesting() { d->poison = true; }
 Trainer::PhaseSeconds Trainer::phaseSeconds() const
 {
     PhaseSeconds p = d->phases;
+    p.optimizerFused = d->fused != nullptr;
     double train = 0;
     for (const EpochMetrics &m : d->history)
         train += m.trainSeconds;

@@ -49,6 +49,7 @@ public:
     // Where the optimisation loop's time went, summed over every batch this trainer ran (for bench profiles).
     struct PhaseSeconds {
         double data = 0, noise = 0, forwardBackward = 0, optimizer = 0, other = 0;
+        bool optimizerFused = false; // the CPU step applies Adam inside its backward pass: counted in forwardBackward
     };
     PhaseSeconds phaseSeconds() const;
 

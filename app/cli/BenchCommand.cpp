@@ -3,6 +3,7 @@
 
 #include "Dataset.h"
 #include "Errors.h"
+#include "Sgemm.h"
 #include "SystemInfo.h"
 #include "Trainer.h"
 
@@ -115,8 +116,10 @@ int benchCommand(const QStringList &args)
 
     std::printf("bench: %s, %d train images, %d epoch(s) per case, %d thread(s)\n", qPrintable(data->name),
                 data->train.count(), epochs, threads);
-    const double peak = SystemInfo::measureSgemmGflops(threads);
-    std::printf("SGEMM peak (1024^3, %d threads): %.1f GFLOP/s\n\n", threads, peak);
+    const SystemInfo::SgemmPeak sgemm = SystemInfo::measureSgemmGflops(threads);
+    const double peak = sgemm.best();
+    std::printf("SGEMM peak (1024^3, %d threads): %.1f GFLOP/s (libtorch BLAS %.1f, %s %.1f)\n\n", threads, peak,
+                sgemm.torchBlas, gemm::backendName(), sgemm.stepGemm);
     std::printf("%-22s %12s %12s %8s %10s %8s\n", "case", "ours smp/s", "torch smp/s", "ratio", "GFLOP/s", "% peak");
 
     const BenchCase cases[] = {{"3-layer, batch 64", 3, 64}, {"3-layer, batch 256", 3, 256}, {"5-layer, batch 64", 5, 64}};
@@ -147,10 +150,13 @@ int benchCommand(const QStringList &args)
         const double ours = data->train.count() / best;
         const Trainer::PhaseSeconds ph = trainer.phaseSeconds();
         const double perEpoch = 1.0 / std::max<qsizetype>(1, trainer.history().size());
-        profiles << QStringLiteral("%1: data %2 s, noise %3 s, forward+backward %4 s, Adam %5 s, other %6 s")
+        const QString step = ph.optimizerFused
+                                 ? QStringLiteral("forward+backward+Adam (fused) %1 s").arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
+                                 : QStringLiteral("forward+backward %1 s, Adam %2 s")
+                                       .arg(ph.forwardBackward * perEpoch, 0, 'f', 2).arg(ph.optimizer * perEpoch, 0, 'f', 2);
+        profiles << QStringLiteral("%1: data %2 s, noise %3 s, %4, other %5 s")
                         .arg(QString::fromLatin1(c.name)).arg(ph.data * perEpoch, 0, 'f', 2).arg(ph.noise * perEpoch, 0, 'f', 2)
-                        .arg(ph.forwardBackward * perEpoch, 0, 'f', 2).arg(ph.optimizer * perEpoch, 0, 'f', 2)
-                        .arg(ph.other * perEpoch, 0, 'f', 2);
+                        .arg(step).arg(ph.other * perEpoch, 0, 'f', 2);
         const double gflops = ours * modelFlopsPerSample(cfg.model) / 1e9;
         pct[i] = 100.0 * gflops / peak;
         double theirs = -1;

@@ -28,6 +28,9 @@ private Q_SLOTS:
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
+    void fusedTrainEqualsBackwardThenStep_data();
+    void fusedTrainEqualsBackwardThenStep();
+    void fusedTrainChangesNothingOnNaN();
     void flatAdamMatchesTorchAdam_data();
     void flatAdamMatchesTorchAdam();
     void fastMathMatchesCmath();
@@ -182,7 +185,7 @@ void TestModel::fusedStepMatchesAutograd()
     AutoEncoder reference(spec);
     AutoEncoder fused = cloneModel(reference, torch::kCPU);
     FlatAdam adam(fused->parameters(), FlatAdam::Options{}); // gives the fused path its gradient buffers
-    FusedStep step(fused, 0.0);
+    FusedStep step(fused, 0.0, adam);
     const torch::Tensor clean = torch::rand({batch, 784});
     const torch::Tensor noisy = (clean + 0.3 * torch::randn({batch, 784})).clamp(0, 1);
 
@@ -205,7 +208,7 @@ void TestModel::fusedDropoutKeepsTheRightFraction()
     ModelSpec spec;
     AutoEncoder model(spec);
     FlatAdam adam(model->parameters(), FlatAdam::Options{});
-    FusedStep step(model, 0.5);
+    FusedStep step(model, 0.5, adam);
     const torch::Tensor x = torch::rand({256, 784});
     // With p = 0.5 the loss differs between seeds (different masks) and repeats for the same seed.
     const float a = step.forwardBackward(x, x, 1), b = step.forwardBackward(x, x, 1), c = step.forwardBackward(x, x, 2);
@@ -215,6 +218,72 @@ void TestModel::fusedDropoutKeepsTheRightFraction()
     // with half the units dropped per image and 256 images, almost no unit is silent throughout.
     const torch::Tensor g = model->parameters()[1].grad();
     QVERIFY((g != 0).to(torch::kFloat64).mean().item<double>() > 0.9);
+}
+
+void TestModel::fusedTrainEqualsBackwardThenStep_data()
+{
+    QTest::addColumn<int>("depth");
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<double>("dropout");
+    QTest::addColumn<double>("weightDecay");
+    QTest::addRow("3 layers, batch 64, dropout 0.2, L2") << 3 << 64 << 0.2 << 1e-3;
+    QTest::addRow("5 layers, batch 5") << 5 << 5 << 0.0 << 0.0;
+}
+
+// The fused update (Adam applied per slice inside the backward pass, by whichever thread computed the slice's
+// gradient) must equal computing all gradients first and then FlatAdam::step(), step after step.
+void TestModel::fusedTrainEqualsBackwardThenStep()
+{
+    QFETCH(int, depth);
+    QFETCH(int, batch);
+    QFETCH(double, dropout);
+    QFETCH(double, weightDecay);
+    ModelSpec spec;
+    spec.hidden = ModelSpec::hiddenForDepth(depth);
+    spec.latent = 15;
+    torch::manual_seed(21);
+    AutoEncoder separate(spec);
+    AutoEncoder fused = cloneModel(separate, torch::kCPU);
+    FlatAdam::Options options;
+    options.weightDecay = weightDecay;
+    FlatAdam adamA(separate->parameters(), options), adamB(fused->parameters(), options);
+    FusedStep stepA(separate, dropout, adamA), stepB(fused, dropout, adamB);
+    for (int i = 0; i < 5; ++i) {
+        const torch::Tensor clean = torch::rand({batch, 784});
+        const torch::Tensor noisy = (clean + 0.5 * torch::randn({batch, 784})).clamp(0, 1);
+        const float lossA = stepA.forwardBackward(noisy, clean, std::uint64_t(i));
+        adamA.step();
+        const float lossB = stepB.train(noisy, clean, std::uint64_t(i));
+        QCOMPARE(lossB, lossA);
+    }
+    QCOMPARE(adamB.steps(), std::int64_t(5));
+    const auto a = separate->parameters(), b = fused->parameters();
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        worst = std::max(worst, (a[i] - b[i]).abs().max().item<double>());
+    QVERIFY2(worst == 0.0, qPrintable(QStringLiteral("max |difference| %1").arg(worst)));
+    QVERIFY((a[0] - cloneModel(fused, torch::kCPU)->parameters()[0]).abs().max().item<double>() == 0.0);
+}
+
+void TestModel::fusedTrainChangesNothingOnNaN()
+{
+    ModelSpec spec;
+    AutoEncoder model(spec);
+    FlatAdam adam(model->parameters(), FlatAdam::Options{});
+    FusedStep step(model, 0.2, adam);
+    const torch::Tensor x = torch::rand({16, 784});
+    QVERIFY(std::isfinite(step.train(x, x, 1)));
+    QCOMPARE(adam.steps(), std::int64_t(1));
+    std::vector<torch::Tensor> before;
+    for (const auto &p : model->parameters())
+        before.push_back(p.clone());
+    const torch::Tensor bad = x.clone();
+    bad[3][5] = std::numeric_limits<float>::quiet_NaN();
+    QVERIFY(std::isnan(step.train(bad, x, 2)));
+    QCOMPARE(adam.steps(), std::int64_t(1));
+    const auto after = model->parameters();
+    for (std::size_t i = 0; i < before.size(); ++i)
+        QVERIFY(torch::equal(before[i], after[i]));
 }
 
 void TestModel::flatAdamMatchesTorchAdam_data()

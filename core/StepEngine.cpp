@@ -1,0 +1,108 @@
+#include "StepEngine.h"
+
+#include "CounterRandom.h"
+#include "Sgemm.h"
+
+#include <omp.h>
+
+#include <cmath>
+
+namespace aestudio::step {
+namespace {
+
+using gemm::Op;
+
+// [begin, end) of `count` items for part `part` of `parts`: contiguous, sizes differ by at most one.
+struct Range {
+    std::int64_t begin, end;
+    std::int64_t size() const { return end - begin; }
+};
+Range share(std::int64_t count, int part, int parts)
+{
+    return {count * part / parts, count * (part + 1) / parts};
+}
+
+void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout,
+                 std::uint64_t seed, Range rows, double &lossSum)
+{
+    const float *input = batch.input;
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        Layer &l = layers[li];
+        if (rows.size() > 0)
+            gemm::sgemm(Op::None, Op::Transpose, rows.size(), l.out, l.in, 1.0f, input + rows.begin * l.in, l.in,
+                        l.weight, l.in, 0.0f, l.z + rows.begin * l.out, l.out);
+        switch (l.activation) {
+        case Activation::ReluDropout: {
+            kernels::DropoutParams p = dropout;
+            p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
+            kernels::biasReluDropoutRows(l.z, l.a, l.mask, l.bias, l.out, rows.begin, rows.end, p);
+            break;
+        }
+        case Activation::Identity:
+            kernels::biasRows(l.z, l.bias, l.out, rows.begin, rows.end);
+            break;
+        case Activation::Sigmoid:
+            lossSum = kernels::sigmoidMseRows(l.z, l.bias, batch.target, l.a, l.dz, l.out, rows.begin, rows.end,
+                                              2.0f / float(batch.rows * l.out));
+            break;
+        }
+        input = l.a;
+    }
+}
+
+} // namespace
+
+float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
+          const FusedAdam *adam)
+{
+    const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    std::vector<double> partialLoss(std::size_t(threads), 0.0);
+    double loss = 0.0;
+    const std::int64_t outputs = batch.rows * layers.back().out;
+
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const Range rows = share(batch.rows, t, nt);
+        forwardRows(layers, batch, dropout, seed, rows, partialLoss[std::size_t(t)]);
+#pragma omp barrier
+#pragma omp single
+        {
+            for (int i = 0; i < nt; ++i)
+                loss += partialLoss[std::size_t(i)];
+            loss /= double(outputs);
+        } // implicit barrier: every thread sees the loss
+        if (std::isfinite(loss)) {
+            for (std::size_t li = layers.size(); li-- > 0;) {
+                Layer &l = layers[li];
+                const float *prevA = li == 0 ? batch.input : layers[li - 1].a;
+                if (li > 0 && rows.size() > 0) {
+                    // This thread's rows of the previous layer's gradient: dA = dz W, then ReLU/dropout's mask.
+                    Layer &prev = layers[li - 1];
+                    gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out, l.out,
+                                l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
+                    if (prev.activation == Activation::ReluDropout)
+                        kernels::multiplyInPlace(prev.dz, prev.mask, rows.begin * l.in, rows.end * l.in);
+                }
+                // All rows of dz are complete, and nobody reads this layer's weights any more.
+#pragma omp barrier
+                const Range units = share(l.out, t, nt);
+                if (units.size() == 0)
+                    continue;
+                gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batch.rows, 1.0f, l.dz + units.begin, l.out,
+                            prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
+                kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batch.rows, units.size());
+                if (adam) {
+                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
+                                       l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
+                                       adam->coefficients);
+                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
+                                       l.flatBias + units.begin, l.flatBias + units.end, adam->coefficients);
+                }
+            }
+        }
+    }
+    return float(loss);
+}
+
+} // namespace aestudio::step

@@ -1,0 +1,48 @@
+// The CPU training step on raw buffers, in one OpenMP parallel region: each thread runs the forward pass and the
+// input-gradient GEMMs for its own rows of the batch (rows are independent, so no barrier), and after one barrier
+// per layer, the weight-gradient GEMM for its own slice of the layer's output units, followed at once, while that
+// slice is still in cache, by Adam's update of it. Every GEMM is single-threaded inside the region: at batch 64,
+// oneDNN splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join per call (about 50
+// per step), and Adam's separate pass re-read every parameter, moment and gradient from memory.
+// No torch here: FusedStep builds the layer table from the model's tensors.
+#pragma once
+
+#include "Kernels.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace aestudio::step {
+
+enum class Activation { ReluDropout, Identity, Sigmoid };
+
+struct Layer {
+    std::int64_t in = 0, out = 0;
+    Activation activation = Activation::Identity;
+    float *weight = nullptr, *bias = nullptr;         // [out, in], [out]
+    float *gradWeight = nullptr, *gradBias = nullptr; // written, not accumulated
+    std::int64_t flatWeight = -1, flatBias = -1;      // offsets in the optimizer's flat buffers
+    float *z = nullptr, *a = nullptr, *mask = nullptr, *dz = nullptr; // [batch, out] scratch; a == z for Identity
+};
+
+// Adam fused into the backward pass: the optimizer's flat buffers and this step's coefficients.
+struct FusedAdam {
+    float *param = nullptr;
+    const float *grad = nullptr;
+    float *expAvg = nullptr, *expAvgSq = nullptr;
+    kernels::AdamCoefficients coefficients{};
+};
+
+struct Batch {
+    const float *input = nullptr;  // [rows, in of the first layer]
+    const float *target = nullptr; // [rows, out of the last layer]
+    std::int64_t rows = 0;
+};
+
+// Forward, MSE loss and (when the loss is finite) backward; with `adam` also the parameter update. Returns the
+// mean squared error. On a non-finite loss nothing is written to gradients or parameters. Threads: the calling
+// thread's OpenMP count (1 inside another parallel region); the same count gives bit-identical results.
+float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
+          const FusedAdam *adam);
+
+} // namespace aestudio::step
