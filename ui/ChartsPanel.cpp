@@ -50,7 +50,6 @@ ChartsPanel::ChartsPanel(QWidget *parent)
 
     rebuildCharts();
     m_redraw.setSingleShot(true);
-    m_redraw.setInterval(kRedrawMs);
     connect(&m_redraw, &QTimer::timeout, this, &ChartsPanel::flushNow);
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) {
         m_smoothingValue->setText(QString::number(v / 100.0, 'f', 2));
@@ -175,13 +174,20 @@ void ChartsPanel::rebuildSmoothed()
 
 void ChartsPanel::scheduleRedraw()
 {
-    if (!m_redraw.isActive())
-        m_redraw.start();
+    // Redraw now if the last redraw is old enough (no extra timer wake-up), else once the interval has passed.
+    if (m_redraw.isActive())
+        return;
+    const qint64 since = m_lastRedraw.isValid() ? m_lastRedraw.elapsed() : kRedrawMs;
+    if (since >= kRedrawMs)
+        flushNow();
+    else
+        m_redraw.start(int(kRedrawMs - since));
 }
 
 void ChartsPanel::flushNow()
 {
     m_redraw.stop();
+    m_lastRedraw.start();
     m_loss->flush();
     m_psnr->flush();
     ++m_redraws;

@@ -9,6 +9,7 @@
 #include <QToolTip>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -77,13 +78,38 @@ int LiveChart::shownPointCount(int series) const
     return int(m_series[series]->count());
 }
 
+QVector<QPointF> LiveChart::decimate(const QVector<QPointF> &points, int maxPoints)
+{
+    const qsizetype n = points.size();
+    const qsizetype buckets = std::max(1, maxPoints / 2);
+    if (n <= maxPoints)
+        return points;
+    QVector<QPointF> out;
+    out.reserve(2 * buckets);
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const qsizetype begin = n * b / buckets, end = n * (b + 1) / buckets;
+        qsizetype lo = begin, hi = begin;
+        for (qsizetype i = begin + 1; i < end; ++i) {
+            if (points[i].y() < points[lo].y())
+                lo = i;
+            if (points[i].y() > points[hi].y())
+                hi = i;
+        }
+        out.append(points[std::min(lo, hi)]);
+        if (hi != lo)
+            out.append(points[std::max(lo, hi)]);
+    }
+    return out;
+}
+
 void LiveChart::flush()
 {
     bool any = false;
+    const int maxPoints = std::max(200, int(chart()->plotArea().width()));
     for (int i = 0; i < m_series.size(); ++i) {
         if (!m_dirty[i])
             continue;
-        m_series[i]->replace(m_points[i]);
+        m_series[i]->replace(decimate(m_points[i], maxPoints));
         m_dirty[i] = false;
         any = true;
     }

@@ -1,5 +1,8 @@
 // One Qt Charts view whose series are fed whole point lists and redrawn with QXYSeries::replace() only when the
 // owner flushes, so a burst of updates costs one repaint. Axes follow the data; log-y and "y from 0" are toggles.
+// Long series are drawn decimated to about one point per horizontal pixel (each bucket's min and max, so spikes
+// stay visible): Qt Charts re-strokes every point on each update, and a 20-epoch run's per-batch loss curve
+// otherwise made the GUI thread take CPU from training.
 #pragma once
 
 #include <QChartView>
@@ -25,6 +28,8 @@ public:
     int seriesCount() const { return int(m_series.size()); }
     int shownPointCount(int series) const;               // what the chart actually holds after flushes
     void flush();
+    // At most `maxPoints` points: x-ordered buckets, each contributing its lowest and highest point.
+    static QVector<QPointF> decimate(const QVector<QPointF> &points, int maxPoints);
 
     void setLogY(bool on);
     void setYFromZero(bool on);

@@ -11,6 +11,11 @@ namespace {
 
 // During long epochs the previews refresh from a fresh snapshot this often (a copy of ~0.5M floats).
 constexpr auto kSnapshotInterval = std::chrono::milliseconds(1500);
+// The GUI hears about batches at most this often (the trainer reports every 50 ms). Each report wakes the GUI
+// thread, which on a 2-core machine preempts a training thread that the other one then waits for at the next
+// barrier: at 20 Hz plus chart redraws the studio trained ~15% slower than headless; at 5 Hz the charts
+// still move smoothly enough to watch.
+constexpr auto kGuiBatchInterval = std::chrono::milliseconds(200);
 
 class SignalObserver : public TrainingObserver {
 public:
@@ -20,8 +25,11 @@ public:
     }
     void batchProgress(const BatchProgress &p) override
     {
-        Q_EMIT m_worker.batchProgress(p);
         const auto now = std::chrono::steady_clock::now();
+        if (now - m_lastBatch < kGuiBatchInterval && p.batch < p.batches)
+            return;
+        m_lastBatch = now;
+        Q_EMIT m_worker.batchProgress(p);
         if (now - m_lastSnapshot >= kSnapshotInterval)
             publish(now);
     }
@@ -51,6 +59,7 @@ private:
     SnapshotStore &m_store;
     QString m_autosave;
     std::chrono::steady_clock::time_point m_lastSnapshot = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastBatch;
 };
 
 } // namespace

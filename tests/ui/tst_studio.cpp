@@ -44,6 +44,7 @@ private Q_SLOTS:
     void missingDatasetDisablesStart();
     void queueingATwoRunGridFillsTheTables();
     void robustnessCurveFollowsTheExplorer();
+    void longCurvesAreDrawnDecimatedWithTheirExtremes();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -361,6 +362,34 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     w->explorer()->slider()->setValue(70);
     QCOMPARE(chart->points(1).first().x(), 0.7);
     QCOMPARE(chart->points(1).last().x(), 0.7);
+}
+
+void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
+{
+    QVector<QPointF> points;
+    for (int i = 0; i < 10000; ++i)
+        points.append(QPointF(i, std::sin(i * 0.01)));
+    points[4321].setY(7.0);  // a spike
+    points[8765].setY(-3.0); // a dip
+    const QVector<QPointF> shown = LiveChart::decimate(points, 400);
+    QVERIFY(shown.size() <= 400 && shown.size() >= 200);
+    QVERIFY(std::is_sorted(shown.begin(), shown.end(), [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); }));
+    const auto [lo, hi] = std::minmax_element(shown.begin(), shown.end(),
+                                              [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); });
+    QCOMPARE(hi->y(), 7.0);
+    QCOMPARE(hi->x(), 4321.0);
+    QCOMPARE(lo->y(), -3.0);
+    QCOMPARE(shown.front(), points.front());
+    QCOMPARE(LiveChart::decimate(points.mid(0, 300), 400), points.mid(0, 300)); // short curves untouched
+
+    // And the chart holds the decimated curve while keeping every point for export.
+    LiveChart chart(QStringLiteral("t"), QStringLiteral("x"), QStringLiteral("y"));
+    chart.resize(600, 300);
+    const int series = chart.addSeries(QStringLiteral("s"), Qt::blue, 1.0);
+    chart.setPoints(series, points);
+    chart.flush();
+    QCOMPARE(chart.points(series).size(), 10000);
+    QVERIFY(chart.shownPointCount(series) < 2000);
 }
 
 QTEST_MAIN(TestStudio)
