@@ -60,6 +60,12 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
         QTimer::singleShot(0, window, [window] { window->experiments()->queue(); });
     }
     const bool measure = p.isSet(QStringLiteral("measure-ui"));
+    if (measure && !p.isSet(QStringLiteral("epochs"))) {
+        // Long enough to outlast the measurement; it ends by closing the window.
+        TrainingConfig c = window->configPanel()->config();
+        c.epochs = 1000;
+        window->configPanel()->setConfig(c);
+    }
     if (p.isSet(QStringLiteral("start")) || measure)
         QTimer::singleShot(0, window, [window] { window->startRun(MainWindow::StartMode::Fresh); });
 
@@ -79,30 +85,32 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
     if (measure) {
         m_stalls = new StallMonitor(5, this);
         m_slider = new SliderLatencyProbe(window, this);
-        connect(window->session(), &TrainingSession::batchProgress, this, [this](const BatchProgress &b) {
-            if (!m_sliderPhase) {
-                m_firstSamples = m_firstSamples < 0 ? double(b.step) : m_firstSamples;
-                m_lastStep = b.step;
-                m_lastStepAt = m_clock.elapsed();
-            }
-        });
-        // Two phases once training runs (loading the dataset is not interactive): first the studio just watches
-        // training (throughput, stalls), then the slider moves every 300 ms (latency, stalls while previewing).
-        const int measureMs = int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000);
-        connect(window, &MainWindow::probesReady, this, [this, measureMs] {
-            if (m_started)
+        // Once training runs (loading the dataset is not interactive) and its first epoch has warmed up:
+        // studio vs headless throughput (5 pairs of 3 s windows, no probe timer running: the 5 ms stall timer
+        // itself costs the GUI thread CPU, which on two cores comes out of training); then S/2 of event-loop
+        // stalls while the studio only watches training; then S/2 of stalls and slider latency while the slider
+        // moves every 300 ms.
+        const int phaseMs = int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000 / 2);
+        connect(window->session(), &TrainingSession::epochFinished, this, [this, phaseMs] {
+            if (m_phase != Phase::Waiting)
                 return;
-            m_started = true;
-            m_clock.start();
-            m_stalls->start();
-            QTimer::singleShot(measureMs / 2, this, [this, measureMs] {
-                m_sliderPhase = true;
-                m_watchStalls = m_stalls->latenessMs();
-                auto *mover = new QTimer(this);
-                connect(mover, &QTimer::timeout, m_slider, &SliderLatencyProbe::moveSlider);
-                mover->start(300);
-                QTimer::singleShot(measureMs / 2, this, &StudioMeasurement::finishMeasurement);
+            m_phase = Phase::Throughput;
+            std::printf("measuring studio vs headless throughput (interleaved windows)...\n");
+            std::fflush(stdout);
+            m_throughput = new ThroughputComparison(m_window->session(), 5, 3000, this);
+            connect(m_throughput, &ThroughputComparison::finished, this, [this, phaseMs] {
+                m_phase = Phase::Watch;
+                m_stalls->start();
+                QTimer::singleShot(phaseMs, this, [this, phaseMs] {
+                    m_phase = Phase::Slider;
+                    m_watchStalls = m_stalls->latenessMs();
+                    auto *mover = new QTimer(this);
+                    connect(mover, &QTimer::timeout, m_slider, &SliderLatencyProbe::moveSlider);
+                    mover->start(300);
+                    QTimer::singleShot(phaseMs, this, &StudioMeasurement::finishMeasurement);
+                });
             });
+            m_throughput->start();
         });
     }
 }
@@ -112,14 +120,15 @@ void StudioMeasurement::finishMeasurement()
     m_stalls->stop();
     const auto &lateness = m_stalls->latenessMs();
     const auto &latency = m_slider->latenciesMs();
-    // Throughput of the watch-only phase: optimizer steps times batch size over the time they took.
-    const int batch = m_window->session()->config().batchSize;
-    const double seconds = m_lastStepAt / 1000.0;
-    const double samplesPerSecond = seconds > 0 ? (m_lastStep - m_firstSamples) * batch / seconds : 0.0;
+    const double samplesPerSecond = m_throughput->studioSamplesPerSecond();
+    const double headless = m_throughput->headlessSamplesPerSecond();
+    const double vsHeadless = headless > 0 ? 100.0 * samplesPerSecond / headless : 0.0;
     std::printf("RESULT stall_p99_ms=%.1f stall_p99_watch_ms=%.1f stall_max_ms=%.1f stall_samples=%d slider_p95_ms=%.1f "
-                "slider_p50_ms=%.1f slider_samples=%d studio_samples_per_s=%.0f\n",
+                "slider_p50_ms=%.1f slider_samples=%d studio_samples_per_s=%.0f headless_samples_per_s=%.0f "
+                "studio_vs_headless_pct=%.1f\n",
                 percentile(lateness, 99), percentile(m_watchStalls, 99), percentile(lateness, 100), int(lateness.size()),
-                percentile(latency, 95), percentile(latency, 50), int(latency.size()), samplesPerSecond);
+                percentile(latency, 95), percentile(latency, 50), int(latency.size()), samplesPerSecond, headless,
+                vsHeadless);
     std::fflush(stdout);
     m_window->close();
 }

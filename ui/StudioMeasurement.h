@@ -15,6 +15,7 @@ namespace aestudio {
 class MainWindow;
 class StallMonitor;
 class SliderLatencyProbe;
+class ThroughputComparison;
 
 class StudioMeasurement : public QObject {
     Q_OBJECT
@@ -27,12 +28,9 @@ private:
     MainWindow *m_window;
     StallMonitor *m_stalls = nullptr;
     SliderLatencyProbe *m_slider = nullptr;
-    bool m_started = false;
-    bool m_sliderPhase = false;
-    QElapsedTimer m_clock;
-    double m_firstSamples = -1;
-    qint64 m_lastStep = 0;
-    qint64 m_lastStepAt = 0;
+    enum class Phase { Waiting, Throughput, Watch, Slider };
+    Phase m_phase = Phase::Waiting;
+    ThroughputComparison *m_throughput = nullptr;
     QVector<double> m_watchStalls;
 };
 

@@ -3,8 +3,12 @@
 #include "ImageGridPanel.h"
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
+#include "RunDirectory.h"
+#include "Trainer.h"
+#include "TrainingSession.h"
 
 #include <QSlider>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cmath>
@@ -68,6 +72,110 @@ void SliderLatencyProbe::moveSlider()
         value = kValues[m_next++ % 8];
     m_pendingSinceNs = m_clock.nsecsElapsed();
     slider->setValue(value);
+}
+
+ThroughputComparison::ThroughputComparison(TrainingSession *session, int pairs, int windowMs, QObject *parent)
+    : QObject(parent), m_session(session), m_config(session->config()), m_pairsLeft(pairs), m_windowMs(windowMs)
+{
+    connect(session, &TrainingSession::batchProgress, this, [this](const BatchProgress &b) {
+        if (!m_counting)
+            return;
+        const qint64 now = m_clock.nsecsElapsed();
+        if (m_firstStep < 0) {
+            m_firstStep = b.step;
+            m_firstNs = now;
+        }
+        m_lastStep = b.step;
+        m_lastNs = now;
+    });
+}
+
+void ThroughputComparison::start()
+{
+    m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(
+        m_config.dataset, SplitOptions{m_config.validationFraction, m_config.seed, m_config.limit}));
+    m_clock.start();
+    studioWindow();
+}
+
+void ThroughputComparison::studioWindow()
+{
+    m_firstStep = m_lastStep = -1;
+    m_counting = true;
+    QTimer::singleShot(m_windowMs, this, [this] {
+        m_counting = false;
+        if (m_lastStep > m_firstStep) {
+            m_studio.samples += double(m_lastStep - m_firstStep) * m_config.batchSize;
+            m_studio.seconds += double(m_lastNs - m_firstNs) / 1e9;
+        }
+        m_session->pause();
+        // Let the worker reach its pause point, then train headless with the GUI thread blocked (it has nothing
+        // to show while the studio's run is paused).
+        QTimer::singleShot(200, this, [this] {
+            headlessWindow();
+            m_session->resume();
+            if (--m_pairsLeft > 0)
+                QTimer::singleShot(300, this, &ThroughputComparison::studioWindow); // settle before counting
+            else
+                Q_EMIT finished();
+        });
+    });
+}
+
+namespace {
+
+class HeadlessWindow : public TrainingObserver {
+public:
+    HeadlessWindow(const Trainer &trainer, const RunDirectory &out, RunControl &control, qint64 warmupNs, qint64 endNs)
+        : m_trainer(trainer), m_out(out), m_control(control), m_warmupNs(warmupNs), m_endNs(endNs)
+    {
+        m_clock.start();
+    }
+    void batchProgress(const BatchProgress &b) override
+    {
+        const qint64 now = m_clock.nsecsElapsed();
+        if (now >= m_endNs)
+            m_control.requestStop();
+        if (now < m_warmupNs || now >= m_endNs)
+            return;
+        if (firstStep < 0) {
+            firstStep = b.step;
+            firstNs = now;
+        }
+        lastStep = b.step;
+        lastNs = now;
+    }
+    void epochFinished(const EpochMetrics &) override // what `aestudio-cli train` does after every epoch
+    {
+        m_out.writeProgress(m_trainer);
+        m_out.writeGrid(m_trainer);
+    }
+    qint64 firstStep = -1, lastStep = -1, firstNs = 0, lastNs = 0;
+
+private:
+    const Trainer &m_trainer;
+    const RunDirectory &m_out;
+    RunControl &m_control;
+    QElapsedTimer m_clock;
+    qint64 m_warmupNs, m_endNs;
+};
+
+} // namespace
+
+void ThroughputComparison::headlessWindow()
+{
+    QTemporaryDir folder;
+    const RunDirectory out(folder.path());
+    Trainer trainer(m_config, m_data);
+    RunControl control;
+    // A fresh trainer's first half second (buffers, first batches) is not counted, as the studio's warm-up epoch.
+    constexpr qint64 kWarmupNs = 500'000'000;
+    HeadlessWindow window(trainer, out, control, kWarmupNs, kWarmupNs + qint64(m_windowMs) * 1'000'000);
+    trainer.run(window, control);
+    if (window.lastStep > window.firstStep) {
+        m_headless.samples += double(window.lastStep - window.firstStep) * m_config.batchSize;
+        m_headless.seconds += double(window.lastNs - window.firstNs) / 1e9;
+    }
 }
 
 } // namespace aestudio

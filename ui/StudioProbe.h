@@ -3,14 +3,20 @@
 // and the UI tests; it drives the real window, never a mock.
 #pragma once
 
+#include "Dataset.h"
+#include "TrainingConfig.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <QVector>
 
+#include <memory>
+
 namespace aestudio {
 
 class MainWindow;
+class TrainingSession;
 
 double percentile(QVector<double> values, double p); // p in [0,100]; 0 for an empty list
 
@@ -43,6 +49,42 @@ private:
     qint64 m_pendingSinceNs = -1;
     int m_next = 0;
     QVector<double> m_latencies;
+};
+
+// Studio vs headless training throughput on a machine whose speed drifts by +-20% within a minute: alternates
+// windows of the studio's own run (GUI live, no probe timers) with windows of the same configuration trained
+// headless on this thread, as `aestudio-cli train` does (run folder written after each epoch), while the studio's
+// run is paused. Each side counts optimizer steps between its first and last progress report inside a window, so
+// report latency cancels; the ratio is of the sums over all windows.
+class ThroughputComparison : public QObject {
+    Q_OBJECT
+public:
+    ThroughputComparison(TrainingSession *session, int pairs, int windowMs, QObject *parent = nullptr);
+    void start(); // once the studio's run is past its first (warm-up) epoch; emits finished() when done
+    double studioSamplesPerSecond() const { return rate(m_studio); }
+    double headlessSamplesPerSecond() const { return rate(m_headless); }
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    struct Tally {
+        double samples = 0, seconds = 0;
+    };
+    static double rate(const Tally &t) { return t.seconds > 0 ? t.samples / t.seconds : 0.0; }
+    void studioWindow();
+    void headlessWindow();
+
+    TrainingSession *m_session;
+    TrainingConfig m_config;
+    std::shared_ptr<const DatasetSplit> m_data;
+    int m_pairsLeft;
+    int m_windowMs;
+    bool m_counting = false;
+    qint64 m_firstStep = -1, m_lastStep = -1;
+    qint64 m_firstNs = 0, m_lastNs = 0;
+    QElapsedTimer m_clock;
+    Tally m_studio, m_headless;
 };
 
 } // namespace aestudio
