@@ -13,6 +13,22 @@
 
 using namespace aestudio;
 
+namespace {
+
+// A freshly initialised model of `depth` layers and a deep copy of it, for comparing two training paths.
+std::pair<AutoEncoder, AutoEncoder> twinModels(int depth, int latent, std::uint64_t seed)
+{
+    ModelSpec spec;
+    spec.hidden = ModelSpec::hiddenForDepth(depth);
+    spec.latent = latent;
+    torch::manual_seed(seed);
+    AutoEncoder first(spec);
+    AutoEncoder copy = cloneModel(first, torch::kCPU);
+    return {first, copy};
+}
+
+} // namespace
+
 class TestModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -178,12 +194,7 @@ void TestModel::fusedStepMatchesAutograd()
 {
     QFETCH(int, depth);
     QFETCH(int, batch);
-    ModelSpec spec;
-    spec.hidden = ModelSpec::hiddenForDepth(depth);
-    spec.latent = 20;
-    torch::manual_seed(11);
-    AutoEncoder reference(spec);
-    AutoEncoder fused = cloneModel(reference, torch::kCPU);
+    auto [reference, fused] = twinModels(depth, 20, 11);
     FlatAdam adam(fused->parameters(), FlatAdam::Options{}); // gives the fused path its gradient buffers
     FusedStep step(fused, 0.0, adam);
     const torch::Tensor clean = torch::rand({batch, 784});
@@ -238,12 +249,7 @@ void TestModel::fusedTrainEqualsBackwardThenStep()
     QFETCH(int, batch);
     QFETCH(double, dropout);
     QFETCH(double, weightDecay);
-    ModelSpec spec;
-    spec.hidden = ModelSpec::hiddenForDepth(depth);
-    spec.latent = 15;
-    torch::manual_seed(21);
-    AutoEncoder separate(spec);
-    AutoEncoder fused = cloneModel(separate, torch::kCPU);
+    auto [separate, fused] = twinModels(depth, 15, 21);
     FlatAdam::Options options;
     options.weightDecay = weightDecay;
     FlatAdam adamA(separate->parameters(), options), adamB(fused->parameters(), options);
