@@ -241,6 +241,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                     p.loss = lossValue;
                     p.step = step;
                     const double elapsed = secondsSince(trainStart);
+                    p.elapsedSeconds = elapsed;
                     p.samplesPerSecond = elapsed > 0 ? samplesDone / elapsed : 0.0;
                     const double remaining = double(nTrain) * (cfg.epochs - epoch) + double(nTrain - end);
                     p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;

@@ -35,6 +35,7 @@ struct BatchProgress {
     double samplesPerSecond = 0.0;
     double etaSeconds = 0.0;     // to the end of the whole run
     qint64 step = 0;             // global optimizer step, for charts
+    double elapsedSeconds = 0.0; // since this run() started, pauses included: when the report was made
 };
 
 struct TrainingSummary {

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace aestudio {
 
@@ -69,6 +70,7 @@ ChartsPanel::ChartsPanel(QWidget *parent)
 void ChartsPanel::clear()
 {
     m_raw.clear();
+    m_rawReports.clear();
     m_train.clear();
     m_val.clear();
     m_psnrPoints.clear();
@@ -82,13 +84,43 @@ void ChartsPanel::clear()
     scheduleRedraw();
 }
 
-void ChartsPanel::addBatch(const BatchProgress &p)
+namespace {
+
+// One step of the exponential moving average for a point standing for `reports` trainer reports: the same decay
+// per report whether reports arrive one by one or folded, so the smoothing does not depend on how often the GUI
+// is told.
+double emaStep(double previous, double value, double alpha, int reports)
 {
-    if (p.batches <= 0)
+    const double decay = std::pow(alpha, std::max(1, reports));
+    return decay * previous + (1 - decay) * value;
+}
+
+} // namespace
+
+void ChartsPanel::addBatches(const QVector<BatchProgress> &reports)
+{
+    // One point per burst (about 5 per second): the mean loss of its reports, at the newest report's position.
+    // Drawing every report made the GUI thread stroke 4x the points for the same picture.
+    double sum = 0;
+    int count = 0;
+    QPointF newest;
+    for (const BatchProgress &p : reports) {
+        if (p.batches <= 0)
+            continue;
+        sum += p.loss;
+        ++count;
+        newest = QPointF(p.epoch - 1 + double(p.batch) / p.batches, p.loss);
+    }
+    if (count == 0)
         return;
-    m_raw.append(QPointF(p.epoch - 1 + double(p.batch) / p.batches, p.loss));
+    const QPointF point(newest.x(), sum / count);
+    m_raw.append(point);
+    m_rawReports.append(count);
+    const double alpha = m_smoothing->value() / 100.0;
+    m_smooth.append(QPointF(point.x(), m_smooth.isEmpty() ? point.y()
+                                                          : emaStep(m_smooth.back().y(), point.y(), alpha, count)));
     m_loss->setPoints(m_rawSeries, m_raw);
-    rebuildSmoothed();
+    m_loss->setPoints(m_smoothSeries, m_smooth);
     scheduleRedraw();
 }
 
@@ -162,26 +194,24 @@ void ChartsPanel::rebuildCharts()
 void ChartsPanel::rebuildSmoothed()
 {
     const double alpha = m_smoothing->value() / 100.0;
-    QVector<QPointF> smooth;
-    smooth.reserve(m_raw.size());
+    m_smooth.clear();
+    m_smooth.reserve(m_raw.size());
     double ema = 0;
     for (int i = 0; i < m_raw.size(); ++i) {
-        ema = i == 0 ? m_raw[i].y() : alpha * ema + (1 - alpha) * m_raw[i].y();
-        smooth.append(QPointF(m_raw[i].x(), ema));
+        ema = i == 0 ? m_raw[i].y() : emaStep(ema, m_raw[i].y(), alpha, m_rawReports[i]);
+        m_smooth.append(QPointF(m_raw[i].x(), ema));
     }
-    m_loss->setPoints(m_smoothSeries, smooth);
+    m_loss->setPoints(m_smoothSeries, m_smooth);
 }
 
 void ChartsPanel::scheduleRedraw()
 {
-    // Redraw now if the last redraw is old enough (no extra timer wake-up), else once the interval has passed.
+    // Once the current burst of updates is handled (a 0 ms timer: same wake-up) if the last redraw is old enough,
+    // else once the interval has passed.
     if (m_redraw.isActive())
         return;
     const qint64 since = m_lastRedraw.isValid() ? m_lastRedraw.elapsed() : kRedrawMs;
-    if (since >= kRedrawMs)
-        flushNow();
-    else
-        m_redraw.start(int(kRedrawMs - since));
+    m_redraw.start(int(std::max<qint64>(0, kRedrawMs - since)));
 }
 
 void ChartsPanel::flushNow()

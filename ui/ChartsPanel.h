@@ -26,7 +26,7 @@ public:
     explicit ChartsPanel(QWidget *parent = nullptr);
 
     void clear();
-    void addBatch(const BatchProgress &p);
+    void addBatches(const QVector<BatchProgress> &reports); // a burst of trainer reports: one redraw
     void addEpoch(const EpochMetrics &m);
     void setHistory(const QVector<EpochMetrics> &history); // replaces everything (e.g. an opened checkpoint)
     // Keeps a finished run's validation loss and PSNR on both charts, in its own colour, for comparison with later
@@ -55,7 +55,8 @@ private:
     int m_redraws = 0;
     int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
     int m_psnrSeries, m_noisySeries;
-    QVector<QPointF> m_raw, m_train, m_val, m_psnrPoints, m_noisyPoints;
+    QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_noisyPoints;
+    QVector<int> m_rawReports; // how many trainer reports each raw point averages
     struct Pinned {
         QString label;
         QVector<EpochMetrics> history;

@@ -251,6 +251,7 @@ void MainWindow::connectSession()
             });
     connect(m_explorer->slider(), &QSlider::valueChanged, this, [this](int v) { m_robustness->setMarker(v / 100.0); });
     connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });
+    connect(m_session, &TrainingSession::batchesProgressed, m_charts, &ChartsPanel::addBatches);
     connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
     connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
     connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
@@ -263,7 +264,6 @@ void MainWindow::connectSession()
 
 void MainWindow::showBatch(const BatchProgress &p)
 {
-    m_charts->addBatch(p);
     const double done = (p.epoch - 1 + double(p.batch) / std::max(1, p.batches)) / std::max(1, p.epochs);
     m_progress->setValue(int(1000 * done));
     m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);

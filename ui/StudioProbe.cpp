@@ -77,16 +77,18 @@ void SliderLatencyProbe::moveSlider()
 ThroughputComparison::ThroughputComparison(TrainingSession *session, int pairs, int windowMs, QObject *parent)
     : QObject(parent), m_session(session), m_config(session->config()), m_pairsLeft(pairs), m_windowMs(windowMs)
 {
+    // The newest report of each burst; each carries the time the trainer made it, which is what is compared.
+    // Reports made before a window opened (delivered in its first burst) do not count.
     connect(session, &TrainingSession::batchProgress, this, [this](const BatchProgress &b) {
-        if (!m_counting)
+        m_latestSeconds = std::max(m_latestSeconds, b.elapsedSeconds);
+        if (!m_counting || b.elapsedSeconds < m_windowStartSeconds)
             return;
-        const qint64 now = m_clock.nsecsElapsed();
         if (m_firstStep < 0) {
             m_firstStep = b.step;
-            m_firstNs = now;
+            m_firstSeconds = b.elapsedSeconds;
         }
         m_lastStep = b.step;
-        m_lastNs = now;
+        m_lastSeconds = b.elapsedSeconds;
     });
 }
 
@@ -94,19 +96,19 @@ void ThroughputComparison::start()
 {
     m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(
         m_config.dataset, SplitOptions{m_config.validationFraction, m_config.seed, m_config.limit}));
-    m_clock.start();
     studioWindow();
 }
 
 void ThroughputComparison::studioWindow()
 {
     m_firstStep = m_lastStep = -1;
+    m_windowStartSeconds = m_latestSeconds;
     m_counting = true;
     QTimer::singleShot(m_windowMs, this, [this] {
         m_counting = false;
         if (m_lastStep > m_firstStep) {
             m_studio.samples += double(m_lastStep - m_firstStep) * m_config.batchSize;
-            m_studio.seconds += double(m_lastNs - m_firstNs) / 1e9;
+            m_studio.seconds += m_lastSeconds - m_firstSeconds;
         }
         m_session->pause();
         // Let the worker reach its pause point, then train headless with the GUI thread blocked (it has nothing

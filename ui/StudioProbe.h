@@ -81,9 +81,9 @@ private:
     int m_pairsLeft;
     int m_windowMs;
     bool m_counting = false;
+    double m_latestSeconds = 0, m_windowStartSeconds = 0; // trainer time of the newest report, of a window's opening
     qint64 m_firstStep = -1, m_lastStep = -1;
-    qint64 m_firstNs = 0, m_lastNs = 0;
-    QElapsedTimer m_clock;
+    double m_firstSeconds = 0, m_lastSeconds = 0;
     Tally m_studio, m_headless;
 };
 

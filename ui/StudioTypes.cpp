@@ -13,6 +13,7 @@ ProbeImages ProbeImages::firstOf(const ImageSet &set, int count)
 void registerStudioMetaTypes()
 {
     qRegisterMetaType<BatchProgress>();
+    qRegisterMetaType<QVector<BatchProgress>>();
     qRegisterMetaType<EpochMetrics>();
     qRegisterMetaType<TrainingSummary>();
     qRegisterMetaType<ProbeImages>();

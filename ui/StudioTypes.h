@@ -38,6 +38,7 @@ void registerStudioMetaTypes();
 } // namespace aestudio
 
 Q_DECLARE_METATYPE(aestudio::BatchProgress)
+Q_DECLARE_METATYPE(QVector<aestudio::BatchProgress>)
 Q_DECLARE_METATYPE(aestudio::EpochMetrics)
 Q_DECLARE_METATYPE(aestudio::TrainingSummary)
 Q_DECLARE_METATYPE(aestudio::ProbeImages)

@@ -89,7 +89,12 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
                     setState(State::Running);
                 Q_EMIT datasetLoaded(name, tr, va, te, p, eval);
             });
-    connect(worker, &TrainingWorker::batchProgress, this, &TrainingSession::batchProgress);
+    connect(worker, &TrainingWorker::batchesProgressed, this, [this](const QVector<BatchProgress> &reports) {
+        if (reports.isEmpty())
+            return;
+        Q_EMIT batchesProgressed(reports);
+        Q_EMIT batchProgress(reports.back());
+    });
     connect(worker, &TrainingWorker::epochFinished, this, [this](const EpochMetrics &m) {
         m_history.append(m);
         m_hasAutosave = true;

@@ -44,6 +44,9 @@ public:
                std::shared_ptr<const InferenceModel> model);
 
 Q_SIGNALS:
+    // Every trainer report (about every 50 ms), in bursts of at most 5 per second; batchProgress() is each burst's
+    // newest report, for whatever shows only the current state.
+    void batchesProgressed(const QVector<aestudio::BatchProgress> &reports);
     void stateChanged(aestudio::TrainingSession::State state);
     void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
                        const aestudio::ProbeImages &evalImages);

@@ -28,7 +28,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
                        const aestudio::ProbeImages &evalImages);
-    void batchProgress(const aestudio::BatchProgress &progress);
+    // The trainer's reports (about every 50 ms), delivered in bursts of at most 5 per second.
+    void batchesProgressed(const QVector<aestudio::BatchProgress> &reports);
     void epochFinished(const aestudio::EpochMetrics &metrics);
     void snapshotPublished();
     void finished(const aestudio::TrainingSummary &summary);

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void queueingATwoRunGridFillsTheTables();
     void robustnessCurveFollowsTheExplorer();
     void longCurvesAreDrawnDecimatedWithTheirExtremes();
+    void burstsOfReportsBecomeOnePointAndSmoothConsistently();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -390,6 +391,36 @@ void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
     chart.flush();
     QCOMPARE(chart.points(series).size(), 10000);
     QVERIFY(chart.shownPointCount(series) < 2000);
+}
+
+void TestStudio::burstsOfReportsBecomeOnePointAndSmoothConsistently()
+{
+    ChartsPanel panel;
+    const auto report = [](int batch, double loss) {
+        BatchProgress p;
+        p.epoch = 1;
+        p.epochs = 1;
+        p.batch = batch;
+        p.batches = 100;
+        p.loss = loss;
+        return p;
+    };
+    panel.addBatches({report(10, 1.0), report(20, 3.0)}); // one point: mean 2.0 at the newest report
+    panel.addBatches({report(30, 0.0), report(40, 0.0), report(50, 0.0), report(60, 0.0)});
+    const LiveChart *loss = panel.lossChart();
+    QCOMPARE(loss->points(0).size(), 2);
+    QCOMPARE(loss->points(0)[0], QPointF(0.2, 2.0));
+    QCOMPARE(loss->points(0)[1], QPointF(0.6, 0.0));
+    // Smoothing 0.9 per report: a point standing for 4 reports decays the average by 0.9^4.
+    const double expected = std::pow(0.9, 4) * 2.0;
+    QVERIFY(std::abs(loss->points(1)[1].y() - expected) < 1e-12);
+    // Rebuilding (the smoothing slider moved and back) gives the same curve as the incremental updates.
+    auto *slider = panel.findChild<QSlider *>(QStringLiteral("smoothing"));
+    QVERIFY(slider);
+    slider->setValue(50);
+    QVERIFY(std::abs(loss->points(1)[1].y() - std::pow(0.5, 4) * 2.0) < 1e-12);
+    slider->setValue(90);
+    QVERIFY(std::abs(loss->points(1)[1].y() - expected) < 1e-12);
 }
 
 QTEST_MAIN(TestStudio)
