@@ -1,23 +1,18 @@
-#include "CheckpointIO.h"
+#include "Checkpoint.h"
 
 #include "Errors.h"
 
-#include <QDataStream>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
-
-#include <zlib.h>
-
-#include <sstream>
+#include <QJsonObject>
 
 namespace aestudio {
 namespace {
 
-const QByteArray kMagic = QByteArrayLiteral("AESCKPT\n");
-constexpr quint32 kMaxHeaderBytes = 64u << 20;
-constexpr quint64 kMaxPayloadBytes = 8ull << 30;
+const QByteArray kVersion1Magic = QByteArrayLiteral("AESCKPT\n");
+const QString kFormatName = QStringLiteral("aestudio-checkpoint");
 
 QJsonObject infoToJson(const CheckpointInfo &info)
 {
@@ -31,164 +26,185 @@ QJsonObject infoToJson(const CheckpointInfo &info)
                        {QStringLiteral("best_epoch"), info.bestEpoch},
                        {QStringLiteral("best_val_loss"), info.bestValLoss},
                        {QStringLiteral("has_optimizer"), info.hasOptimizer},
+                       {QStringLiteral("optimizer_steps"), double(info.optimizerSteps)},
                        {QStringLiteral("dataset_name"), info.datasetName}};
 }
 
-struct RawCheckpoint {
-    CheckpointInfo info;
-    QByteArray payload;
-};
-
-// Reads header and (optionally) payload, checking every length and the CRC before anything reaches torch.
-RawCheckpoint readRaw(const QString &path, bool withPayload)
+CheckpointInfo infoFromJson(const QJsonObject &json)
 {
-    QFile file(path);
-    if (!file.exists())
-        throw CheckpointError(QStringLiteral("%1: file not found").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw CheckpointError(QStringLiteral("%1: cannot open for reading").arg(path));
-    auto fail = [&](const QString &what) { return CheckpointError(QStringLiteral("%1: %2").arg(path, what)); };
-
-    if (file.read(kMagic.size()) != kMagic)
-        throw fail(QStringLiteral("not an Autoencoder Studio checkpoint (bad magic)"));
-    QDataStream in(&file);
-    in.setByteOrder(QDataStream::LittleEndian);
-    quint32 version = 0, headerSize = 0;
-    in >> version >> headerSize;
-    if (in.status() != QDataStream::Ok)
-        throw fail(QStringLiteral("truncated header"));
-    if (version != quint32(Checkpoint::kFormatVersion))
-        throw fail(QStringLiteral("format version %1 is not supported (this build reads version %2)")
-                       .arg(version).arg(Checkpoint::kFormatVersion));
-    if (headerSize == 0 || headerSize > kMaxHeaderBytes)
-        throw fail(QStringLiteral("header size %1 is implausible").arg(headerSize));
-    const QByteArray headerBytes = file.read(headerSize);
-    if (quint32(headerBytes.size()) != headerSize)
-        throw fail(QStringLiteral("truncated header"));
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(headerBytes, &parseError);
-    if (!doc.isObject())
-        throw fail(QStringLiteral("corrupt header (%1)").arg(parseError.errorString()));
-    const QJsonObject json = doc.object();
-
-    RawCheckpoint raw;
-    CheckpointInfo &info = raw.info;
-    info.formatVersion = int(version);
+    CheckpointInfo info;
+    info.formatVersion = Checkpoint::kFormatVersion;
     info.architecture = json.value(QStringLiteral("architecture")).toString();
     try {
         info.config = TrainingConfig::fromJson(json.value(QStringLiteral("config")).toObject());
     } catch (const ConfigError &e) {
-        throw fail(QStringLiteral("corrupt config in header (%1)").arg(e.message()));
+        throw FormatError(QStringLiteral("corrupt config in header (%1)").arg(e.message()));
     }
     if (info.architecture != info.config.model.describe())
-        throw fail(QStringLiteral("header architecture %1 disagrees with its config (%2)")
-                       .arg(info.architecture, info.config.model.describe()));
-    info.epoch = json.value(QStringLiteral("epoch")).toInt();
-    for (const auto &v : json.value(QStringLiteral("history")).toArray())
+        throw FormatError(QStringLiteral("header architecture %1 disagrees with its config (%2)")
+                              .arg(info.architecture.left(80), info.config.model.describe()));
+    info.epoch = json.value(QStringLiteral("epoch")).toInt(-1);
+    const QJsonArray history = json.value(QStringLiteral("history")).toArray();
+    if (info.epoch < 0 || info.epoch > info.config.epochs + 100000 || history.size() > 100000)
+        throw FormatError(QStringLiteral("implausible epoch count in header"));
+    for (const auto &v : history)
         info.history.append(EpochMetrics::fromJson(v.toObject()));
     info.bestEpoch = json.value(QStringLiteral("best_epoch")).toInt();
     info.bestValLoss = json.value(QStringLiteral("best_val_loss")).toDouble();
     info.hasOptimizer = json.value(QStringLiteral("has_optimizer")).toBool();
+    const double steps = json.value(QStringLiteral("optimizer_steps")).toDouble();
+    if (!(steps >= 0 && steps < 9e15))
+        throw FormatError(QStringLiteral("implausible optimizer step count in header"));
+    info.optimizerSteps = qint64(steps);
     info.datasetName = json.value(QStringLiteral("dataset_name")).toString();
-
-    quint64 payloadSize = 0;
-    quint32 crc = 0;
-    in >> payloadSize >> crc;
-    if (in.status() != QDataStream::Ok)
-        throw fail(QStringLiteral("truncated before the weights"));
-    if (payloadSize == 0 || payloadSize > kMaxPayloadBytes || payloadSize > quint64(file.size() - file.pos()))
-        throw fail(QStringLiteral("weights are truncated (%1 bytes promised, %2 present)")
-                       .arg(payloadSize).arg(file.size() - file.pos()));
-    if (payloadSize < quint64(file.size() - file.pos()))
-        throw fail(QStringLiteral("unexpected bytes after the weights"));
-    if (withPayload) {
-        raw.payload = file.read(qint64(payloadSize));
-        const quint32 actual = quint32(::crc32(0L, reinterpret_cast<const Bytef *>(raw.payload.constData()),
-                                               uInt(raw.payload.size())));
-        if (actual != crc)
-            throw fail(QStringLiteral("weights are corrupt (checksum mismatch)"));
-    }
-    return raw;
+    return info;
 }
 
-QString torchMessage(const c10::Error &e)
+void appendLinear(QVector<SafeTensors::Entry> &out, const QString &name, qint64 in, qint64 outWidth)
 {
-    return QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0);
+    out.append({name + QStringLiteral(".weight"), {outWidth, in}});
+    out.append({name + QStringLiteral(".bias"), {outWidth}});
 }
 
 } // namespace
 
+QVector<SafeTensors::Entry> Checkpoint::tensorTable(const ModelSpec &spec, bool optimizer, bool best)
+{
+    // The names and order of AutoEncoderImpl's parameters: Linear, ReLU, Dropout per hidden layer, so the Linear
+    // layers sit at indices 0, 3, 6, ... of each Sequential (tst_model checks this against the real module).
+    QVector<SafeTensors::Entry> model;
+    QVector<qint64> widths{28 * 28};
+    for (int h : spec.hidden)
+        widths << h;
+    widths << spec.latent;
+    const int layers = widths.size() - 1;
+    for (int i = 0; i < layers; ++i)
+        appendLinear(model, QStringLiteral("encoder.%1").arg(3 * i), widths[i], widths[i + 1]);
+    for (int i = 0; i < layers; ++i)
+        appendLinear(model, QStringLiteral("decoder.%1").arg(3 * i), widths[layers - i], widths[layers - i - 1]);
+
+    QVector<SafeTensors::Entry> table;
+    for (const auto &e : model)
+        table.append({QStringLiteral("model.") + e.name, e.shape});
+    if (optimizer) {
+        table.append({QStringLiteral("optimizer.exp_avg"), {spec.parameterCount()}});
+        table.append({QStringLiteral("optimizer.exp_avg_sq"), {spec.parameterCount()}});
+    }
+    if (best) {
+        for (const auto &e : model)
+            table.append({QStringLiteral("best.") + e.name, e.shape});
+    }
+    return table;
+}
+
+QByteArray Checkpoint::buildHeader(CheckpointInfo info, QVector<SafeTensors::Entry> &entries, quint32 crc32)
+{
+    info.architecture = info.config.model.describe();
+    const QHash<QString, QString> metadata{
+        {QStringLiteral("format"), kFormatName},
+        {QStringLiteral("format_version"), QString::number(kFormatVersion)},
+        {QStringLiteral("aestudio"), QString::fromUtf8(QJsonDocument(infoToJson(info)).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("crc32"), QString::number(crc32)},
+    };
+    return SafeTensors::buildHeader(entries, metadata);
+}
+
+bool Checkpoint::crcMatches(quint32 expected, quint32 actual)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    Q_UNUSED(expected);
+    Q_UNUSED(actual);
+    return true;
+#else
+    return expected == actual;
+#endif
+}
+
+Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSize)
+{
+    Layout layout;
+    layout.table = SafeTensors::parseHeader(json, fileSize);
+    const auto &meta = layout.table.metadata;
+    if (meta.value(QStringLiteral("format")) != kFormatName)
+        throw FormatError(QStringLiteral("not an Autoencoder Studio checkpoint (a safetensors file without our header)"));
+    const QString version = meta.value(QStringLiteral("format_version"));
+    if (version != QString::number(kFormatVersion))
+        throw FormatError(QStringLiteral("format version %1 is not supported (this build reads version %2)")
+                              .arg(version.left(20)).arg(kFormatVersion));
+    bool ok = false;
+    layout.crc32 = meta.value(QStringLiteral("crc32")).toUInt(&ok);
+    if (!ok)
+        throw FormatError(QStringLiteral("header has no valid crc32"));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(meta.value(QStringLiteral("aestudio")).toUtf8(), &error);
+    if (!doc.isObject())
+        throw FormatError(QStringLiteral("corrupt header (%1)").arg(error.errorString()));
+    layout.info = infoFromJson(doc.object()); // validates the config, so the model is within ModelSpec::kMaxParameters
+
+    // The tensor table must be exactly the one this architecture needs: same names, same shapes, nothing more.
+    layout.hasBest = layout.table.find(QStringLiteral("best.encoder.0.weight")) != nullptr;
+    const auto expected = tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest);
+    if (expected.size() != layout.table.entries.size())
+        throw FormatError(QStringLiteral("the tensor table has %1 tensors, a %2 checkpoint needs %3")
+                              .arg(layout.table.entries.size()).arg(layout.info.architecture).arg(expected.size()));
+    for (const SafeTensors::Entry &e : expected) {
+        const SafeTensors::Entry *found = layout.table.find(e.name);
+        if (!found)
+            throw FormatError(QStringLiteral("tensor %1 is missing").arg(e.name));
+        if (found->shape != e.shape)
+            throw FormatError(QStringLiteral("tensor %1 has the wrong shape for a %2 model")
+                                  .arg(e.name, layout.info.architecture));
+    }
+    return layout;
+}
+
+QString unreadableFileReason(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isSymLink() && !info.exists())
+        return QStringLiteral("is a broken symbolic link or a symbolic link loop");
+    if (!info.exists())
+        return QStringLiteral("file not found");
+    if (info.isDir())
+        return QStringLiteral("is a folder, not a file");
+    if (!info.isFile())
+        return QStringLiteral("is a FIFO, socket or device, not a regular file");
+    if (!info.isReadable())
+        return QStringLiteral("permission denied");
+    return {};
+}
+
+Checkpoint::Layout Checkpoint::readLayout(const QString &path, QFile &file)
+{
+    const QString problem = unreadableFileReason(path);
+    if (!problem.isEmpty())
+        throw CheckpointError(QStringLiteral("%1: %2").arg(path, problem));
+    file.setFileName(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw CheckpointError(QStringLiteral("%1: cannot open for reading (%2)").arg(path, file.errorString()));
+    try {
+        const QByteArray prefix = file.read(8);
+        if (prefix == kVersion1Magic)
+            throw FormatError(QStringLiteral("format version 1 (its weights are a TorchScript archive, which this "
+                                             "build no longer loads because such archives can carry code); "
+                                             "this build reads version %1, so retrain or convert it with the "
+                                             "release that wrote it").arg(kFormatVersion));
+        qint64 length = 0;
+        try {
+            length = SafeTensors::headerLength(prefix, file.size());
+        } catch (const FormatError &e) {
+            throw FormatError(QStringLiteral("not an Autoencoder Studio checkpoint (%1)").arg(e.message()));
+        }
+        return parseHeader(file.read(length), file.size());
+    } catch (const FormatError &e) {
+        throw CheckpointError(QStringLiteral("%1: %2").arg(path, e.message()));
+    }
+}
+
 CheckpointInfo Checkpoint::readInfo(const QString &path)
 {
-    return readRaw(path, false).info;
-}
-
-void saveCheckpoint(const QString &path, CheckpointInfo info, const AutoEncoder &model, FlatAdam *optimizer)
-{
-    info.formatVersion = Checkpoint::kFormatVersion;
-    info.architecture = model->spec.describe();
-    info.hasOptimizer = optimizer != nullptr;
-
-    std::ostringstream payloadStream;
-    try {
-        torch::serialize::OutputArchive root;
-        torch::serialize::OutputArchive modelArchive;
-        model->save(modelArchive);
-        root.write("model", modelArchive);
-        if (optimizer) {
-            torch::serialize::OutputArchive optimArchive;
-            optimizer->save(optimArchive);
-            root.write("optimizer", optimArchive);
-        }
-        root.save_to(payloadStream);
-    } catch (const c10::Error &e) {
-        throw CheckpointError(QStringLiteral("%1: cannot serialise the model (%2)").arg(path, torchMessage(e)));
-    }
-    const std::string payload = payloadStream.str();
-    const QByteArray header = QJsonDocument(infoToJson(info)).toJson(QJsonDocument::Compact);
-
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw CheckpointError(QStringLiteral("%1: cannot open for writing (%2)").arg(path, file.errorString()));
-    file.write(kMagic);
-    QDataStream out(&file);
-    out.setByteOrder(QDataStream::LittleEndian);
-    out << quint32(Checkpoint::kFormatVersion) << quint32(header.size());
-    file.write(header);
-    out << quint64(payload.size())
-        << quint32(::crc32(0L, reinterpret_cast<const Bytef *>(payload.data()), uInt(payload.size())));
-    file.write(payload.data(), qint64(payload.size()));
-    if (!file.commit())
-        throw CheckpointError(QStringLiteral("%1: write failed (%2)").arg(path, file.errorString()));
-}
-
-CheckpointInfo loadCheckpointState(const QString &path, AutoEncoder &model, FlatAdam *optimizer,
-                                   const torch::Device &device)
-{
-    RawCheckpoint raw = readRaw(path, true);
-    if (!(raw.info.config.model == model->spec))
-        throw CheckpointError(QStringLiteral("%1: holds a %2 model, but this run builds %3")
-                                  .arg(path, raw.info.architecture, model->spec.describe()));
-    try {
-        std::istringstream stream(std::string(raw.payload.constData(), std::size_t(raw.payload.size())));
-        torch::serialize::InputArchive root;
-        root.load_from(stream, device);
-        torch::serialize::InputArchive modelArchive;
-        root.read("model", modelArchive);
-        AutoEncoder loaded(model->spec);
-        loaded->load(modelArchive);
-        if (optimizer && raw.info.hasOptimizer) {
-            torch::serialize::InputArchive optimArchive;
-            root.read("optimizer", optimArchive);
-            optimizer->load(optimArchive);
-        }
-        copyWeights(loaded, model);
-    } catch (const c10::Error &e) {
-        throw CheckpointError(QStringLiteral("%1: corrupt weights (%2)").arg(path, torchMessage(e)));
-    } catch (const std::exception &e) {
-        throw CheckpointError(QStringLiteral("%1: corrupt weights (%2)").arg(path, QString::fromUtf8(e.what())));
-    }
-    return raw.info;
+    QFile file;
+    return readLayout(path, file).info;
 }
 
 } // namespace aestudio

@@ -1,14 +1,19 @@
-// The .aes checkpoint: a small JSON header (format version, architecture, config, epoch, metric history) checked
-// before the torch payload (model weights and, for resumable checkpoints, optimizer state) is handed to torch.
-//
-// Layout: "AESCKPT\n" | u32 format | u32 header length | header JSON | u64 payload length | u32 payload CRC32 | payload
+// The .aes checkpoint (format version 2): a safetensors file. Its tensors are the model's weights (model.*), for a
+// resumable checkpoint also Adam's moments (optimizer.exp_avg, optimizer.exp_avg_sq) and the best epoch's weights
+// (best.*); its metadata holds our header (architecture, config, epoch, metric history) as JSON and a CRC-32 of the
+// tensor bytes. A checkpoint is data, never code: nothing in it reaches a pickle or TorchScript loader, and every
+// name, dtype, shape and byte range is checked against the architecture before anything is allocated.
+// See docs/checkpoint-format.md.
 #pragma once
 
+#include "SafeTensors.h"
 #include "TrainingConfig.h"
 #include "TrainingTypes.h"
 
 #include <QString>
 #include <QVector>
+
+class QFile;
 
 namespace aestudio {
 
@@ -21,13 +26,40 @@ struct CheckpointInfo {
     int bestEpoch = 0;
     double bestValLoss = 0.0;
     bool hasOptimizer = false;     // false for best.aes: weights only
+    qint64 optimizerSteps = 0;     // Adam's step count, for its bias correction
     QString datasetName;
 };
 
 namespace Checkpoint {
-constexpr int kFormatVersion = 1;
-// Reads and validates the header only; throws CheckpointError naming the file.
+constexpr int kFormatVersion = 2;
+
+// Reads and validates the header only (metadata and tensor table); throws CheckpointError naming the file.
 CheckpointInfo readInfo(const QString &path);
+
+// What the loader knows once the header is validated.
+struct Layout {
+    CheckpointInfo info;
+    SafeTensors::Header table;
+    quint32 crc32 = 0;
+    bool hasBest = false;
+};
+// Validates the header bytes of a file of `fileSize` bytes: the JSON metadata, the config it holds (and so the
+// parameter bound), and that the tensor table is exactly what that architecture needs. Throws FormatError.
+Layout parseHeader(const QByteArray &json, qint64 fileSize);
+// Opens `path` (regular files only) into `file` and validates its header. Throws CheckpointError naming the path.
+Layout readLayout(const QString &path, QFile &file);
+
+// The tensors of a checkpoint for `spec`, in data order: model.*, then optimizer.* and best.* when asked for.
+QVector<SafeTensors::Entry> tensorTable(const ModelSpec &spec, bool optimizer, bool best);
+// The full file header (length prefix + JSON) for `info` over `entries` (offsets filled in) with `crc32`.
+QByteArray buildHeader(CheckpointInfo info, QVector<SafeTensors::Entry> &entries, quint32 crc32);
+
+// CRC-32 of the tensor bytes; skipped (always matches) in fuzzing builds so the fuzzer reaches the parsers.
+bool crcMatches(quint32 expected, quint32 actual);
 } // namespace Checkpoint
+
+// Why `path` cannot be read as a regular file ("file not found", "is a folder", "is a FIFO or device, not a regular
+// file", "is a broken symbolic link or a symbolic link loop", "permission denied"), or an empty string when it can.
+QString unreadableFileReason(const QString &path);
 
 } // namespace aestudio

@@ -19,5 +19,9 @@ class DatasetError : public StudioError { using StudioError::StudioError; };
 class CheckpointError : public StudioError { using StudioError::StudioError; };
 class ConfigError : public StudioError { using StudioError::StudioError; };
 class TrainingError : public StudioError { using StudioError::StudioError; };
+// A file could not be written completely (disk full, permissions, I/O error); nothing was left at its final path.
+// A file's bytes do not follow its format (used below the checkpoint and dataset layers, which add the path).
+class FormatError : public StudioError { using StudioError::StudioError; };
+class WriteError : public StudioError { using StudioError::StudioError; };
 
 } // namespace aestudio

@@ -78,25 +78,19 @@ void FlatAdam::step()
                      [&](std::int64_t begin, std::int64_t end) { kernels::adamRange(p, grad, m, v, begin, end, c); });
 }
 
-void FlatAdam::save(torch::serialize::OutputArchive &archive) const
+FlatAdam::State FlatAdam::state() const
 {
-    archive.write("step", torch::tensor(m_step));
-    archive.write("exp_avg", m_expAvg);
-    archive.write("exp_avg_sq", m_expAvgSq);
+    return State{m_expAvg.clone(), m_expAvgSq.clone(), m_step};
 }
 
-void FlatAdam::load(torch::serialize::InputArchive &archive)
+void FlatAdam::setState(const State &state)
 {
-    torch::Tensor step, expAvg, expAvgSq;
-    archive.read("step", step);
-    archive.read("exp_avg", expAvg);
-    archive.read("exp_avg_sq", expAvgSq);
-    TORCH_CHECK(expAvg.numel() == m_expAvg.numel() && expAvgSq.numel() == m_expAvgSq.numel(),
-                "optimizer state has ", expAvg.numel(), " values, the model has ", m_expAvg.numel());
+    TORCH_CHECK(state.expAvg.numel() == m_expAvg.numel() && state.expAvgSq.numel() == m_expAvgSq.numel(),
+                "optimizer state has ", state.expAvg.numel(), " values, the model has ", m_expAvg.numel());
     torch::NoGradGuard noGrad;
-    m_expAvg.copy_(expAvg.reshape({-1}));
-    m_expAvgSq.copy_(expAvgSq.reshape({-1}));
-    m_step = step.item<std::int64_t>();
+    m_expAvg.copy_(state.expAvg.reshape({-1}));
+    m_expAvgSq.copy_(state.expAvgSq.reshape({-1}));
+    m_step = state.steps;
 }
 
 } // namespace aestudio

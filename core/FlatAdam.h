@@ -38,8 +38,13 @@ public:
     void setSteps(std::int64_t steps) { m_step = steps; } // undoes beginStep() when a fused step bails out
     const Options &options() const { return m_options; }
 
-    void save(torch::serialize::OutputArchive &archive) const;
-    void load(torch::serialize::InputArchive &archive); // throws c10::Error on a mismatched archive
+    // Adam's moments and step count: copied out for checkpoints, and to return to the end of the last epoch.
+    struct State {
+        torch::Tensor expAvg, expAvgSq; // flat, one value per parameter
+        std::int64_t steps = 0;
+    };
+    State state() const;
+    void setState(const State &state); // throws c10::Error when the sizes do not match
 
 private:
     std::vector<torch::Tensor> m_params;

@@ -88,9 +88,10 @@ InferenceModel::~InferenceModel() = default;
 
 std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QString &path)
 {
-    const CheckpointInfo info = Checkpoint::readInfo(path);
+    CheckpointInfo info;
+    const CheckpointTensors saved = loadCheckpoint(path, &info);
     AutoEncoder model(info.config.model);
-    loadCheckpointState(path, model, nullptr, torch::kCPU);
+    setParameterValues(model, saved.weights);
     model->eval();
     return std::make_shared<const InferenceModel>(std::make_unique<Impl>(Impl{model, torch::kCPU}));
 }

@@ -1,12 +1,12 @@
 #include "RunFiles.h"
 
+#include "AtomicFile.h"
 #include "Errors.h"
 
 #include <QBuffer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace aestudio {
 
@@ -42,12 +42,7 @@ QJsonObject RunFiles::recipe(const TrainingConfig &config, const DatasetSplit &d
 
 void RunFiles::writeFile(const QString &path, const QByteArray &bytes)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw StudioError(QStringLiteral("%1: cannot open for writing (%2)").arg(path, file.errorString()));
-    file.write(bytes);
-    if (!file.commit())
-        throw StudioError(QStringLiteral("%1: write failed (%2)").arg(path, file.errorString()));
+    AtomicFile::write(path, {bytes});
 }
 
 void RunFiles::writeJson(const QString &path, const QJsonObject &json)

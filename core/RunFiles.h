@@ -1,5 +1,5 @@
 // The files a training run leaves behind (config.json recipe, metrics.csv) in formats shared by the CLI, the GUI's
-// export and later sweeps. All writes are atomic (QSaveFile).
+// export and later sweeps. All writes are atomic and checked (AtomicFile).
 #pragma once
 
 #include "Dataset.h"
@@ -19,7 +19,7 @@ QByteArray metricsCsv(const QVector<EpochMetrics> &history);
 // The recipe: every setting, the dataset's files with their SHA-256, and the library versions.
 QJsonObject recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system);
 
-// Throws StudioError naming the path when the write fails.
+// Atomic and checked (AtomicFile); throws WriteError naming the path when the write fails.
 void writeFile(const QString &path, const QByteArray &bytes);
 void writeJson(const QString &path, const QJsonObject &json);
 void writeImage(const QString &path, const QImage &image); // format from the suffix (png, jpg, ...)

@@ -36,22 +36,6 @@ std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t purpose, int epoch)
 
 enum Stream : std::uint64_t { kShuffle = 1, kTrainNoise = 2, kValNoise = 3, kDropout = 4 };
 
-std::vector<torch::Tensor> copyParameters(const AutoEncoder &model)
-{
-    std::vector<torch::Tensor> out;
-    for (const auto &p : model->parameters())
-        out.push_back(p.detach().clone());
-    return out;
-}
-
-void restoreParameters(AutoEncoder &model, const std::vector<torch::Tensor> &from)
-{
-    torch::NoGradGuard noGrad;
-    auto params = model->parameters();
-    for (std::size_t i = 0; i < params.size(); ++i)
-        params[i].copy_(from[i]);
-}
-
 } // namespace
 
 struct Trainer::Impl {
@@ -62,7 +46,10 @@ struct Trainer::Impl {
     std::unique_ptr<FlatAdam> optimizer;
     std::unique_ptr<FusedStep> fused;     // the CPU fast path; CUDA uses autograd
     QVector<EpochMetrics> history;
-    std::vector<torch::Tensor> lastGood;  // weights at the end of the last finished epoch
+    // The state at the end of the last finished epoch: what checkpoints hold and where a stopped run continues.
+    std::vector<torch::Tensor> lastGood;
+    FlatAdam::State lastGoodOptimizer;
+    bool pastLastGood = false;            // the live weights moved on since (stopped mid-epoch)
     std::vector<torch::Tensor> best;      // weights of the best validation epoch
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
@@ -78,7 +65,22 @@ struct Trainer::Impl {
         i.bestEpoch = bestEpoch;
         i.bestValLoss = std::isfinite(bestValLoss) ? bestValLoss : 0.0;
         i.datasetName = data->name;
+        i.optimizerSteps = lastGoodOptimizer.steps;
         return i;
+    }
+
+    void markEpochBoundary()
+    {
+        lastGood = parameterValues(model);
+        lastGoodOptimizer = optimizer->state();
+        pastLastGood = false;
+    }
+
+    void returnToEpochBoundary()
+    {
+        setParameterValues(model, lastGood);
+        optimizer->setState(lastGoodOptimizer);
+        pastLastGood = false;
     }
 };
 
@@ -115,19 +117,34 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     d->optimizer = std::make_unique<FlatAdam>(d->model->parameters(), adam);
     if (d->device.is_cpu())
         d->fused = std::make_unique<FusedStep>(d->model, config.model.dropout, *d->optimizer);
-    d->lastGood = copyParameters(d->model);
+    d->markEpochBoundary();
 }
 
 Trainer::~Trainer() = default;
 
 void Trainer::resumeFrom(const QString &checkpointPath)
 {
-    const CheckpointInfo info = loadCheckpointState(checkpointPath, d->model, d->optimizer.get(), d->device);
+    CheckpointInfo info;
+    CheckpointTensors saved = loadCheckpoint(checkpointPath, &info);
+    if (!(info.config.model == d->config.model))
+        throw CheckpointError(QStringLiteral("%1: holds a %2 model, but this run builds %3")
+                                  .arg(checkpointPath, info.architecture, d->config.model.describe()));
+    if (!info.hasOptimizer || saved.best.empty())
+        throw CheckpointError(QStringLiteral("%1: holds weights only (a best.aes or an export), not a resumable "
+                                             "training state; resume from the run's checkpoint.aes")
+                                  .arg(checkpointPath));
+    try {
+        setParameterValues(d->model, saved.weights);
+        d->optimizer->setState({saved.expAvg.to(d->device), saved.expAvgSq.to(d->device), info.optimizerSteps});
+    } catch (const c10::Error &e) {
+        throw CheckpointError(QStringLiteral("%1: does not fit this model (%2)")
+                                  .arg(checkpointPath, QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+    }
     d->history = info.history;
     d->bestEpoch = info.bestEpoch;
     d->bestValLoss = info.bestEpoch > 0 ? info.bestValLoss : std::numeric_limits<double>::infinity();
-    d->lastGood = copyParameters(d->model);
-    d->best = d->lastGood; // best weights are not in a resumable checkpoint; the resumed weights stand in
+    d->markEpochBoundary();
+    d->best = std::move(saved.best); // the real best epoch's weights, not the resumed ones
 }
 
 Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
@@ -143,7 +160,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
         return summary;
     };
     auto fail = [&](const QString &message) -> Outcome & {
-        restoreParameters(d->model, d->lastGood);
+        d->returnToEpochBoundary();
         outcome.failed = true;
         outcome.error = message;
         finish();
@@ -156,6 +173,8 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
         at::set_num_threads(d->config.threads > 0 ? d->config.threads
                                                   : int(std::max(1u, std::thread::hardware_concurrency())));
         const TrainingConfig &cfg = d->config;
+        if (d->pastLastGood) // stopped mid-epoch before: continue from the end of the last finished epoch
+            d->returnToEpochBoundary();
         const torch::Tensor trainPixels = pixelView(d->data->train);
         const torch::Tensor valPixels = pixelView(d->data->validation);
         const int nTrain = d->data->train.count();
@@ -182,6 +201,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
                 control.waitWhilePaused();
                 if (control.stopRequested()) {
                     summary.stopped = true;
+                    d->pastLastGood = b > 0;
                     observer.trainingFinished(finish());
                     return outcome;
                 }
@@ -265,7 +285,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
             m.seconds = secondsSince(epochStart);
             m.trainSeconds = trainSeconds;
             d->history.append(m);
-            d->lastGood = copyParameters(d->model);
+            d->markEpochBoundary();
             if (m.valLoss < d->bestValLoss) {
                 d->bestValLoss = m.valLoss;
                 d->bestEpoch = epoch;
@@ -293,24 +313,29 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
 
 void Trainer::saveCheckpoint(const QString &path) const
 {
-    aestudio::saveCheckpoint(path, d->info(), d->model, d->optimizer.get());
+    // Always the state at the end of the last finished epoch, so a resume never replays part of an epoch on top.
+    CheckpointTensors t;
+    t.weights = d->lastGood;
+    t.expAvg = d->lastGoodOptimizer.expAvg;
+    t.expAvgSq = d->lastGoodOptimizer.expAvgSq;
+    t.best = d->best.empty() ? d->lastGood : d->best;
+    aestudio::saveCheckpoint(path, d->info(), t);
 }
 
 void Trainer::saveBestCheckpoint(const QString &path) const
 {
-    AutoEncoder bestModel = cloneModel(d->model, torch::kCPU);
-    if (!d->best.empty())
-        restoreParameters(bestModel, d->best);
     CheckpointInfo info = d->info();
     info.epoch = d->bestEpoch;
-    aestudio::saveCheckpoint(path, info, bestModel, nullptr);
+    CheckpointTensors t;
+    t.weights = d->best.empty() ? d->lastGood : d->best;
+    aestudio::saveCheckpoint(path, info, t);
 }
 
 std::shared_ptr<const InferenceModel> Trainer::bestSnapshot() const
 {
     AutoEncoder copy = cloneModel(d->model, torch::kCPU);
     if (!d->best.empty())
-        restoreParameters(copy, d->best);
+        setParameterValues(copy, d->best);
     copy->eval();
     return std::make_shared<const InferenceModel>(
         std::make_unique<InferenceModel::Impl>(InferenceModel::Impl{copy, torch::kCPU}));

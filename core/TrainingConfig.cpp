@@ -46,6 +46,19 @@ QString ModelSpec::describe() const
     return parts.join(QLatin1Char('-'));
 }
 
+std::int64_t ModelSpec::parameterCount() const
+{
+    std::int64_t n = 0;
+    std::int64_t in = 28 * 28;
+    QVector<int> widths = hidden;
+    widths << latent;
+    for (int w : widths) { // encoder: in -> w, decoder: w -> in, each with weights and a bias
+        n += 2 * in * w + w + in;
+        in = w;
+    }
+    return n;
+}
+
 namespace {
 void require(bool ok, const QString &what)
 {
@@ -58,10 +71,15 @@ void TrainingConfig::validate() const
 {
     require(!dataset.isEmpty(), QStringLiteral("no dataset given"));
     require(!model.hidden.isEmpty(), QStringLiteral("the model needs at least one hidden layer"));
+    require(model.hidden.size() <= 16, QStringLiteral("%1 hidden layers; at most 16 are supported").arg(model.hidden.size()));
     for (int h : model.hidden)
         require(h >= 1 && h <= 65536, QStringLiteral("hidden width %1 must be between 1 and 65536").arg(h));
     require(model.latent >= 1 && model.latent <= 4096,
             QStringLiteral("latent dim %1 must be between 1 and 4096").arg(model.latent));
+    if (model.latent >= 1 && std::all_of(model.hidden.begin(), model.hidden.end(), [](int h) { return h >= 1 && h <= 65536; }))
+        require(model.parameterCount() <= ModelSpec::kMaxParameters,
+                QStringLiteral("model %1 would have %2 parameters; the limit is %3")
+                    .arg(model.describe()).arg(model.parameterCount()).arg(ModelSpec::kMaxParameters));
     require(model.dropout >= 0.0 && model.dropout < 1.0,
             QStringLiteral("dropout %1 must be in [0, 1)").arg(model.dropout));
     require(noise.level >= 0.0 && noise.level <= (noise.type == NoiseType::Gaussian ? 10.0 : 1.0),

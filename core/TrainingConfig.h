@@ -28,6 +28,11 @@ struct ModelSpec {
     static QVector<int> hiddenForDepth(int depth); // 3 -> {256,128}, 5 -> {512,256,128,64}; throws otherwise
     int depth() const { return int(hidden.size()) + 1; }       // the seed's naming: layers per side, latent included
     QString describe() const;                                 // "784-256-128-15"
+    // Weights and biases of encoder and decoder, computed from the shape alone (nothing is built).
+    std::int64_t parameterCount() const;
+    // A bound that every sane dense autoencoder here stays far below (the 5-layer model with latent 4096 has 6M),
+    // so a crafted header cannot make a loader allocate gigabytes.
+    static constexpr std::int64_t kMaxParameters = 50'000'000;
     bool operator==(const ModelSpec &o) const { return hidden == o.hidden && latent == o.latent; }
 };
 

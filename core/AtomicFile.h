@@ -1,0 +1,23 @@
+// Writing a file so that its final path only ever holds a complete file. Every writer in the project (run files,
+// checkpoints, exports) goes through here, so a full disk, a quota or an I/O error can never leave a truncated file
+// under a real name.
+#pragma once
+
+#include <QByteArrayView>
+#include <QString>
+
+#include <initializer_list>
+
+namespace aestudio::AtomicFile {
+
+// Writes the concatenation of `parts` to `path`: into a temp file in the same folder (QSaveFile), with the space
+// reserved up front (posix_fallocate), every write(2) and the final fsync checked, then renamed over `path`. On any
+// failure the temp file is removed, whatever was at `path` stays as it was, and WriteError says what happened, e.g.
+// "<path>: disk full (1048576 bytes written of 3145728)".
+void write(const QString &path, std::initializer_list<QByteArrayView> parts);
+
+// Fault injection for tests: after `bytes` more bytes have been written by this process, every write fails as if
+// the disk were full. -1 turns it off.
+void setWriteBudgetForTesting(qint64 bytes);
+
+} // namespace aestudio::AtomicFile
