@@ -1,34 +1,9 @@
 #include "ConsoleProgress.h"
 
-#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 namespace aestudio::cli {
-namespace {
-RunControl *g_control = nullptr;
-extern "C" void requestStopOnSignal(int)
-{
-    // Only an atomic store and a notify are done here.
-    if (g_control)
-        g_control->requestStop();
-}
-} // namespace
-
-InterruptGuard::InterruptGuard(RunControl &control)
-{
-    g_control = &control;
-    std::signal(SIGINT, requestStopOnSignal);
-    std::signal(SIGTERM, requestStopOnSignal);
-}
-
-InterruptGuard::~InterruptGuard()
-{
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_control = nullptr;
-}
-
 ConsoleProgress::ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch)
     : m_afterEpoch(std::move(afterEpoch)), m_tty(isatty(fileno(stderr)) != 0)
 {

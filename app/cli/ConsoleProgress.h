@@ -9,16 +9,6 @@
 
 namespace aestudio::cli {
 
-// While alive, Ctrl+C and SIGTERM request a stop on `control` (after the current batch) instead of killing the
-// process, so the run still saves what it has.
-class InterruptGuard {
-public:
-    explicit InterruptGuard(RunControl &control);
-    ~InterruptGuard();
-    InterruptGuard(const InterruptGuard &) = delete;
-    InterruptGuard &operator=(const InterruptGuard &) = delete;
-};
-
 class ConsoleProgress : public TrainingObserver {
 public:
     explicit ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch = {});

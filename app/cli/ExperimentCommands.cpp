@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 #include "Commands.h"
 #include "ConsoleProgress.h"
+#include "StopSignals.h"
 
 #include "Checkpoint.h"
 #include "Errors.h"
@@ -72,7 +73,7 @@ QVector<SweepResult> runSweep(const SweepSpec &spec, const QString &out)
     Sweep sweep(spec, out);
     SweepPrinter printer(spec.runs().size());
     RunControl control;
-    const InterruptGuard interrupts(control);
+    const StopSignals::Scope interrupts([&](int) { control.requestStop(); }); // stop after this batch
     const QVector<SweepResult> results = sweep.run(printer, control);
     if (control.stopRequested())
         throw TrainingError(QStringLiteral("interrupted; run the same command again to continue where it stopped"));

@@ -1,6 +1,7 @@
 #include "CliOptions.h"
 #include "Commands.h"
 #include "ConsoleProgress.h"
+#include "StopSignals.h"
 
 #include "Checkpoint.h"
 #include "Dataset.h"
@@ -62,7 +63,7 @@ int trainCommand(const QStringList &args)
     RunControl control;
     Trainer::Outcome outcome;
     {
-        const InterruptGuard interrupts(control);
+        const StopSignals::Scope interrupts([&](int) { control.requestStop(); }); // stop after this batch
         outcome = trainer.run(progress, control);
     }
 

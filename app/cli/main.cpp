@@ -3,6 +3,7 @@
 #include "Commands.h"
 
 #include "Errors.h"
+#include "StopSignals.h"
 
 #include <QGuiApplication>
 
@@ -28,6 +29,8 @@ const char kUsage[] =
 
 int main(int argc, char *argv[])
 {
+    // Before any thread exists: Ctrl+C/SIGTERM/SIGHUP are received by one thread that only sets a stop flag.
+    aestudio::StopSignals::install();
     // Only `robustness` draws text (plot labels), which needs fonts and so a QGuiApplication; it gets the offscreen
     // platform so it never needs a display. Everything else stays a plain QCoreApplication.
     const bool needsFonts = argc > 1 && qstrcmp(argv[1], "robustness") == 0;

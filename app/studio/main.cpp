@@ -2,6 +2,7 @@
 // A few options drive the real window for docs and measurements: --start, --screenshot, --measure-ui.
 #include "MainWindow.h"
 #include "StudioMeasurement.h"
+#include "StopSignals.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,6 +10,8 @@
 
 int main(int argc, char *argv[])
 {
+    // Before any thread exists: Ctrl+C/SIGTERM/SIGHUP reach one thread, never a training thread mid-kernel.
+    aestudio::StopSignals::install();
     QElapsedTimer sinceMain;
     sinceMain.start();
     QApplication app(argc, argv);
@@ -27,5 +30,8 @@ int main(int argc, char *argv[])
     aestudio::MainWindow window;
     window.show();
     aestudio::StudioMeasurement measurement(&window, parser, sinceMain);
+    // A signal closes the window as the user would: settings saved, training stopped after its batch, thread joined.
+    const aestudio::StopSignals::Scope closeOnSignal(
+        [&window](int) { QMetaObject::invokeMethod(&window, &QWidget::close, Qt::QueuedConnection); });
     return app.exec();
 }

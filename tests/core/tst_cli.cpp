@@ -152,7 +152,7 @@ void TestCli::badInputGivesOneLine_data()
                                  << QStringLiteral("dropout 1.5") << QString();
     QTest::addRow("no --out") << QStringList{QStringLiteral("train")} << QStringLiteral("--out") << QString();
     QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("GARBAGE")}
-                                        << QStringLiteral("bad magic") << QStringLiteral("garbage");
+                                        << QStringLiteral("not an Autoencoder Studio checkpoint") << QStringLiteral("garbage");
     QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command") << QString();
 }
 
