@@ -2,6 +2,7 @@
 
 #include "Errors.h"
 
+#include <QFileInfo>
 #include <QSaveFile>
 
 #include <atomic>
@@ -34,6 +35,22 @@ qint64 writeSome(int fd, const char *data, qint64 size)
 }
 
 } // namespace
+
+QString unreadableFileReason(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isSymLink() && !info.exists())
+        return QStringLiteral("is a broken symbolic link or a symbolic link loop");
+    if (!info.exists())
+        return QStringLiteral("file not found");
+    if (info.isDir())
+        return QStringLiteral("is a folder, not a file");
+    if (!info.isFile())
+        return QStringLiteral("is a FIFO, socket or device, not a regular file");
+    if (!info.isReadable())
+        return QStringLiteral("permission denied");
+    return {};
+}
 
 void AtomicFile::setWriteBudgetForTesting(qint64 bytes)
 {

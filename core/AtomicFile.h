@@ -21,3 +21,12 @@ void write(const QString &path, std::initializer_list<QByteArrayView> parts);
 void setWriteBudgetForTesting(qint64 bytes);
 
 } // namespace aestudio::AtomicFile
+
+namespace aestudio {
+
+// The reading side, shared by every loader of a stranger's files (checkpoints, IDX datasets):
+// Why `path` cannot be read as a regular file ("file not found", "is a folder", "is a FIFO or device, not a regular
+// file", "is a broken symbolic link or a symbolic link loop", "permission denied"), or an empty string when it can.
+QString unreadableFileReason(const QString &path);
+
+} // namespace aestudio

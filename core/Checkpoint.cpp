@@ -1,9 +1,9 @@
 #include "Checkpoint.h"
 
+#include "AtomicFile.h"
 #include "Errors.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -156,22 +156,6 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
                                   .arg(e.name, layout.info.architecture));
     }
     return layout;
-}
-
-QString unreadableFileReason(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.isSymLink() && !info.exists())
-        return QStringLiteral("is a broken symbolic link or a symbolic link loop");
-    if (!info.exists())
-        return QStringLiteral("file not found");
-    if (info.isDir())
-        return QStringLiteral("is a folder, not a file");
-    if (!info.isFile())
-        return QStringLiteral("is a FIFO, socket or device, not a regular file");
-    if (!info.isReadable())
-        return QStringLiteral("permission denied");
-    return {};
 }
 
 Checkpoint::Layout Checkpoint::readLayout(const QString &path, QFile &file)

@@ -58,8 +58,4 @@ QByteArray buildHeader(CheckpointInfo info, QVector<SafeTensors::Entry> &entries
 bool crcMatches(quint32 expected, quint32 actual);
 } // namespace Checkpoint
 
-// Why `path` cannot be read as a regular file ("file not found", "is a folder", "is a FIFO or device, not a regular
-// file", "is a broken symbolic link or a symbolic link loop", "permission denied"), or an empty string when it can.
-QString unreadableFileReason(const QString &path);
-
 } // namespace aestudio

@@ -11,8 +11,23 @@ namespace aestudio {
 
 class StudioError : public std::runtime_error {
 public:
-    explicit StudioError(const QString &message) : std::runtime_error(message.toStdString()) {}
+    // Control characters (from a stranger's file names or bytes quoted in the message) are escaped as \xNN, so an
+    // error is always one printable line in a terminal or a dialog.
+    explicit StudioError(const QString &message) : std::runtime_error(escapeControl(message).toStdString()) {}
     QString message() const { return QString::fromStdString(what()); }
+
+    static QString escapeControl(const QString &text)
+    {
+        QString out;
+        out.reserve(text.size());
+        for (QChar c : text) {
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+            else
+                out += c;
+        }
+        return out;
+    }
 };
 
 class DatasetError : public StudioError { using StudioError::StudioError; };

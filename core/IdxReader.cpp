@@ -1,5 +1,6 @@
 #include "IdxReader.h"
 
+#include "AtomicFile.h"
 #include "Errors.h"
 
 #include <QFile>
@@ -21,8 +22,9 @@ class GzStream {
 public:
     explicit GzStream(const QString &path) : m_path(path)
     {
-        if (!QFileInfo(path).isFile())
-            throw DatasetError(QStringLiteral("%1: file not found").arg(path));
+        const QString problem = unreadableFileReason(path);
+        if (!problem.isEmpty())
+            throw DatasetError(QStringLiteral("%1: %2").arg(path, problem));
         m_file = gzopen(QFile::encodeName(path).constData(), "rb");
         if (!m_file)
             throw DatasetError(QStringLiteral("%1: cannot open for reading").arg(path));

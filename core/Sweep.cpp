@@ -1,5 +1,6 @@
 #include "Sweep.h"
 
+#include "Checkpoint.h"
 #include "Errors.h"
 #include "InferenceModel.h"
 #include "RunFiles.h"
@@ -8,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 
@@ -20,6 +22,16 @@ namespace aestudio {
 namespace {
 
 const QString kResultFile = QStringLiteral("result.json");
+const QString kGridFile = QStringLiteral("sweep.json"); // the names of the runs this folder holds
+
+// Reusing a run (finished or not) is only right for the same recipe; threads do not change the maths.
+bool sameRecipe(const TrainingConfig &a, const TrainingConfig &b)
+{
+    QJsonObject x = a.toJson(), y = b.toJson();
+    x.remove(QStringLiteral("threads"));
+    y.remove(QStringLiteral("threads"));
+    return x == y;
+}
 
 QString number(double v)
 {
@@ -130,11 +142,13 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     Trainer trainer(config, data);
     const QString checkpoint = dir.file(QStringLiteral("checkpoint.aes"));
     if (QFileInfo::exists(checkpoint)) {
-        try {
-            trainer.resumeFrom(checkpoint);
-        } catch (const CheckpointError &) {
-            // A checkpoint cut short by a crash: start this run again from scratch.
-        }
+        // Checkpoints are written atomically, so one that does not load is not a crash's leftover: say so rather
+        // than silently training the run again from scratch.
+        const CheckpointInfo info = Checkpoint::readInfo(checkpoint);
+        if (!sameRecipe(info.config, run.config))
+            throw ConfigError(QStringLiteral("%1 holds an unfinished run with other settings; choose another output "
+                                             "folder").arg(dir.path()));
+        trainer.resumeFrom(checkpoint);
     }
     dir.writeRecipe(trainer);
     observer.runStarted(index, run);
@@ -175,6 +189,40 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
     if (!QDir().mkpath(m_outDir))
         throw StudioError(QStringLiteral("%1: cannot create the output folder").arg(m_outDir));
     QVector<SweepResult> results(runs.size());
+    QStringList names;
+    for (const auto &r : runs)
+        names << r.name;
+    // One folder, one grid: another grid is refused unless extending, which keeps the old finished runs.
+    const QString gridPath = QDir(m_outDir).filePath(kGridFile);
+    QStringList previousNames;
+    if (QFileInfo::exists(gridPath)) {
+        QFile grid(gridPath);
+        if (!grid.open(QIODevice::ReadOnly))
+            throw StudioError(QStringLiteral("%1: cannot read (%2)").arg(gridPath, grid.errorString()));
+        for (const auto &v : QJsonDocument::fromJson(grid.readAll()).object().value(QStringLiteral("runs")).toArray())
+            previousNames << v.toString();
+    }
+    QStringList oldOnly;
+    for (const QString &n : previousNames)
+        if (!names.contains(n))
+            oldOnly << n;
+    if (!previousNames.isEmpty() && (!oldOnly.isEmpty() || previousNames.size() != names.size()) && !m_spec.extend)
+        throw ConfigError(QStringLiteral("%1 holds another sweep (%2 runs, this one has %3); choose another output "
+                                         "folder, or add these runs to it with --extend")
+                              .arg(m_outDir).arg(previousNames.size()).arg(names.size()));
+    QJsonArray allNames;
+    for (const QString &n : names + oldOnly)
+        allNames.append(n);
+    RunFiles::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
+    QVector<SweepResult> kept; // finished runs of the earlier grid, when extending
+    for (const QString &n : oldOnly) {
+        QFile done(QDir(m_outDir).filePath(n + QLatin1Char('/') + kResultFile));
+        if (done.open(QIODevice::ReadOnly)) {
+            SweepResult r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+            r.skipped = true;
+            kept << r;
+        }
+    }
     QVector<int> pending;
     for (int i = 0; i < runs.size(); ++i) {
         QFile done(QDir(m_outDir).filePath(runs[i].name + QLatin1Char('/') + kResultFile));
@@ -186,11 +234,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
                 pending << i; // unreadable result: run it again
                 continue;
             }
-            // Reusing a result is only right for the same recipe; threads do not change the maths.
-            QJsonObject was = previous.config.toJson(), now = runs[i].config.toJson();
-            was.remove(QStringLiteral("threads"));
-            now.remove(QStringLiteral("threads"));
-            if (was != now)
+            if (!sameRecipe(previous.config, runs[i].config))
                 throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
                                                  "output folder")
                                       .arg(m_outDir, runs[i].name));
@@ -202,7 +246,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
         pending << i;
     }
     if (pending.isEmpty())
-        return results;
+        return results + kept;
 
     const TrainingConfig &b = m_spec.base;
     auto data = std::make_shared<const DatasetSplit>(
@@ -241,7 +285,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
         t.join();
     if (!firstError.isEmpty())
         throw TrainingError(firstError);
-    return results;
+    return results + kept;
 }
 
 QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)

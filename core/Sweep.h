@@ -26,6 +26,9 @@ struct SweepSpec {
     int epochsRegularised = 0;           // for runs with dropout or weight decay; 0 = same as epochs
     int jobs = 1;
     int threads = 0;                     // in total, split between jobs; 0 = one per hardware thread
+    // A folder that holds another grid is refused, unless this is set: then the new runs are added to it and the
+    // old finished runs stay in the results.
+    bool extend = false;
 
     struct Run {
         QString name;                    // folder name, e.g. "d3-l15-p0.2-wd0"

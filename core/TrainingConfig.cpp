@@ -67,6 +67,13 @@ void require(bool ok, const QString &what)
 }
 } // namespace
 
+void NoiseSpec::validate() const
+{
+    const double top = type == NoiseType::Gaussian ? 10.0 : 1.0;
+    require(level >= 0.0 && level <= top, // NaN fails both comparisons
+            QStringLiteral("noise level %1 is out of range (0 to %2 for %3)").arg(level).arg(top).arg(noiseTypeName(type)));
+}
+
 void TrainingConfig::validate() const
 {
     require(!dataset.isEmpty(), QStringLiteral("no dataset given"));
@@ -82,8 +89,7 @@ void TrainingConfig::validate() const
                     .arg(model.describe()).arg(model.parameterCount()).arg(ModelSpec::kMaxParameters));
     require(model.dropout >= 0.0 && model.dropout < 1.0,
             QStringLiteral("dropout %1 must be in [0, 1)").arg(model.dropout));
-    require(noise.level >= 0.0 && noise.level <= (noise.type == NoiseType::Gaussian ? 10.0 : 1.0),
-            QStringLiteral("noise level %1 is out of range").arg(noise.level));
+    noise.validate();
     require(std::isfinite(weightDecay) && weightDecay >= 0.0 && weightDecay < 1.0,
             QStringLiteral("weight decay %1 must be in [0, 1)").arg(weightDecay));
     require(epochs >= 1 && epochs <= 100000, QStringLiteral("epochs %1 must be at least 1").arg(epochs));

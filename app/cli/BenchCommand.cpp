@@ -102,7 +102,7 @@ int benchCommand(const QStringList &args)
     p.addOption({QStringLiteral("python"), QStringLiteral("Python with torch (default /usr/bin/python3)."),
                  QStringLiteral("exe"), QStringLiteral("/usr/bin/python3")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("Path of pytorch_baseline.py."), QStringLiteral("file")});
-    p.process(args);
+    parseArguments(p, args);
 
     const bool quick = p.isSet(QStringLiteral("quick"));
     const int threads = intOption(p, QStringLiteral("threads"));

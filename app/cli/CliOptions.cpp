@@ -2,7 +2,32 @@
 
 #include "Errors.h"
 
+#include <cstdio>
+#include <thread>
+
 namespace aestudio::cli {
+
+void parseArguments(QCommandLineParser &p, const QStringList &args)
+{
+    if (!p.parse(args))
+        throw ConfigError(p.errorText());
+    if (p.isSet(QStringLiteral("help")))
+        p.showHelp(0);
+}
+
+int threadsOption(const QCommandLineParser &p, const QString &name)
+{
+    const int requested = intOption(p, name);
+    if (requested < 0)
+        throw ConfigError(QStringLiteral("--%1 %2 must be 0 (one per hardware thread) or more").arg(name).arg(requested));
+    const int hardware = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (requested > hardware) {
+        std::fprintf(stderr, "--%s %d is more than the %d hardware threads; using %d\n", qPrintable(name), requested,
+                     hardware, hardware);
+        return hardware;
+    }
+    return requested;
+}
 
 int intOption(const QCommandLineParser &p, const QString &name)
 {
@@ -62,6 +87,7 @@ NoiseSpec noiseOptions(const QCommandLineParser &p, NoiseSpec base)
         base.type = noiseTypeFromName(p.value(QStringLiteral("noise-type")));
     if (p.isSet(QStringLiteral("noise")))
         base.level = doubleOption(p, QStringLiteral("noise"));
+    base.validate();
     return base;
 }
 
@@ -92,7 +118,7 @@ TrainingConfig applyTrainingOptions(const QCommandLineParser &p, TrainingConfig 
     if (set("limit"))
         c.limit = intOption(p, QStringLiteral("limit"));
     if (set("threads"))
-        c.threads = intOption(p, QStringLiteral("threads"));
+        c.threads = threadsOption(p, QStringLiteral("threads"));
     if (set("patience"))
         c.patience = intOption(p, QStringLiteral("patience"));
     if (set("device"))

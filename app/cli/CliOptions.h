@@ -7,6 +7,13 @@
 
 namespace aestudio::cli {
 
+// QCommandLineParser::process() exits 1 on a usage error; this throws ConfigError (exit 2, one line) instead, and
+// prints the help (exit 0) for --help.
+void parseArguments(QCommandLineParser &p, const QStringList &args);
+// --threads N: more threads than the hardware has only slows training down (1000 made a run 11x slower), so a
+// larger value is clamped, with a note on stderr. 0 means one per hardware thread.
+int threadsOption(const QCommandLineParser &p, const QString &name);
+
 int intOption(const QCommandLineParser &p, const QString &name);
 double doubleOption(const QCommandLineParser &p, const QString &name);
 std::uint64_t seedOption(const QCommandLineParser &p, const QString &name);

@@ -27,7 +27,7 @@ int evalCommand(const QStringList &args)
     p.addOption({QStringLiteral("noise-type"), QStringLiteral("gaussian, salt-pepper or masking."), QStringLiteral("type")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Noise seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("grid"), QStringLiteral("Also write a 3x16 grid PNG of test images."), QStringLiteral("file")});
-    p.process(args);
+    parseArguments(p, args);
     if (!p.isSet(QStringLiteral("checkpoint")))
         throw ConfigError(QStringLiteral("--checkpoint FILE is required"));
 

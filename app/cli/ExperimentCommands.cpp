@@ -103,7 +103,7 @@ SweepSpec baseSpec(const QCommandLineParser &p)
     spec.base.limit = intOption(p, QStringLiteral("limit"));
     spec.base.seed = seedOption(p, QStringLiteral("seed"));
     spec.jobs = intOption(p, QStringLiteral("jobs"));
-    spec.threads = intOption(p, QStringLiteral("threads"));
+    spec.threads = threadsOption(p, QStringLiteral("threads"));
     return spec;
 }
 
@@ -123,8 +123,11 @@ int sweepCommand(const QStringList &args)
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
     p.addOption({QStringLiteral("epochs-regularised"), QStringLiteral("Epochs for runs with dropout or L2 (default: --epochs)."),
                  QStringLiteral("N"), QStringLiteral("0")});
-    p.process(args);
+    p.addOption({QStringLiteral("extend"), QStringLiteral("Add this grid's runs to a folder that holds another sweep; "
+                                                          "its finished runs stay in the results.")});
+    parseArguments(p, args);
     SweepSpec spec = baseSpec(p);
+    spec.extend = p.isSet(QStringLiteral("extend"));
     spec.depths = listOption<int>(p, QStringLiteral("depths"));
     spec.latents = listOption<int>(p, QStringLiteral("latents"));
     spec.dropouts = listOption<double>(p, QStringLiteral("dropouts"));
@@ -152,11 +155,14 @@ int robustnessCommand(const QStringList &args)
     p.addOption({QStringLiteral("points"), QStringLiteral("Levels from 0 to 1 (default 11)."), QStringLiteral("N"), QStringLiteral("11")});
     p.addOption({QStringLiteral("marker"), QStringLiteral("Draw a marker at this level."), QStringLiteral("S")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output CSV; a PNG plot is written beside it (required)."), QStringLiteral("file")});
-    p.process(args);
+    parseArguments(p, args);
     const QStringList checkpoints = p.values(QStringLiteral("checkpoint"));
     if (checkpoints.isEmpty() || !p.isSet(QStringLiteral("out")))
         throw ConfigError(QStringLiteral("--checkpoint FILE and --out FILE.csv are required"));
     const NoiseType type = noiseTypeFromName(p.value(QStringLiteral("noise-type")));
+    const int points = intOption(p, QStringLiteral("points"));
+    if (points < 2 || points > 1001)
+        throw ConfigError(QStringLiteral("--points %1 must be between 2 and 1001").arg(points));
     const CheckpointInfo first = Checkpoint::readInfo(checkpoints.first());
     const QString dataset = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : first.config.dataset;
     const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions{first.config.validationFraction, first.config.seed, first.config.limit});
@@ -164,8 +170,7 @@ int robustnessCommand(const QStringList &args)
     QByteArray csv;
     for (const QString &path : checkpoints) {
         const CheckpointInfo info = Checkpoint::readInfo(path);
-        RobustnessCurve c = RobustnessCurve::measure(*InferenceModel::fromCheckpoint(path), data.test, type,
-                                                     intOption(p, QStringLiteral("points")));
+        RobustnessCurve c = RobustnessCurve::measure(*InferenceModel::fromCheckpoint(path), data.test, type, points);
         c.label = QStringLiteral("%1 (trained at %2)").arg(info.architecture).arg(info.config.noise.level);
         std::printf("%s\n", qPrintable(c.label));
         for (const RobustnessPoint &pt : c.points)

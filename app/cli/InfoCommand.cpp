@@ -1,3 +1,4 @@
+#include "CliOptions.h"
 #include "Commands.h"
 
 #include "Dataset.h"
@@ -14,7 +15,7 @@ int infoCommand(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Show versions, BLAS, threads, devices and datasets."));
     p.addHelpOption();
-    p.process(args);
+    parseArguments(p, args);
 
     const SystemInfo s = SystemInfo::collect();
     std::printf("aestudio %s\nlibtorch %s\nQt %s\n", qPrintable(s.studioVersion), qPrintable(s.torchVersion),

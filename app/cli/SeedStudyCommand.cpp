@@ -78,7 +78,7 @@ int seedStudyCommand(const QStringList &args)
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
-    p.process(args);
+    parseArguments(p, args);
     if (!p.isSet(QStringLiteral("out")))
         throw ConfigError(QStringLiteral("--out DIR is required"));
     const QString out = p.value(QStringLiteral("out"));

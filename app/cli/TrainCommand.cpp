@@ -10,6 +10,8 @@
 #include "Trainer.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 
 #include <cstdio>
 
@@ -26,7 +28,7 @@ int trainCommand(const QStringList &args)
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from a checkpoint.aes; its settings are the "
                                                           "defaults, --epochs sets the new total."),
                  QStringLiteral("ckpt")});
-    p.process(args);
+    parseArguments(p, args);
     if (!p.positionalArguments().isEmpty())
         throw ConfigError(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
     if (!p.isSet(QStringLiteral("out")))
@@ -34,6 +36,14 @@ int trainCommand(const QStringList &args)
 
     TrainingConfig base;
     const QString resume = p.value(QStringLiteral("resume"));
+    // Never write over another run: an existing run folder is only continued through --resume of its checkpoint.
+    const QDir outDir(p.value(QStringLiteral("out")));
+    if (outDir.exists(QStringLiteral("config.json")) || outDir.exists(QStringLiteral("checkpoint.aes"))) {
+        const QString own = outDir.absoluteFilePath(QStringLiteral("checkpoint.aes"));
+        if (resume.isEmpty() || QFileInfo(resume).canonicalFilePath() != QFileInfo(own).canonicalFilePath())
+            throw ConfigError(QStringLiteral("%1 already holds a run; choose a new --out folder, or continue it with "
+                                             "--resume %2").arg(outDir.path(), own));
+    }
     if (!resume.isEmpty())
         base = Checkpoint::readInfo(resume).config;
     const TrainingConfig config = applyTrainingOptions(p, base);

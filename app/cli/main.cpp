@@ -7,6 +7,9 @@
 
 #include <QGuiApplication>
 
+#include <clocale>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdio>
 #include <memory>
 #include <exception>
@@ -36,10 +39,19 @@ int main(int argc, char *argv[])
     const bool needsFonts = argc > 1 && qstrcmp(argv[1], "robustness") == 0;
     if (needsFonts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (needsFonts && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        // Qt's own fallback, without the warning line it prints on stderr (errors stay one line).
+        const QByteArray dir = QByteArray("/tmp/runtime-") + QByteArray::number(::getuid());
+        ::mkdir(dir.constData(), 0700);
+        qputenv("XDG_RUNTIME_DIR", dir);
+    }
     std::unique_ptr<QCoreApplication> app = needsFonts ? std::make_unique<QGuiApplication>(argc, argv)
                                                        : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("aestudio-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
+    // QCoreApplication adopts the user's locale for the C library too; numbers on stdout use '.' everywhere, as the
+    // files already do, so scripts can read them under any locale.
+    std::setlocale(LC_NUMERIC, "C");
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
         std::fputs(kUsage, args.size() < 2 ? stderr : stdout);

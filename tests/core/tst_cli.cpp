@@ -153,6 +153,26 @@ void TestCli::badInputGivesOneLine_data()
     QTest::addRow("no --out") << QStringList{QStringLiteral("train")} << QStringLiteral("--out") << QString();
     QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("GARBAGE")}
                                         << QStringLiteral("not an Autoencoder Studio checkpoint") << QStringLiteral("garbage");
+    QTest::addRow("eval noise nan") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
+                                                   QStringLiteral("--noise"), QStringLiteral("nan")}
+                                    << QStringLiteral("noise level nan is out of range") << QString();
+    QTest::addRow("eval noise -3") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
+                                                  QStringLiteral("--noise"), QStringLiteral("-3")}
+                                   << QStringLiteral("noise level -3 is out of range") << QString();
+    QTest::addRow("robustness points unbounded") << QStringList{QStringLiteral("robustness"), QStringLiteral("--checkpoint"),
+                                                                QStringLiteral("RUN/best.aes"), QStringLiteral("--points"),
+                                                                QStringLiteral("100000000"), QStringLiteral("--out"), QStringLiteral("OUT.csv")}
+                                                 << QStringLiteral("--points 100000000") << QString();
+    QTest::addRow("unknown option") << QStringList{QStringLiteral("train"), QStringLiteral("--bogus"), QStringLiteral("--out"), QStringLiteral("OUT")}
+                                    << QStringLiteral("Unknown option 'bogus'") << QString();
+    QTest::addRow("missing value") << QStringList{QStringLiteral("train"), QStringLiteral("--out")}
+                                   << QStringLiteral("Missing value after '--out'") << QString();
+    QTest::addRow("out is another run") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"), QStringLiteral("DATA"),
+                                                       QStringLiteral("--out"), QStringLiteral("RUN")}
+                                        << QStringLiteral("already holds a run") << QString();
+    QTest::addRow("resume from best.aes") << QStringList{QStringLiteral("train"), QStringLiteral("--resume"), QStringLiteral("RUN/best.aes"),
+                                                         QStringLiteral("--out"), QStringLiteral("OUT")}
+                                          << QStringLiteral("weights only") << QString();
     QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command") << QString();
 }
 
@@ -174,8 +194,12 @@ void TestCli::badInputGivesOneLine()
     args.replaceInStrings(QStringLiteral("CORRUPT"), corruptDir);
     args.replaceInStrings(QStringLiteral("GARBAGE"), garbage);
     args.replaceInStrings(QStringLiteral("OUT"), m_dir.filePath(QStringLiteral("never")));
+    args.replaceInStrings(QStringLiteral("RUN"), m_run);
+    args.replaceInStrings(QStringLiteral("DATA"), m_data);
     const Result r = cli(args);
     QVERIFY2(r.code > 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+    if (QTest::currentDataTag() == QByteArrayLiteral("unknown option") || QTest::currentDataTag() == QByteArrayLiteral("missing value"))
+        QCOMPARE(r.code, 2); // usage errors exit 2, like every configuration error
     const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
     QVERIFY2(lines.size() == 1 || args.first() == QLatin1String("fly"), qPrintable(r.err));
     QVERIFY2(lines.first().contains(expected), qPrintable(r.err));

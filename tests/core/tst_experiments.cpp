@@ -33,6 +33,7 @@ private Q_SLOTS:
     void specExpandsTheGrid();
     void tinySweepWritesResultsAndTable();
     void resumeSkipsFinishedRuns();
+    void unfinishedRunWithAnotherRecipeIsRefused();
     void robustnessFallsWithNoise();
 
 private:
@@ -137,20 +138,72 @@ void TestExperiments::resumeSkipsFinishedRuns()
         QCOMPARE(obs.started, 2);
         QCOMPARE(obs.skipped, 0);
     }
-    spec.latents = {8, 16, 24}; // one new cell
-    Sweep again(spec, out);
+    spec.latents = {8, 16, 24}; // one new cell: another grid, refused unless extending
     CountingObserver obs;
     RunControl control;
+    {
+        Sweep refused(spec, out);
+        QVERIFY_THROWS_EXCEPTION(ConfigError, refused.run(obs, control));
+        QCOMPARE(obs.started, 0);
+    }
+    spec.extend = true;
+    Sweep again(spec, out);
     const auto results = again.run(obs, control);
     QCOMPARE(obs.started, 1);
     QCOMPARE(obs.skipped, 2);
     QCOMPARE(results.size(), 3);
     QVERIFY(results[2].bestEpoch == 1 && !results[2].skipped);
+    {
+        // Extending with a grid that leaves cells out keeps their rows.
+        SweepSpec only = spec;
+        only.latents = {24};
+        Sweep narrow(only, out);
+        CountingObserver o;
+        const auto kept = narrow.run(o, control);
+        QCOMPARE(kept.size(), 3);
+        QCOMPARE(o.started, 0);
+    }
 
     // The same folder with another recipe is refused rather than silently mixed.
     spec.base.noise.level = 0.3;
     Sweep other(spec, out);
     QVERIFY_THROWS_EXCEPTION(ConfigError, other.run(obs, control));
+}
+
+void TestExperiments::unfinishedRunWithAnotherRecipeIsRefused()
+{
+    // A sweep stopped after the first epoch of its first run leaves a checkpoint and no result; continuing it with
+    // other settings must not train on top of that checkpoint.
+    const QString out = m_dir.filePath(QStringLiteral("unfinished"));
+    SweepSpec spec = tinySpec();
+    spec.epochs = 2;
+    struct StopAfterEpoch : CountingObserver {
+        RunControl *control = nullptr;
+        void runEpoch(int, const EpochMetrics &) override { control->requestStop(); }
+    } obs;
+    RunControl control;
+    obs.control = &control;
+    Sweep(spec, out).run(obs, control);
+    QVERIFY(QFile::exists(QDir(out).filePath(spec.runs().first().name + QStringLiteral("/checkpoint.aes"))));
+    spec.base.noise.level = 0.3;
+    CountingObserver again;
+    RunControl go;
+    try {
+        Sweep(spec, out).run(again, go);
+        QFAIL("an unfinished run was continued with other settings");
+    } catch (const StudioError &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("other settings")), e.what());
+    }
+    // A checkpoint that does not load is reported, not silently replaced by a fresh run.
+    spec.base.noise.level = 0.0;
+    writeBytes(QDir(out).filePath(spec.runs().first().name + QStringLiteral("/checkpoint.aes")), "broken");
+    RunControl fresh; // the failed sweep above stopped `go`
+    try {
+        Sweep(spec, out).run(again, fresh);
+        QFAIL("a broken checkpoint was silently replaced");
+    } catch (const StudioError &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("checkpoint.aes")), e.what());
+    }
 }
 
 void TestExperiments::robustnessFallsWithNoise()
