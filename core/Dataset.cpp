@@ -35,14 +35,17 @@ bool hasAllFiles(const QString &directory)
     return std::all_of(std::begin(kStems), std::end(kStems), [&](const char *s) { return !findStem(dir, s).isEmpty(); });
 }
 
-ImageSet loadPair(const QString &imagesPath, const QString &labelsPath)
+// maxItems < 0 reads both files whole; otherwise only their first maxItems items are inflated, and the two headers
+// must still agree on the full count.
+ImageSet loadPair(const QString &imagesPath, const QString &labelsPath, std::int64_t maxItems = -1)
 {
-    IdxImages images = IdxReader::readImages(imagesPath);
+    IdxImages images = IdxReader::readImages(imagesPath, maxItems);
     ImageSet set;
-    set.labels = IdxReader::readLabels(labelsPath);
-    if (int(set.labels.size()) != images.count)
+    std::int64_t declaredLabels = 0;
+    set.labels = IdxReader::readLabels(labelsPath, maxItems, &declaredLabels);
+    if (declaredLabels != images.declaredCount)
         throw DatasetError(QStringLiteral("%1: %2 images but %3 has %4 labels")
-                               .arg(imagesPath).arg(images.count).arg(labelsPath).arg(set.labels.size()));
+                               .arg(imagesPath).arg(images.declaredCount).arg(labelsPath).arg(declaredLabels));
     set.pixels = std::move(images.pixels);
     return set;
 }
@@ -143,7 +146,8 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
     DatasetSplit split;
     split.name = knownNames().contains(nameOrPath) ? nameOrPath : QFileInfo(loc.directory).fileName();
     split.files = filesIn(loc.directory);
-    ImageSet official = loadPair(split.files.trainImages, split.files.trainLabels);
+    ImageSet official = loadPair(split.files.trainImages, split.files.trainLabels,
+                                 options.limit > 0 ? std::int64_t(options.limit) : -1);
     split.test = loadPair(split.files.testImages, split.files.testLabels);
 
     const int pool = options.limit > 0 ? std::min(options.limit, official.count()) : official.count();

@@ -2,6 +2,7 @@
 // as one line and the GUI can show it in a dialog without further context.
 #pragma once
 
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -38,5 +39,19 @@ class TrainingError : public StudioError { using StudioError::StudioError; };
 // A file's bytes do not follow its format (used below the checkpoint and dataset layers, which add the path).
 class FormatError : public StudioError { using StudioError::StudioError; };
 class WriteError : public StudioError { using StudioError::StudioError; };
+
+// The one line a user sees for any exception: the first line only (libtorch appends a C++ backtrace to c10::Error),
+// control characters escaped, and a plain sentence for an allocation failure instead of "std::bad_alloc".
+inline QString describeError(const std::exception &e)
+{
+    if (dynamic_cast<const std::bad_alloc *>(&e))
+        return QStringLiteral("out of memory: the data or model does not fit in this machine's memory "
+                              "(try a smaller --limit, batch or model)");
+    QString text = QString::fromUtf8(e.what());
+    const int newline = text.indexOf(QLatin1Char('\n'));
+    if (newline >= 0)
+        text.truncate(newline);
+    return StudioError::escapeControl(text.trimmed());
+}
 
 } // namespace aestudio

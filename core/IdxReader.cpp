@@ -99,7 +99,8 @@ std::array<std::uint32_t, N> readHeader(GzStream &in, const QString &path, std::
 
 // Grows the buffer chunk by chunk instead of trusting the header's size up front: a header that lies about a huge
 // count on a small file fails at the real end of data, not in an allocation.
-std::vector<std::uint8_t> readPayload(GzStream &in, const QString &path, std::int64_t expected)
+// `wholeFile` false: the caller asked for a prefix, so the rest of the stream is left uninflated.
+std::vector<std::uint8_t> readPayload(GzStream &in, const QString &path, std::int64_t expected, bool wholeFile)
 {
     constexpr std::int64_t kChunk = 8 << 20;
     std::vector<std::uint8_t> data;
@@ -113,33 +114,43 @@ std::vector<std::uint8_t> readPayload(GzStream &in, const QString &path, std::in
             throw DatasetError(QStringLiteral("%1: payload is short: header promises %2 bytes, file has %3")
                                    .arg(path).arg(expected).arg(got));
     }
-    if (!in.atEnd())
+    if (wholeFile && !in.atEnd())
         throw DatasetError(QStringLiteral("%1: payload is longer than the %2 bytes the header promises")
                                .arg(path).arg(expected));
     return data;
 }
 
+std::int64_t itemsToRead(std::uint32_t declared, std::int64_t maxItems)
+{
+    return maxItems < 0 ? std::int64_t(declared) : std::min<std::int64_t>(declared, maxItems);
+}
+
 } // namespace
 
-IdxImages IdxReader::readImages(const QString &path)
+IdxImages IdxReader::readImages(const QString &path, std::int64_t maxItems)
 {
     GzStream in(path);
     const auto h = readHeader<4>(in, path, kImageMagic, "image");
     if (h[2] != kImageSide || h[3] != kImageSide)
         throw DatasetError(QStringLiteral("%1: images are %2x%3, the studio needs 28x28").arg(path).arg(h[2]).arg(h[3]));
     IdxImages images;
-    images.count = int(h[1]);
+    const std::int64_t count = itemsToRead(h[1], maxItems);
+    images.count = int(count);
+    images.declaredCount = int(h[1]);
     images.rows = int(h[2]);
     images.cols = int(h[3]);
-    images.pixels = readPayload(in, path, std::int64_t(h[1]) * h[2] * h[3]);
+    images.pixels = readPayload(in, path, count * h[2] * h[3], maxItems < 0);
     return images;
 }
 
-std::vector<std::uint8_t> IdxReader::readLabels(const QString &path)
+std::vector<std::uint8_t> IdxReader::readLabels(const QString &path, std::int64_t maxItems,
+                                               std::int64_t *declaredCount)
 {
     GzStream in(path);
     const auto h = readHeader<2>(in, path, kLabelMagic, "label");
-    const std::vector<std::uint8_t> labels = readPayload(in, path, std::int64_t(h[1]));
+    if (declaredCount)
+        *declaredCount = h[1];
+    const std::vector<std::uint8_t> labels = readPayload(in, path, itemsToRead(h[1], maxItems), maxItems < 0);
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] > 9)
             throw DatasetError(QStringLiteral("%1: label %2 at index %3 is outside 0-9").arg(path).arg(labels[i]).arg(i));

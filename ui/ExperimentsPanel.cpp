@@ -278,7 +278,7 @@ void ExperimentsPanel::queue()
             RunFiles::writeFile(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(results));
             RunFiles::writeFile(QDir(out).filePath(QStringLiteral("table.md")), Sweep::tableMarkdown(results).toUtf8());
         } catch (const std::exception &e) {
-            Q_EMIT bridge->failed(QString::fromUtf8(e.what()));
+            Q_EMIT bridge->failed(describeError(e));
         }
         Q_EMIT bridge->done();
     });

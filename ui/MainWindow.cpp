@@ -313,7 +313,7 @@ void MainWindow::runGuarded(const std::function<void()> &work)
     try {
         work();
     } catch (const std::exception &e) {
-        showError(QString::fromUtf8(e.what()));
+        showError(describeError(e));
     }
 }
 
@@ -384,7 +384,7 @@ void MainWindow::loadProbesInBackground(const TrainingConfig &config)
             setProbeImages(images.first, images.second);
         } catch (const std::exception &e) {
             showError(tr("The checkpoint opened, but its probe images could not be loaded: %1")
-                          .arg(QString::fromUtf8(e.what())));
+                          .arg(describeError(e)));
         }
     });
     watcher->setFuture(QtConcurrent::run([config] {

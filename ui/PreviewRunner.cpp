@@ -1,5 +1,6 @@
 #include "PreviewRunner.h"
 
+#include "Errors.h"
 #include "ImageGrid.h"
 #include "RunDirectory.h"
 #include "SystemInfo.h"
@@ -73,7 +74,7 @@ void PreviewRunner::launch(Request r)
         try {
             result = compute(*r.model, r.probes, r.noise);
         } catch (const std::exception &e) {
-            qWarning("preview failed: %s", e.what()); // the grids keep their last good images
+            qWarning("preview failed: %s", qPrintable(describeError(e))); // the grids keep their last good images
         }
         result.requestedAtMs = at;
         return result;

@@ -1,5 +1,6 @@
 #include "RobustnessPanel.h"
 
+#include "Errors.h"
 #include "LiveChart.h"
 #include "SystemInfo.h"
 
@@ -91,7 +92,7 @@ void RobustnessPanel::measure(const QString &label)
         try {
             return RobustnessCurve::measure(*model, images, type, 11);
         } catch (const std::exception &e) {
-            qWarning("robustness curve failed: %s", e.what());
+            qWarning("robustness curve failed: %s", qPrintable(describeError(e)));
             return RobustnessCurve{};
         }
     }));

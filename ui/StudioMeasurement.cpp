@@ -1,5 +1,6 @@
 #include "StudioMeasurement.h"
 
+#include "Errors.h"
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
 #include "MainWindow.h"
@@ -77,7 +78,7 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
                 RunFiles::writeImage(file, m_window->grab().toImage());
                 std::printf("screenshot written to %s\n", qPrintable(file));
             } catch (const std::exception &e) {
-                std::fprintf(stderr, "%s\n", e.what());
+                std::fprintf(stderr, "%s\n", qPrintable(describeError(e)));
             }
             m_window->close();
         });

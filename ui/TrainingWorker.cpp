@@ -1,5 +1,6 @@
 #include "TrainingWorker.h"
 
+#include "Errors.h"
 #include "Dataset.h"
 #include "RobustnessPanel.h"
 #include "Trainer.h"
@@ -95,7 +96,7 @@ void TrainingWorker::run()
             Q_EMIT finished(TrainingSummary{trainer.completedEpochs(), 0, 0.0, true, false, 0.0});
         }
     } catch (const std::exception &e) {
-        Q_EMIT failed(QString::fromUtf8(e.what()));
+        Q_EMIT failed(describeError(e));
     }
     Q_EMIT done();
 }

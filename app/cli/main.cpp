@@ -78,10 +78,10 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
         return 2;
     } catch (const aestudio::ConfigError &e) {
-        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), e.what());
+        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), qPrintable(aestudio::describeError(e)));
         return 2;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), e.what());
+        std::fprintf(stderr, "aestudio-cli %s: %s\n", qPrintable(command), qPrintable(aestudio::describeError(e)));
         return 1;
     }
 }

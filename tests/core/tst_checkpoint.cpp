@@ -101,6 +101,7 @@ private Q_SLOTS:
     void nonFiniteWeightsAreNeverSaved();
     void fullDiskKeepsTheOldFile();
     void resumeFromWeightsOnlyIsRefused();
+    void errorsAreOneReadableLine();
 
 private:
     TrainingConfig config(int epochs) const;
@@ -427,6 +428,20 @@ void TestCheckpoint::resumeFromWeightsOnlyIsRefused()
     } catch (const CheckpointError &e) {
         QVERIFY2(e.message().contains(QStringLiteral("weights only")), qPrintable(e.message()));
     }
+}
+
+// What the CLI and the studio print for any exception: libtorch's backtrace cut off, and a sentence for bad_alloc.
+void TestCheckpoint::errorsAreOneReadableLine()
+{
+    // The shape of a c10::Error's what(): the message, then libtorch's C++ backtrace.
+    const std::runtime_error c10Like("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)\n"
+                                     "Exception raised from meta at ../aten/src/ATen/native/LinearAlgebra.cpp:190 "
+                                     "(most recent call first):\nframe #0: c10::Error::Error(...) + 0x8d\n");
+    QCOMPARE(describeError(c10Like), QStringLiteral("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"));
+    const QString oom = describeError(std::bad_alloc());
+    QVERIFY2(oom.startsWith(QStringLiteral("out of memory")), qPrintable(oom));
+    const QString control = describeError(std::runtime_error("bad \x1b[31mname"));
+    QCOMPARE(control, QStringLiteral("bad \\x1b[31mname"));
 }
 
 QTEST_GUILESS_MAIN(TestCheckpoint)

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void badLabelFiles_data();
     void badLabelFiles();
     void imageLabelCountMismatch();
+    void limitReadsOnlyThePrefix();
+    void limitStillChecksTheCounts();
     void missingFileInFolder();
 
 private:
@@ -153,6 +155,53 @@ void TestIdxReader::imageLabelCountMismatch()
         QVERIFY2(e.message().contains(QStringLiteral("20 images")) && e.message().contains(QStringLiteral("19 labels")),
                  qPrintable(e.message()));
     }
+}
+
+// --limit must not inflate the whole file: a gzip stream that is cut off (or corrupt) after the first items still
+// yields those items when only they are asked for, while a full read of the same file reports the damage.
+void TestIdxReader::limitReadsOnlyThePrefix()
+{
+    std::vector<std::uint8_t> px(40 * 784); // noise, so that half of the gzip stream holds many whole images
+    std::uint32_t state = 12345;
+    for (auto &v : px)
+        v = std::uint8_t((state = state * 1664525u + 1013904223u) >> 24);
+    const QByteArray whole = gzip(idxImagesBytes(px, 40));
+    const QString path = write(QStringLiteral("cut.gz"), whole.left(whole.size() / 2));
+    const IdxImages some = IdxReader::readImages(path, 3);
+    QCOMPARE(some.count, 3);
+    QCOMPARE(some.declaredCount, 40);
+    QVERIFY(std::equal(some.pixels.begin(), some.pixels.end(), px.begin()));
+    QCOMPARE(some.pixels.size(), std::size_t(3 * 784));
+    QVERIFY_THROWS_EXCEPTION(DatasetError, IdxReader::readImages(path));
+
+    std::vector<std::uint8_t> labels(100, 7);
+    const QString lpath = write(QStringLiteral("labels-long"), idxLabelsBytes(labels) + QByteArray(5, char(0)));
+    std::int64_t declared = 0;
+    QCOMPARE(IdxReader::readLabels(lpath, 10, &declared).size(), std::size_t(10));
+    QCOMPARE(declared, std::int64_t(100));
+    QVERIFY_THROWS_EXCEPTION(DatasetError, IdxReader::readLabels(lpath)); // the padding is still refused in full
+}
+
+void TestIdxReader::limitStillChecksTheCounts()
+{
+    QTemporaryDir dir;
+    writeDataset(dir.path(), 20, 10, false);
+    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
+    SplitOptions options;
+    options.limit = 12;
+    try {
+        DatasetCatalog::load(dir.path(), options);
+        QFAIL("mismatched headers were accepted under --limit");
+    } catch (const DatasetError &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("20 images")) && e.message().contains(QStringLiteral("19 labels")),
+                 qPrintable(e.message()));
+    }
+    std::vector<std::uint8_t> labels(20);
+    for (int i = 0; i < 20; ++i)
+        labels[std::size_t(i)] = std::uint8_t(i % 10);
+    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), idxLabelsBytes(labels));
+    const DatasetSplit split = DatasetCatalog::load(dir.path(), options);
+    QCOMPARE(split.train.count() + split.validation.count(), 12);
 }
 
 void TestIdxReader::missingFileInFolder()
