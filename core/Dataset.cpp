@@ -2,6 +2,7 @@
 
 #include "Errors.h"
 #include "IdxReader.h"
+#include "TrainingConfig.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -145,6 +146,8 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
     }
     DatasetSplit split;
     split.name = knownNames().contains(nameOrPath) ? nameOrPath : QFileInfo(loc.directory).fileName();
+    split.source = nameOrPath;
+    split.options = options;
     split.files = filesIn(loc.directory);
     ImageSet official = loadPair(split.files.trainImages, split.files.trainLabels,
                                  options.limit > 0 ? std::int64_t(options.limit) : -1);
@@ -159,6 +162,16 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
     split.validation = gather(official, perm.data(), nVal);
     split.train = gather(official, perm.data() + nVal, pool - nVal);
     return split;
+}
+
+SplitOptions SplitOptions::of(const TrainingConfig &config)
+{
+    return SplitOptions{config.validationFraction, config.seed, config.limit};
+}
+
+DatasetSplit DatasetCatalog::load(const TrainingConfig &config)
+{
+    return load(config.dataset, SplitOptions::of(config));
 }
 
 QString DatasetCatalog::sha256(const QString &path)

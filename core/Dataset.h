@@ -31,16 +31,27 @@ struct DatasetLocation {
     bool found() const { return !directory.isEmpty(); }
 };
 
-struct DatasetSplit {
-    QString name;
-    DatasetFiles files;
-    ImageSet train, validation, test;
-};
+struct TrainingConfig;
 
 struct SplitOptions {
     double validationFraction = 1.0 / 6.0;
     std::uint64_t seed = 0;
     int limit = 0; // cap on official training images before splitting; 0 = all
+
+    // The one place a run's split settings are read from its config.
+    static SplitOptions of(const TrainingConfig &config);
+    bool operator==(const SplitOptions &o) const
+    {
+        return validationFraction == o.validationFraction && seed == o.seed && limit == o.limit;
+    }
+};
+
+struct DatasetSplit {
+    QString name;
+    QString source;       // what load() was given: a known name or a folder
+    SplitOptions options; // how it was split
+    DatasetFiles files;
+    ImageSet train, validation, test;
 };
 
 namespace DatasetCatalog {
@@ -53,6 +64,7 @@ DatasetLocation locate(const QString &nameOrPath);
 // Throws DatasetError naming the folder and the missing file.
 DatasetFiles filesIn(const QString &directory);
 DatasetSplit load(const QString &nameOrPath, const SplitOptions &options);
+DatasetSplit load(const TrainingConfig &config); // config.dataset split as SplitOptions::of(config) says
 // Hex SHA-256 of a file's bytes as stored (compressed or not), for run recipes.
 QString sha256(const QString &path);
 

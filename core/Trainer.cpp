@@ -105,6 +105,13 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     config.validate();
     if (!data || data->train.count() == 0 || data->validation.count() == 0)
         throw ConfigError(QStringLiteral("the dataset split is empty"));
+    // A split made for other settings would train on other images than the recipe says.
+    if (data->source != config.dataset || !(data->options == SplitOptions::of(config)))
+        throw ConfigError(QStringLiteral("the loaded data (%1, validation %2, seed %3, limit %4) is not the split this "
+                                         "run's settings ask for (%5, validation %6, seed %7, limit %8)")
+                              .arg(data->source).arg(data->options.validationFraction).arg(data->options.seed)
+                              .arg(data->options.limit).arg(config.dataset).arg(config.validationFraction)
+                              .arg(config.seed).arg(config.limit));
     d->config = config;
     d->data = std::move(data);
     d->device = torch::Device(resolveDevice(config.device).toStdString());

@@ -343,7 +343,7 @@ void MainWindow::startRun(StartMode mode)
     }
     if (mode == StartMode::Continue && canContinue) {
         config.epochs += m_session->history().size();
-        m_session->start(config, checkpoint);
+        m_session->start(config, checkpoint, m_session->runFolder());
     } else {
         m_charts->clear();
         m_session->start(config);
@@ -388,9 +388,8 @@ void MainWindow::loadProbesInBackground(const TrainingConfig &config)
         }
     });
     watcher->setFuture(QtConcurrent::run([config] {
-        const DatasetSplit data = DatasetCatalog::load(
-            config.dataset, SplitOptions{config.validationFraction, config.seed, config.limit});
-        return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, RobustnessPanel::kEvalImages));
+        const DatasetSplit data = DatasetCatalog::load(config);
+        return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
     }));
 }
 

@@ -19,7 +19,6 @@ class LiveChart;
 class RobustnessPanel : public QWidget {
     Q_OBJECT
 public:
-    static constexpr int kEvalImages = 500;
     RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidget *parent = nullptr);
     ~RobustnessPanel() override;
 

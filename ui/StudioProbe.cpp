@@ -3,7 +3,7 @@
 #include "ImageGridPanel.h"
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
-#include "RunDirectory.h"
+#include "TrainingRun.h"
 #include "Trainer.h"
 #include "TrainingSession.h"
 
@@ -94,8 +94,7 @@ ThroughputComparison::ThroughputComparison(TrainingSession *session, int pairs, 
 
 void ThroughputComparison::start()
 {
-    m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(
-        m_config.dataset, SplitOptions{m_config.validationFraction, m_config.seed, m_config.limit}));
+    m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(m_config));
     studioWindow();
 }
 
@@ -128,8 +127,8 @@ namespace {
 
 class HeadlessWindow : public TrainingObserver {
 public:
-    HeadlessWindow(const Trainer &trainer, const RunDirectory &out, RunControl &control, qint64 warmupNs, qint64 endNs)
-        : m_trainer(trainer), m_out(out), m_control(control), m_warmupNs(warmupNs), m_endNs(endNs)
+    HeadlessWindow(RunControl &control, qint64 warmupNs, qint64 endNs)
+        : m_control(control), m_warmupNs(warmupNs), m_endNs(endNs)
     {
         m_clock.start();
     }
@@ -147,16 +146,9 @@ public:
         lastStep = b.step;
         lastNs = now;
     }
-    void epochFinished(const EpochMetrics &) override // what `aestudio-cli train` does after every epoch
-    {
-        m_out.writeProgress(m_trainer);
-        m_out.writeGrid(m_trainer);
-    }
     qint64 firstStep = -1, lastStep = -1, firstNs = 0, lastNs = 0;
 
 private:
-    const Trainer &m_trainer;
-    const RunDirectory &m_out;
     RunControl &m_control;
     QElapsedTimer m_clock;
     qint64 m_warmupNs, m_endNs;
@@ -166,14 +158,13 @@ private:
 
 void ThroughputComparison::headlessWindow()
 {
-    QTemporaryDir folder;
-    const RunDirectory out(folder.path());
-    Trainer trainer(m_config, m_data);
+    QTemporaryDir folder; // the same run-folder writes as `aestudio-cli train` and the studio's own runs
+    TrainingRun run(m_config, RunDirectory(folder.path()), TrainingRun::Options{{}, m_data});
     RunControl control;
     // A fresh trainer's first half second (buffers, first batches) is not counted, as the studio's warm-up epoch.
     constexpr qint64 kWarmupNs = 500'000'000;
-    HeadlessWindow window(trainer, out, control, kWarmupNs, kWarmupNs + qint64(m_windowMs) * 1'000'000);
-    trainer.run(window, control);
+    HeadlessWindow window(control, kWarmupNs, kWarmupNs + qint64(m_windowMs) * 1'000'000);
+    run.run(window, control);
     if (window.lastStep > window.firstStep) {
         m_headless.samples += double(window.lastStep - window.firstStep) * m_config.batchSize;
         m_headless.seconds += double(window.lastNs - window.firstNs) / 1e9;

@@ -23,6 +23,9 @@ struct ProbeImages {
     static ProbeImages firstOf(const ImageSet &set, int count = 16);
 };
 
+// How many validation images the robustness curve measures (the first ones of the split).
+constexpr int kEvalImages = 500;
+
 // One noise-explorer evaluation: three grids plus per-image PSNR, ready to paint.
 struct PreviewResult {
     QImage original, noisy, reconstructed;

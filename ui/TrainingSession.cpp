@@ -1,5 +1,6 @@
 #include "TrainingSession.h"
 
+#include "RunRecord.h"
 #include "TrainingWorker.h"
 
 #include <QDir>
@@ -45,8 +46,8 @@ bool TrainingSession::isActive() const
 
 QString TrainingSession::checkpointPath() const
 {
-    if (m_hasAutosave)
-        return QDir(m_autosaveDir.path()).filePath(QStringLiteral("checkpoint.aes"));
+    if (m_hasEpoch)
+        return QDir(m_runFolder).filePath(QStringLiteral("checkpoint.aes"));
     return m_adoptedCheckpoint;
 }
 
@@ -58,7 +59,7 @@ void TrainingSession::setState(State s)
     Q_EMIT stateChanged(s);
 }
 
-void TrainingSession::start(const TrainingConfig &config, const QString &resumeFrom)
+void TrainingSession::start(const TrainingConfig &config, const QString &resumeFrom, const QString &folder)
 {
     if (isActive())
         return;
@@ -66,16 +67,9 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
     if (resumeFrom.isEmpty())
         m_history.clear();
     m_control = std::make_shared<RunControl>();
-    const QString autosave = QDir(m_autosaveDir.path()).filePath(QStringLiteral("checkpoint.aes"));
-    QString resume = resumeFrom;
-    if (!resume.isEmpty() && QFileInfo(resume) == QFileInfo(autosave)) {
-        // The worker overwrites the autosave after each epoch; resume from a copy so the source stays intact.
-        const QString copy = QDir(m_autosaveDir.path()).filePath(QStringLiteral("resume.aes"));
-        QFile::remove(copy);
-        QFile::copy(autosave, copy);
-        resume = copy;
-    }
-    auto *worker = new TrainingWorker({config, resume, autosave}, m_snapshots, m_control);
+    // A checkpoint is read whole before its folder is written again, so a run can continue in its own folder.
+    auto *worker = new TrainingWorker({config, resumeFrom, resumeFrom.isEmpty() ? QString() : folder}, m_snapshots,
+                                      m_control);
     auto *thread = new QThread(this);
     worker->moveToThread(thread);
     connect(thread, &QThread::started, worker, &TrainingWorker::run);
@@ -95,9 +89,14 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
         Q_EMIT batchesProgressed(reports);
         Q_EMIT batchProgress(reports.back());
     });
+    connect(worker, &TrainingWorker::runFolderReady, this, [this](const QString &path) {
+        m_runFolder = path;
+        m_hasEpoch = QFileInfo::exists(QDir(path).filePath(QStringLiteral("checkpoint.aes")));
+        Q_EMIT runFolderChanged(path);
+    });
     connect(worker, &TrainingWorker::epochFinished, this, [this](const EpochMetrics &m) {
         m_history.append(m);
-        m_hasAutosave = true;
+        m_hasEpoch = true;
         Q_EMIT epochFinished(m);
     });
     connect(worker, &TrainingWorker::snapshotPublished, this, &TrainingSession::snapshotPublished);
@@ -147,7 +146,12 @@ void TrainingSession::adopt(const TrainingConfig &config, const QVector<EpochMet
     m_config = config;
     m_history = history;
     m_adoptedCheckpoint = checkpoint;
-    m_hasAutosave = false;
+    m_hasEpoch = false;
+    const QFileInfo file(checkpoint);
+    m_runFolder = file.fileName() == QLatin1String("checkpoint.aes") && RunRecord::looksLikeRun(file.absolutePath())
+        ? file.absolutePath()
+        : QString();
+    Q_EMIT runFolderChanged(m_runFolder);
     m_snapshots->publish(std::move(model));
     setState(State::Finished);
     Q_EMIT snapshotPublished();

@@ -1,5 +1,6 @@
 // The GUI-side owner of a training run: starts a TrainingWorker on a fresh QThread, forwards its signals, keeps the
-// run's state and history, and on destruction stops the run within one batch and joins the thread.
+// run's state, history and run folder, and on destruction stops the run within one batch and joins the thread.
+// Every run is written to its run folder as it goes (TrainingRun), so quitting never loses one.
 #pragma once
 
 #include "SnapshotStore.h"
@@ -8,7 +9,6 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QTemporaryDir>
 #include <QThread>
 
 #include <memory>
@@ -24,8 +24,9 @@ public:
     explicit TrainingSession(QObject *parent = nullptr);
     ~TrainingSession() override;
 
-    // Starts a run; `resumeFrom` continues a checkpoint (the config's epochs is then the new total).
-    void start(const TrainingConfig &config, const QString &resumeFrom = {});
+    // Starts a run in a new run folder; with `resumeFrom` it continues that checkpoint (the config's epochs is then
+    // the new total), in `folder` when given (the checkpoint's own run folder), else in a new folder.
+    void start(const TrainingConfig &config, const QString &resumeFrom = {}, const QString &folder = {});
     void pause();
     void resume();
     void stop();
@@ -37,9 +38,11 @@ public:
     const QVector<EpochMetrics> &history() const { return m_history; }
     // The checkpoint written after the last finished epoch of this session's latest run (empty before one).
     QString checkpointPath() const;
+    // The run folder of the latest run, or of the opened checkpoint when it lives in one (else empty).
+    QString runFolder() const { return m_runFolder; }
     std::shared_ptr<SnapshotStore> snapshots() const { return m_snapshots; }
 
-    // Adopts a run opened from a checkpoint file: its config, history and weights.
+    // Adopts a run opened from a checkpoint file: its config, history and weights (and its run folder, if any).
     void adopt(const TrainingConfig &config, const QVector<EpochMetrics> &history, const QString &checkpoint,
                std::shared_ptr<const InferenceModel> model);
 
@@ -55,15 +58,16 @@ Q_SIGNALS:
     void snapshotPublished();
     void finished(const aestudio::TrainingSummary &summary);
     void failed(const QString &message);
+    void runFolderChanged(const QString &path);
 
 private:
     void setState(State s);
     State m_state = State::Idle;
     TrainingConfig m_config;
     QVector<EpochMetrics> m_history;
-    QTemporaryDir m_autosaveDir;
+    QString m_runFolder;
     QString m_adoptedCheckpoint;
-    bool m_hasAutosave = false;
+    bool m_hasEpoch = false; // the run folder holds a checkpoint of this session's run
     std::shared_ptr<SnapshotStore> m_snapshots = std::make_shared<SnapshotStore>();
     std::shared_ptr<RunControl> m_control;
     QPointer<QThread> m_thread;

@@ -2,8 +2,7 @@
 
 #include "Errors.h"
 #include "Dataset.h"
-#include "RobustnessPanel.h"
-#include "Trainer.h"
+#include "TrainingRun.h"
 
 #include <chrono>
 
@@ -20,8 +19,8 @@ constexpr auto kGuiBatchInterval = std::chrono::milliseconds(200);
 
 class SignalObserver : public TrainingObserver {
 public:
-    SignalObserver(TrainingWorker &worker, Trainer &trainer, SnapshotStore &store, QString autosave)
-        : m_worker(worker), m_trainer(trainer), m_store(store), m_autosave(std::move(autosave))
+    SignalObserver(TrainingWorker &worker, Trainer &trainer, SnapshotStore &store)
+        : m_worker(worker), m_trainer(trainer), m_store(store)
     {
     }
     void batchProgress(const BatchProgress &p) override
@@ -36,10 +35,8 @@ public:
         if (now - m_lastSnapshot >= kSnapshotInterval)
             publish(now);
     }
-    void epochFinished(const EpochMetrics &m) override
+    void epochFinished(const EpochMetrics &m) override // the run folder is already written (TrainingRun)
     {
-        if (!m_autosave.isEmpty())
-            m_trainer.saveCheckpoint(m_autosave);
         Q_EMIT m_worker.epochFinished(m);
         publish(std::chrono::steady_clock::now());
     }
@@ -60,7 +57,6 @@ private:
     TrainingWorker &m_worker;
     Trainer &m_trainer;
     SnapshotStore &m_store;
-    QString m_autosave;
     std::chrono::steady_clock::time_point m_lastSnapshot = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point m_lastBatch;
     QVector<BatchProgress> m_pending;
@@ -77,23 +73,22 @@ void TrainingWorker::run()
 {
     try {
         const TrainingConfig &c = m_job.config;
-        auto data = std::make_shared<const DatasetSplit>(
-            DatasetCatalog::load(c.dataset, SplitOptions{c.validationFraction, c.seed, c.limit}));
+        auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(c));
         Q_EMIT datasetLoaded(data->name, data->train.count(), data->validation.count(), data->test.count(),
-                             ProbeImages::firstOf(data->validation), ProbeImages::firstOf(data->validation, RobustnessPanel::kEvalImages));
-
-        Trainer trainer(c, data);
-        if (!m_job.resumeFrom.isEmpty())
-            trainer.resumeFrom(m_job.resumeFrom);
-        m_snapshots->publish(trainer.snapshot());
+                             ProbeImages::firstOf(data->validation), ProbeImages::firstOf(data->validation, kEvalImages));
+        const RunDirectory folder = m_job.folder.isEmpty() ? RunDirectory::createNew(c) : RunDirectory(m_job.folder);
+        TrainingRun run(c, folder, TrainingRun::Options{m_job.resumeFrom, data});
+        Q_EMIT runFolderReady(folder.path());
+        m_snapshots->publish(run.trainer().snapshot());
         Q_EMIT snapshotPublished();
         if (!m_control->stopRequested()) {
-            SignalObserver observer(*this, trainer, *m_snapshots, m_job.autosavePath);
-            const Trainer::Outcome outcome = trainer.run(observer, *m_control);
-            if (outcome.failed && !m_job.autosavePath.isEmpty())
-                trainer.saveCheckpoint(m_job.autosavePath); // the last good weights, for the explorer and export
+            SignalObserver observer(*this, run.trainer(), *m_snapshots);
+            run.run(observer, *m_control);
         } else {
-            Q_EMIT finished(TrainingSummary{trainer.completedEpochs(), 0, 0.0, true, false, 0.0});
+            TrainingSummary stopped;
+            stopped.epochsCompleted = run.trainer().completedEpochs();
+            stopped.stopped = true;
+            Q_EMIT finished(stopped);
         }
     } catch (const std::exception &e) {
         Q_EMIT failed(describeError(e));

@@ -18,7 +18,7 @@ public:
     struct Job {
         TrainingConfig config;
         QString resumeFrom;     // checkpoint to continue from, or empty
-        QString autosavePath;   // checkpoint written after every epoch
+        QString folder;         // the run folder to write (continuing a run), or empty for a new one
     };
     TrainingWorker(Job job, std::shared_ptr<SnapshotStore> snapshots, std::shared_ptr<RunControl> control);
 
@@ -31,6 +31,7 @@ Q_SIGNALS:
     // The trainer's reports (about every 50 ms), delivered in bursts of at most 5 per second.
     void batchesProgressed(const QVector<aestudio::BatchProgress> &reports);
     void epochFinished(const aestudio::EpochMetrics &metrics);
+    void runFolderReady(const QString &path); // written after every epoch from now on
     void snapshotPublished();
     void finished(const aestudio::TrainingSummary &summary);
     void failed(const QString &message);

@@ -37,8 +37,7 @@ int evalCommand(const QStringList &args)
     const NoiseSpec noise = noiseOptions(p, info.config.noise);
     const std::uint64_t seed = seedOption(p, QStringLiteral("seed"));
     const auto model = InferenceModel::fromCheckpoint(path);
-    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions{info.config.validationFraction, info.config.seed,
-                                                                         info.config.limit});
+    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(info.config));
     const QualityMetrics m = model->evaluate(data.test, noise, seed);
     std::printf("checkpoint %s: model %s, epoch %d\n", qPrintable(path), qPrintable(info.architecture), info.epoch);
     std::printf("test set %s: %d images, noise %s %.3f\n", qPrintable(data.name), m.images,

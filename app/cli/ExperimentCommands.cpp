@@ -165,7 +165,7 @@ int robustnessCommand(const QStringList &args)
         throw ConfigError(QStringLiteral("--points %1 must be between 2 and 1001").arg(points));
     const CheckpointInfo first = Checkpoint::readInfo(checkpoints.first());
     const QString dataset = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : first.config.dataset;
-    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions{first.config.validationFraction, first.config.seed, first.config.limit});
+    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(first.config));
     QVector<RobustnessCurve> curves;
     QByteArray csv;
     for (const QString &path : checkpoints) {

@@ -147,7 +147,7 @@ int seedStudyCommand(const QStringList &args)
     const SweepResult d = denoiseSweep.run(quiet, control).first();
     const QString runDir = QDir(denoiseSweep.outDir()).filePath(d.name);
     const auto model = InferenceModel::fromCheckpoint(QDir(runDir).filePath(QStringLiteral("best.aes")));
-    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions{1.0 / 6.0, 0, intOption(p, QStringLiteral("limit"))});
+    const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(d.config));
     md += QStringLiteral("## Denoising autoencoder (3 layers, latent 15, dropout %1, trained at σ=0.5 for %2 epochs, lr %3, "
                          "%4 schedule)\n\n")
               .arg(d.config.model.dropout).arg(d.config.epochs).arg(d.config.learningRate).arg(d.config.lrSchedule);

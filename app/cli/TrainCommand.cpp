@@ -7,6 +7,8 @@
 #include "Dataset.h"
 #include "Errors.h"
 #include "RunDirectory.h"
+#include "RunRecord.h"
+#include "TrainingRun.h"
 #include "Trainer.h"
 
 #include <QCommandLineParser>
@@ -21,28 +23,37 @@ int trainCommand(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Train an autoencoder and write config.json, metrics.csv, "
-                                               "checkpoint.aes, best.aes and grid.png into --out."));
+                                               "checkpoint.aes, best.aes and grid.png into its run folder."));
     p.addHelpOption();
     p.addOptions(trainingOptions());
-    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Run folder (default: a new folder under %1, or the folder of "
+                                                       "the --resume checkpoint).").arg(RunDirectory::defaultRoot()),
+                 QStringLiteral("dir")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("A short name for the run, added to its folder name."),
+                 QStringLiteral("text")});
     p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from a checkpoint.aes; its settings are the "
                                                           "defaults, --epochs sets the new total."),
                  QStringLiteral("ckpt")});
     parseArguments(p, args);
     if (!p.positionalArguments().isEmpty())
         throw ConfigError(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
-    if (!p.isSet(QStringLiteral("out")))
-        throw ConfigError(QStringLiteral("--out DIR is required"));
 
     TrainingConfig base;
     const QString resume = p.value(QStringLiteral("resume"));
+    QString out = p.value(QStringLiteral("out"));
+    // A checkpoint inside a run folder continues in that folder unless told otherwise.
+    if (out.isEmpty() && !resume.isEmpty() && RunRecord::looksLikeRun(QFileInfo(resume).absolutePath())
+        && QFileInfo(resume).fileName() == QLatin1String("checkpoint.aes"))
+        out = QFileInfo(resume).absolutePath();
     // Never write over another run: an existing run folder is only continued through --resume of its checkpoint.
-    const QDir outDir(p.value(QStringLiteral("out")));
-    if (outDir.exists(QStringLiteral("config.json")) || outDir.exists(QStringLiteral("checkpoint.aes"))) {
-        const QString own = outDir.absoluteFilePath(QStringLiteral("checkpoint.aes"));
-        if (resume.isEmpty() || QFileInfo(resume).canonicalFilePath() != QFileInfo(own).canonicalFilePath())
-            throw ConfigError(QStringLiteral("%1 already holds a run; choose a new --out folder, or continue it with "
-                                             "--resume %2").arg(outDir.path(), own));
+    if (!out.isEmpty()) {
+        const QDir outDir(out);
+        if (outDir.exists(QStringLiteral("config.json")) || outDir.exists(QStringLiteral("checkpoint.aes"))) {
+            const QString own = outDir.absoluteFilePath(QStringLiteral("checkpoint.aes"));
+            if (resume.isEmpty() || QFileInfo(resume).canonicalFilePath() != QFileInfo(own).canonicalFilePath())
+                throw ConfigError(QStringLiteral("%1 already holds a run; choose a new --out folder, or continue it "
+                                                 "with --resume %2").arg(outDir.path(), own));
+        }
     }
     if (!resume.isEmpty())
         base = Checkpoint::readInfo(resume).config;
@@ -50,36 +61,29 @@ int trainCommand(const QStringList &args)
 
     std::printf("loading %s...\n", qPrintable(config.dataset));
     std::fflush(stdout);
-    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(
-        config.dataset, SplitOptions{config.validationFraction, config.seed, config.limit}));
-    Trainer trainer(config, data);
-    if (!resume.isEmpty())
-        trainer.resumeFrom(resume);
-    const RunDirectory out(p.value(QStringLiteral("out")));
-    out.writeRecipe(trainer);
+    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(config));
+    const RunDirectory folder = out.isEmpty() ? RunDirectory::createNew(config, p.value(QStringLiteral("name")))
+                                              : RunDirectory(out);
+    if (!out.isEmpty() && p.isSet(QStringLiteral("name")))
+        folder.writeLabel(p.value(QStringLiteral("name")), {});
+    TrainingRun run(config, folder, TrainingRun::Options{resume, data});
+    const Trainer &trainer = run.trainer();
     std::printf("%s: %d train / %d validation / %d test images; model %s (%lld parameters) on %s; writing to %s\n",
                 qPrintable(data->name), data->train.count(), data->validation.count(), data->test.count(),
                 qPrintable(config.model.describe()), static_cast<long long>(trainer.parameterCount()),
-                qPrintable(trainer.deviceName()), qPrintable(out.path()));
+                qPrintable(trainer.deviceName()), qPrintable(folder.path()));
     if (trainer.completedEpochs() >= config.epochs)
         std::printf("the checkpoint already has %d epoch(s); raise --epochs to train further\n",
                     trainer.completedEpochs());
     std::fflush(stdout);
 
-    ConsoleProgress progress([&](const EpochMetrics &) {
-        out.writeProgress(trainer);
-        out.writeGrid(trainer);
-    });
+    ConsoleProgress progress;
     RunControl control;
     Trainer::Outcome outcome;
     {
         const StopSignals::Scope interrupts([&](int) { control.requestStop(); }); // stop after this batch
-        outcome = trainer.run(progress, control);
+        outcome = run.run(progress, control);
     }
-
-    // Whatever happened, leave a consistent folder: the last good weights, the metrics so far, and a grid.
-    out.writeProgress(trainer);
-    out.writeGrid(trainer);
     if (outcome.failed)
         throw TrainingError(outcome.error);
     return outcome.summary.stopped ? 130 : 0;

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void trainWritesEveryFile();
     void evalReadsTheCheckpoint();
     void resumeExtendsTheRun();
+    void trainWithoutOutKeepsTheRun();
     void realMnistSubsetTrains();
     void badInputGivesOneLine_data();
     void badInputGivesOneLine();
@@ -53,6 +55,8 @@ void TestCli::initTestCase()
     m_data = m_dir.filePath(QStringLiteral("data"));
     m_run = m_dir.filePath(QStringLiteral("run"));
     writeDataset(m_data, 360, 40, true);
+    // Runs without --out go to the runs folder; never the real ~/.local/share in a test.
+    qputenv("AESTUDIO_RUNS_DIR", m_dir.filePath(QStringLiteral("runs")).toLocal8Bit());
 }
 
 void TestCli::trainWritesEveryFile()
@@ -116,11 +120,44 @@ void TestCli::resumeExtendsTheRun()
     QCOMPARE(csv.readAll().trimmed().split('\n').size(), 4);
 }
 
+// No --out: a new dated folder under the runs root, named after the data and the model, with run.json saying how
+// it ended; resuming its checkpoint continues in the same folder.
+void TestCli::trainWithoutOutKeepsTheRun()
+{
+    const QDir root(m_dir.filePath(QStringLiteral("runs")));
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--epochs"),
+                          QStringLiteral("1"), QStringLiteral("--latent"), QStringLiteral("30"), QStringLiteral("--name"),
+                          QStringLiteral("first try")});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    const QStringList runs = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(runs.size(), 1);
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try$")).match(runs[0]).hasMatch(),
+             qPrintable(runs[0]));
+    const QDir run(root.filePath(runs[0]));
+    for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json"})
+        QVERIFY2(run.exists(QString::fromLatin1(name)), name);
+    QFile status(run.filePath(QStringLiteral("run.json")));
+    QVERIFY(status.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(status.readAll()).object()[QStringLiteral("state")].toString(),
+             QStringLiteral("finished"));
+
+    const Result more = cli({QStringLiteral("train"), QStringLiteral("--resume"),
+                             run.filePath(QStringLiteral("checkpoint.aes")), QStringLiteral("--epochs"), QStringLiteral("2")});
+    QVERIFY2(more.code == 0, qPrintable(more.err + more.out));
+    QCOMPARE(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+    QFile csv(run.filePath(QStringLiteral("metrics.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().trimmed().split('\n').size(), 3);
+}
+
 void TestCli::realMnistSubsetTrains()
 {
-    const QString subset = qEnvironmentVariable("AESTUDIO_SHARED_DIR") + QStringLiteral("/datasets/mnist-subset");
+    const QString shared = qEnvironmentVariable("AESTUDIO_SHARED_DIR");
+    if (shared.isEmpty())
+        QSKIP("AESTUDIO_SHARED_DIR is not set (./run tests sets it when ../shared exists); real-data check skipped");
+    const QString subset = shared + QStringLiteral("/datasets/mnist-subset");
     if (!QFileInfo::exists(subset + QStringLiteral("/train-images-idx3-ubyte.gz")))
-        QSKIP("../shared/datasets/mnist-subset is not present; real-data check skipped");
+        QSKIP("$AESTUDIO_SHARED_DIR/datasets/mnist-subset is not present; real-data check skipped");
     const QString out = m_dir.filePath(QStringLiteral("mnist-run"));
     const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), subset, QStringLiteral("--limit"),
                           QStringLiteral("600"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--noise"),
@@ -150,7 +187,6 @@ void TestCli::badInputGivesOneLine_data()
     QTest::addRow("dropout 1.5") << QStringList{QStringLiteral("train"), QStringLiteral("--dropout"), QStringLiteral("1.5"),
                                                 QStringLiteral("--out"), QStringLiteral("OUT")}
                                  << QStringLiteral("dropout 1.5") << QString();
-    QTest::addRow("no --out") << QStringList{QStringLiteral("train")} << QStringLiteral("--out") << QString();
     QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("GARBAGE")}
                                         << QStringLiteral("not an Autoencoder Studio checkpoint") << QStringLiteral("garbage");
     QTest::addRow("eval noise nan") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void resumeContinuesTheEpochCount();
     void stopMidEpochThenResumeIsBitIdentical();
     void resumeKeepsTheRealBestWeights();
+    void splitMustMatchTheConfig();
     void foreignArchitectureIsRejected();
 
 private:
@@ -168,8 +169,8 @@ void TestTrainer::sameSeedSameNumbers()
 {
     auto runOnce = [&](std::uint64_t seed) {
         TrainingConfig c = config(2);
-        c.seed = seed;
-        Trainer trainer(c, m_data);
+        c.seed = seed; // the seed also picks the split, so each seed gets its own
+        Trainer trainer(c, std::make_shared<const DatasetSplit>(DatasetCatalog::load(c)));
         Recorder rec;
         RunControl control;
         trainer.run(rec, control);
@@ -327,6 +328,18 @@ void TestTrainer::resumeKeepsTheRealBestWeights()
     const auto actual = InferenceModel::fromCheckpoint(bestAfterResume)->reconstruct(m_data->test.pixels.data(), 8, noise, 5);
     QVERIFY(expected.reconstructed == actual.reconstructed);
     QCOMPARE(Checkpoint::readInfo(bestAfterResume).epoch, 1);
+}
+
+void TestTrainer::splitMustMatchTheConfig()
+{
+    TrainingConfig c = config(1);
+    c.seed = 9; // m_data was split with seed 0
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(c, m_data));
+    c = config(1);
+    c.limit = 300;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(c, m_data));
+    Trainer ok(config(1), m_data);
+    QCOMPARE(ok.completedEpochs(), 0);
 }
 
 void TestTrainer::foreignArchitectureIsRejected()

@@ -1,10 +1,12 @@
-// The output folder of one training run: config.json, metrics.csv, checkpoint.aes, best.aes and grid.png.
-// Shared by `aestudio-cli train`, sweeps and the studio's "Export all", so every run folder looks the same.
+// The folder of one training run: config.json, metrics.csv, checkpoint.aes, best.aes, grid.png, run.json (how the
+// run stands: running, stopped, finished or failed) and label.json (the user's name and note). TrainingRun writes
+// it for the CLI, sweeps and the studio alike, and RunRecord reads it back, so every run folder looks the same.
 #pragma once
 
 #include "InferenceModel.h"
 #include "Trainer.h"
 
+#include <QDateTime>
 #include <QImage>
 #include <QString>
 
@@ -19,9 +21,20 @@ public:
     QString path() const { return m_path; }
     QString file(const QString &name) const;
 
+    // Where runs go when no folder is named: $AESTUDIO_RUNS_DIR, else $XDG_DATA_HOME/aestudio/runs (by default
+    // ~/.local/share/aestudio/runs).
+    static QString defaultRoot();
+    // A new, empty folder <root>/<yyyy-MM-dd-HHmmss>-<dataset>-d<depth>-l<latent>[-name], made with mkdir so two
+    // runs started in the same second get "-2", "-3", ... and never share one.
+    static RunDirectory createNew(const TrainingConfig &config, const QString &name = {}, const QString &root = {});
+
     void writeRecipe(const Trainer &trainer) const;            // config.json
     void writeProgress(const Trainer &trainer) const;          // metrics.csv, checkpoint.aes, best.aes
     void writeGrid(const Trainer &trainer) const;              // grid.png on validation probes
+    // run.json: state ("running", "stopped", "finished", "failed"), the error, this process and host (so a reader
+    // can tell a crashed run from a live one), and when the run started and was last written.
+    void writeStatus(const QString &state, const QDateTime &started, const QString &error = {}) const;
+    void writeLabel(const QString &name, const QString &note) const; // label.json
 
     // Original / noisy / reconstructed rows of the first `columns` images of `images`, noised with `noise`.
     static Reconstruction probe(const InferenceModel &model, const ImageSet &images, const NoiseSpec &noise,

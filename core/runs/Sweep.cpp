@@ -5,6 +5,7 @@
 #include "InferenceModel.h"
 #include "RunFiles.h"
 #include "Trainer.h"
+#include "TrainingRun.h"
 
 #include <QDir>
 #include <QFile>
@@ -111,24 +112,16 @@ Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir
 
 namespace {
 
-class RunObserver : public TrainingObserver {
+// Forwards one cell's reports to the sweep's observer with the cell's index.
+class CellObserver : public TrainingObserver {
 public:
-    RunObserver(int index, SweepObserver &outer, const RunDirectory &dir, const Trainer &trainer)
-        : m_index(index), m_outer(outer), m_dir(dir), m_trainer(trainer)
-    {
-    }
+    CellObserver(int index, SweepObserver &outer) : m_index(index), m_outer(outer) {}
     void batchProgress(const BatchProgress &p) override { m_outer.runProgress(m_index, p); }
-    void epochFinished(const EpochMetrics &m) override
-    {
-        m_dir.writeProgress(m_trainer); // an interrupted sweep resumes from here
-        m_outer.runEpoch(m_index, m);
-    }
+    void epochFinished(const EpochMetrics &m) override { m_outer.runEpoch(m_index, m); }
 
 private:
     int m_index;
     SweepObserver &m_outer;
-    const RunDirectory &m_dir;
-    const Trainer &m_trainer;
 };
 
 } // namespace
@@ -139,7 +132,8 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     const RunDirectory dir(QDir(m_outDir).filePath(run.name));
     TrainingConfig config = run.config;
     config.threads = threads;
-    Trainer trainer(config, data);
+    TrainingRun::Options options;
+    options.data = data;
     const QString checkpoint = dir.file(QStringLiteral("checkpoint.aes"));
     if (QFileInfo::exists(checkpoint)) {
         // Checkpoints are written atomically, so one that does not load is not a crash's leftover: say so rather
@@ -148,12 +142,12 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
         if (!sameRecipe(info.config, run.config))
             throw ConfigError(QStringLiteral("%1 holds an unfinished run with other settings; choose another output "
                                              "folder").arg(dir.path()));
-        trainer.resumeFrom(checkpoint);
+        options.resumeFrom = checkpoint;
     }
-    dir.writeRecipe(trainer);
+    TrainingRun training(config, dir, options);
     observer.runStarted(index, run);
-    RunObserver adapter(index, observer, dir, trainer);
-    const Trainer::Outcome outcome = trainer.run(adapter, control);
+    CellObserver cell(index, observer);
+    const Trainer::Outcome outcome = training.run(cell, control);
     if (outcome.failed)
         throw TrainingError(QStringLiteral("%1: %2").arg(run.name, outcome.error));
     SweepResult r;
@@ -162,8 +156,8 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     r.skipped = false;
     if (outcome.summary.stopped)
         return r;
-    dir.writeGrid(trainer); // metrics and checkpoints were written after the last epoch
 
+    const Trainer &trainer = training.trainer();
     r.bestEpoch = outcome.summary.bestEpoch;
     r.bestValLoss = outcome.summary.bestValLoss;
     for (const EpochMetrics &m : trainer.history()) {
@@ -249,8 +243,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
         return results + kept;
 
     const TrainingConfig &b = m_spec.base;
-    auto data = std::make_shared<const DatasetSplit>(
-        DatasetCatalog::load(b.dataset, SplitOptions{b.validationFraction, b.seed, b.limit}));
+    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(b));
     const int totalThreads = m_spec.threads > 0 ? m_spec.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const int jobs = std::clamp(m_spec.jobs, 1, int(pending.size()));
     const int threadsPerJob = std::max(1, totalThreads / jobs);

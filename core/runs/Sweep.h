@@ -54,6 +54,8 @@ struct SweepResult {
     QString rowLabel() const;            // "Non-Regularized 3 layers", "Regularized 5 layers (p=0.2)"
 };
 
+// With jobs > 1, these are called from several worker threads at once (one per running cell): an observer that
+// keeps state or prints must lock.
 class SweepObserver {
 public:
     virtual ~SweepObserver() = default;

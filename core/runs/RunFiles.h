@@ -16,6 +16,8 @@ namespace RunFiles {
 
 // epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds; C-locale numbers.
 QByteArray metricsCsv(const QVector<EpochMetrics> &history);
+// Reads metricsCsv's output back; throws FormatError naming the line when a row does not parse.
+QVector<EpochMetrics> parseMetricsCsv(const QByteArray &csv);
 // The recipe: every setting, the dataset's files with their SHA-256, and the library versions.
 QJsonObject recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system);
 

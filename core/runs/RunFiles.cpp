@@ -23,6 +23,34 @@ QByteArray RunFiles::metricsCsv(const QVector<EpochMetrics> &history)
     return csv;
 }
 
+QVector<EpochMetrics> RunFiles::parseMetricsCsv(const QByteArray &csv)
+{
+    QVector<EpochMetrics> history;
+    const QList<QByteArray> lines = csv.split('\n');
+    for (int i = 1; i < lines.size(); ++i) { // line 0 is the header
+        const QByteArray line = lines[i].trimmed();
+        if (line.isEmpty())
+            continue;
+        const QList<QByteArray> f = line.split(',');
+        bool ok = f.size() == 7;
+        double v[7] = {};
+        for (int k = 0; ok && k < 7; ++k)
+            v[k] = f[k].toDouble(&ok); // QByteArray::toDouble is C-locale, like the writer
+        if (!ok)
+            throw FormatError(QStringLiteral("metrics.csv line %1 does not parse").arg(i + 1));
+        EpochMetrics m;
+        m.epoch = int(v[0]);
+        m.trainLoss = v[1];
+        m.valLoss = v[2];
+        m.valPsnrDb = v[3];
+        m.valPsnrGlobalDb = v[4];
+        m.noisyPsnrDb = v[5];
+        m.seconds = v[6];
+        history << m;
+    }
+    return history;
+}
+
 QJsonObject RunFiles::recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system)
 {
     QJsonArray files;

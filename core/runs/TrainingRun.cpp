@@ -1,0 +1,76 @@
+#include "TrainingRun.h"
+
+#include "Errors.h"
+
+#include <functional>
+
+namespace aestudio {
+namespace {
+
+// Writes the folder after each epoch, then lets the caller's observer hear about it.
+class FolderWriter : public TrainingObserver {
+public:
+    FolderWriter(TrainingObserver &inner, const std::function<void()> &write) : m_inner(inner), m_write(write) {}
+    void batchProgress(const BatchProgress &p) override { m_inner.batchProgress(p); }
+    void epochFinished(const EpochMetrics &m) override
+    {
+        m_write();
+        m_inner.epochFinished(m);
+    }
+    void trainingFinished(const TrainingSummary &s) override { m_inner.trainingFinished(s); }
+    void trainingFailed(const QString &message) override { m_inner.trainingFailed(message); }
+
+private:
+    TrainingObserver &m_inner;
+    std::function<void()> m_write;
+};
+
+} // namespace
+
+TrainingRun::TrainingRun(const TrainingConfig &config, const RunDirectory &folder)
+    : TrainingRun(config, folder, Options{})
+{
+}
+
+TrainingRun::TrainingRun(const TrainingConfig &config, const RunDirectory &folder, const Options &options)
+    : m_folder(folder), m_data(options.data)
+{
+    config.validate();
+    if (!m_data)
+        m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(config));
+    m_trainer = std::make_unique<Trainer>(config, m_data);
+    if (!options.resumeFrom.isEmpty())
+        m_trainer->resumeFrom(options.resumeFrom);
+    m_folder.writeRecipe(*m_trainer);
+}
+
+void TrainingRun::writeAll() const
+{
+    m_folder.writeProgress(*m_trainer);
+    m_folder.writeGrid(*m_trainer);
+}
+
+Trainer::Outcome TrainingRun::run(TrainingObserver &observer, RunControl &control)
+{
+    m_folder.writeStatus(QStringLiteral("running"), m_started);
+    Trainer::Outcome outcome;
+    try {
+        FolderWriter writer(observer, [this] { writeAll(); });
+        outcome = m_trainer->run(writer, control);
+        writeAll(); // the last good weights and the metrics so far, however the run ended
+    } catch (const std::exception &e) {
+        try {
+            m_folder.writeStatus(QStringLiteral("failed"), m_started, describeError(e));
+        } catch (const StudioError &) {
+            // the disk that refused the run's files may refuse this one too; the first error is the one to report
+        }
+        throw;
+    }
+    const QString state = outcome.failed ? QStringLiteral("failed")
+        : outcome.summary.stopped        ? QStringLiteral("stopped")
+                                         : QStringLiteral("finished");
+    m_folder.writeStatus(state, m_started, outcome.error);
+    return outcome;
+}
+
+} // namespace aestudio
