@@ -10,6 +10,7 @@
 #include "LiveChart.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
+#include "RunsPanel.h"
 #include "RunFiles.h"
 #include "StudioExporter.h"
 #include "StudioSettings.h"
@@ -20,7 +21,7 @@
 #include <QCloseEvent>
 #include <QFile>
 #include <QFileDialog>
-#include <QFutureWatcher>
+#include <QDir>
 #include <QGroupBox>
 #include <QLabel>
 #include <QMenuBar>
@@ -35,7 +36,6 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace aestudio {
 namespace {
@@ -55,7 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new TrainingSession(this)), m_config(new ConfigPanel),
       m_charts(new ChartsPanel), m_grids(new ImageGridPanel),
       m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_experiments(new ExperimentsPanel),
-      m_robustness(new RobustnessPanel(m_session->snapshots())),
+      m_robustness(new RobustnessPanel(m_session->snapshots())), m_runs(new RunsPanel),
       m_pages(new QTabWidget), m_split(new QSplitter(Qt::Horizontal)),
       m_progress(new QProgressBar), m_status(new QLabel)
 {
@@ -79,6 +79,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({380, 620, 480});
     m_pages->addTab(m_split, tr("Training"));
+    m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
     setCentralWidget(m_pages);
 
@@ -100,6 +101,7 @@ MainWindow::MainWindow(QWidget *parent)
         });
     });
     connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
+    connectRuns();
     restoreSettings();
     m_explorer->setNoise(m_config->config().noise);
     m_experiments->setBase(m_config->config());
@@ -182,13 +184,7 @@ void MainWindow::buildActions()
               [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
     exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
               [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
-    add(QStringLiteral("pin"), tr("Pin this run to the charts"), QKeySequence(Qt::CTRL | Qt::Key_P), [this] {
-        const TrainingConfig &c = m_session->config();
-        const QString label = tr("%1, p=%2, σ=%3").arg(c.model.describe()).arg(c.model.dropout).arg(c.noise.level);
-        if (!m_charts->pin(label, m_session->history()))
-            m_status->setText(tr("Nothing to pin yet: no epoch has finished."));
-    });
-    add(QStringLiteral("clearPins"), tr("Clear pinned runs"), QKeySequence(), [this] { m_charts->clearPins(); });
+    add(QStringLiteral("clearPins"), tr("Clear compared runs"), QKeySequence(), [this] { m_charts->clearPins(); });
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] {
         const SystemInfo s = SystemInfo::collect();
@@ -218,7 +214,6 @@ void MainWindow::buildMenus()
     for (const char *name : {"start", "pause", "stop"})
         run->addAction(action(QString::fromLatin1(name)));
     run->addSeparator();
-    run->addAction(action(QStringLiteral("pin")));
     run->addAction(action(QStringLiteral("clearPins")));
     menuBar()->addMenu(tr("&Help"))->addAction(action(QStringLiteral("about")));
 
@@ -262,6 +257,33 @@ void MainWindow::connectSession()
     connect(m_session, &TrainingSession::failed, this, &MainWindow::showError);
 }
 
+void MainWindow::connectRuns()
+{
+    connect(m_runs, &RunsPanel::openRequested, this, [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
+    connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &folder) {
+        runGuarded([&] {
+            openRun(folder);
+            // To the run's own planned total, in its own folder.
+            m_session->start(m_session->config(), m_session->checkpointPath(), folder);
+        });
+    });
+    connect(m_runs, &RunsPanel::compareRequested, this, [this](const QVector<RunRecord> &runs) {
+        m_charts->clearPins();
+        for (const RunRecord &r : runs)
+            m_charts->pin(r.name, r.history);
+        m_pages->setCurrentIndex(0);
+        m_status->setText(tr("Comparing %n run(s) on the charts", nullptr, int(runs.size())));
+    });
+    connect(m_runs, &RunsPanel::problem, this, &MainWindow::showError);
+    connect(m_session, &TrainingSession::runFolderChanged, m_runs, &RunsPanel::rescan);
+}
+
+void MainWindow::openRun(const QString &folder)
+{
+    openCheckpoint(QDir(folder).filePath(QStringLiteral("checkpoint.aes")));
+    m_pages->setCurrentIndex(0);
+}
+
 void MainWindow::showBatch(const BatchProgress &p)
 {
     const double done = (p.epoch - 1 + double(p.batch) / std::max(1, p.batches)) / std::max(1, p.epochs);
@@ -300,7 +322,6 @@ void MainWindow::updateTitle()
 
 void MainWindow::showError(const QString &message)
 {
-    m_lastError = message;
     m_status->setText(tr("Error: %1").arg(message));
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Autoencoder Studio"), message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -376,21 +397,15 @@ void MainWindow::setProbeImages(const ProbeImages &probes, const ProbeImages &ev
 void MainWindow::loadProbesInBackground(const TrainingConfig &config)
 {
     using Pair = std::pair<ProbeImages, ProbeImages>;
-    auto *watcher = new QFutureWatcher<Pair>(this);
-    connect(watcher, &QFutureWatcher<Pair>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        try {
-            const Pair images = watcher->result();
-            setProbeImages(images.first, images.second);
-        } catch (const std::exception &e) {
-            showError(tr("The checkpoint opened, but its probe images could not be loaded: %1")
-                          .arg(describeError(e)));
-        }
-    });
-    watcher->setFuture(QtConcurrent::run([config] {
-        const DatasetSplit data = DatasetCatalog::load(config);
-        return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
-    }));
+    m_probeJob.start(
+        [config](const std::function<bool()> &) {
+            const DatasetSplit data = DatasetCatalog::load(config);
+            return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
+        },
+        [this](const Pair &images) { setProbeImages(images.first, images.second); },
+        [this](const QString &message) {
+            showError(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
+        });
 }
 
 void MainWindow::saveCheckpoint(const QString &path)
@@ -416,9 +431,7 @@ QStringList MainWindow::exportAll(const QString &folder)
     w.reconstructed = m_grids->reconstructed()->image();
     if (!w.original.isNull())
         w.stacked = m_grids->stacked();
-    w.history = m_session->history();
-    w.checkpoint = m_session->checkpointPath();
-    w.config = (m_session->history().isEmpty() ? m_config->config() : m_session->config()).toJson();
+    w.runFolder = m_session->runFolder();
     return StudioExporter::all(w, folder);
 }
 

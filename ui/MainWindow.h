@@ -2,6 +2,7 @@
 // training session, the charts, the grids and the noise explorer; each of those is its own class.
 #pragma once
 
+#include "BackgroundJob.h"
 #include "StudioTypes.h"
 #include "TrainingSession.h"
 
@@ -19,6 +20,7 @@ class ChartsPanel;
 class ConfigPanel;
 class ExperimentsPanel;
 class RobustnessPanel;
+class RunsPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
 
@@ -33,6 +35,7 @@ public:
     void startRun(StartMode mode = StartMode::Ask);
     // Throws StudioError; the menu action shows the message instead.
     void openCheckpoint(const QString &path);
+    void openRun(const QString &folder); // its checkpoint, curves and grids
     void saveCheckpoint(const QString &path);
     QStringList exportAll(const QString &folder);
 
@@ -43,8 +46,8 @@ public:
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     ExperimentsPanel *experiments() const { return m_experiments; }
     RobustnessPanel *robustness() const { return m_robustness; }
+    RunsPanel *runsPanel() const { return m_runs; }
     QProgressBar *progressBar() const { return m_progress; }
-    QString lastError() const { return m_lastError; }
     QAction *action(const QString &name) const;
     void showExperiments();
 
@@ -58,6 +61,7 @@ private:
     void buildActions();
     void buildMenus();
     void connectSession();
+    void connectRuns();
     void updateActions();
     void updateTitle();
     void showBatch(const BatchProgress &p);
@@ -75,13 +79,14 @@ private:
     NoiseExplorerPanel *m_explorer;
     ExperimentsPanel *m_experiments;
     RobustnessPanel *m_robustness;
+    RunsPanel *m_runs;
     QTabWidget *m_pages;
     QSplitter *m_split;
     QProgressBar *m_progress;
     QLabel *m_status;
-    QString m_lastError;
     QString m_epochText;
     QMap<QString, QAction *> m_actions;
+    BackgroundJob m_probeJob{this}; // the opened run's probe images; a newer open supersedes it
 };
 
 } // namespace aestudio

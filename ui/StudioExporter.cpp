@@ -3,9 +3,11 @@
 #include "Errors.h"
 #include "LiveChart.h"
 #include "RunFiles.h"
+#include "RunRecord.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonObject>
 
@@ -35,14 +37,30 @@ void StudioExporter::metricsCsv(const QVector<EpochMetrics> &history, const QStr
 
 QStringList StudioExporter::all(const Everything &w, const QString &folder)
 {
+    if (w.runFolder.isEmpty() || !RunRecord::looksLikeRun(w.runFolder))
+        throw StudioError(QStringLiteral("There is no run to export yet: train or open a run first."));
     if (!QDir().mkpath(folder))
-        throw StudioError(QStringLiteral("%1: cannot create the folder").arg(folder));
+        throw WriteError(QStringLiteral("%1: cannot create the folder").arg(folder));
     const QDir dir(folder);
     QStringList written;
     auto put = [&](const QString &name, auto &&write) {
         write(dir.filePath(name));
         written << name;
     };
+    // The run folder's layout first, byte for byte.
+    const QDir run(w.runFolder);
+    for (const char *file : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json",
+                             "label.json"}) {
+        const QString name = QString::fromLatin1(file);
+        if (!run.exists(name) || QFileInfo(run.filePath(name)) == QFileInfo(dir.filePath(name)))
+            continue;
+        put(name, [&](const QString &p) {
+            QFile in(run.filePath(name));
+            if (!in.open(QIODevice::ReadOnly))
+                throw StudioError(QStringLiteral("%1: cannot read (%2)").arg(in.fileName(), in.errorString()));
+            RunFiles::writeFile(p, in.readAll());
+        });
+    }
     if (w.lossChart) {
         put(QStringLiteral("loss.png"), [&](const QString &p) { chartPng(*w.lossChart, p); });
         put(QStringLiteral("loss.svg"), [&](const QString &p) { chartSvg(*w.lossChart, p); });
@@ -51,21 +69,12 @@ QStringList StudioExporter::all(const Everything &w, const QString &folder)
         put(QStringLiteral("psnr.png"), [&](const QString &p) { chartPng(*w.psnrChart, p); });
         put(QStringLiteral("psnr.svg"), [&](const QString &p) { chartSvg(*w.psnrChart, p); });
     }
-    if (!w.original.isNull()) {
+    if (!w.original.isNull()) { // the noise explorer's view, at its current σ
         put(QStringLiteral("grid-original.png"), [&](const QString &p) { image(w.original, p); });
         put(QStringLiteral("grid-noisy.png"), [&](const QString &p) { image(w.noisy, p); });
-        put(QStringLiteral("grid-reconstructed.png"), [&](const QString &p) { image(w.reconstructed, p); });
-        put(QStringLiteral("grids.png"), [&](const QString &p) { image(w.stacked, p); });
-    }
-    put(QStringLiteral("metrics.csv"), [&](const QString &p) { metricsCsv(w.history, p); });
-    put(QStringLiteral("config.json"), [&](const QString &p) { RunFiles::writeJson(p, w.config); });
-    if (!w.checkpoint.isEmpty() && QFile::exists(w.checkpoint)) {
-        put(QStringLiteral("checkpoint.aes"), [&](const QString &p) {
-            QFile in(w.checkpoint);
-            if (!in.open(QIODevice::ReadOnly))
-                throw StudioError(QStringLiteral("%1: cannot read").arg(w.checkpoint));
-            RunFiles::writeFile(p, in.readAll());
-        });
+        if (!w.reconstructed.isNull())
+            put(QStringLiteral("grid-reconstructed.png"), [&](const QString &p) { image(w.reconstructed, p); });
+        put(QStringLiteral("grid-explorer.png"), [&](const QString &p) { image(w.stacked, p); });
     }
     return written;
 }

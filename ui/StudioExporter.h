@@ -1,5 +1,6 @@
 // Writes what the studio shows: charts as PNG (2x the device pixel ratio) and SVG, grids as PNG, metrics as CSV,
-// and all of it at once into a folder. Every write goes through QSaveFile (RunFiles).
+// and all of it at once into a folder: the run folder's own files (the same layout as every run folder) plus the
+// studio's views. Every write is atomic and checked (AtomicFile).
 #pragma once
 
 #include "TrainingTypes.h"
@@ -22,11 +23,9 @@ struct Everything {
     const LiveChart *lossChart = nullptr;
     const LiveChart *psnrChart = nullptr;
     QImage original, noisy, reconstructed, stacked;
-    QVector<EpochMetrics> history;
-    QString checkpoint; // copied when present
-    QJsonObject config;
+    QString runFolder; // its config.json, metrics.csv, checkpoint.aes, best.aes, grid.png, run.json, label.json
 };
-// Returns the file names written.
+// Returns the file names written. Throws StudioError when there is no run folder yet, WriteError when a write fails.
 QStringList all(const Everything &what, const QString &folder);
 
 } // namespace StudioExporter

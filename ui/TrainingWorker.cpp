@@ -40,12 +40,7 @@ public:
         Q_EMIT m_worker.epochFinished(m);
         publish(std::chrono::steady_clock::now());
     }
-    void trainingFinished(const TrainingSummary &s) override
-    {
-        publish(std::chrono::steady_clock::now());
-        Q_EMIT m_worker.finished(s);
-    }
-    void trainingFailed(const QString &message) override { Q_EMIT m_worker.failed(message); }
+    void trainingFinished(const TrainingSummary &) override { publish(std::chrono::steady_clock::now()); }
 
 private:
     void publish(std::chrono::steady_clock::time_point now)
@@ -83,7 +78,12 @@ void TrainingWorker::run()
         Q_EMIT snapshotPublished();
         if (!m_control->stopRequested()) {
             SignalObserver observer(*this, run.trainer(), *m_snapshots);
-            run.run(observer, *m_control);
+            // Reported once the run folder is final (run.json included), through the outcome alone.
+            const Trainer::Outcome outcome = run.run(observer, *m_control);
+            if (outcome.failed)
+                Q_EMIT failed(outcome.error);
+            else
+                Q_EMIT finished(outcome.summary);
         } else {
             TrainingSummary stopped;
             stopped.epochsCompleted = run.trainer().completedEpochs();

@@ -7,6 +7,9 @@
 #include "LiveChart.h"
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
+#include "RunDirectory.h"
+#include "RunFiles.h"
+#include "RunsPanel.h"
 #include "StudioSettings.h"
 #include "TinyIdx.h"
 
@@ -23,11 +26,23 @@
 #include <QTableWidget>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QTreeView>
+#include <QPushButton>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace aestudio;
 using namespace aestudio::testing;
+
+namespace {
+template <typename Pred>
+bool anyRun(const RunsPanel *panel, Pred pred)
+{
+    const QVector<RunRecord> runs = panel->runs();
+    return std::any_of(runs.begin(), runs.end(), pred);
+}
+} // namespace
 
 class TestStudio : public QObject {
     Q_OBJECT
@@ -39,6 +54,8 @@ private Q_SLOTS:
     void destroyingTheWindowMidRunEndsCleanly();
     void noiseSliderChangesNoisyGridAndPsnr();
     void exportsLoadBack();
+    void runIsKeptAcrossARestartAndResumes();
+    void runsMadeElsewhereAppearLive();
     void badSettingsFallBackToDefaults();
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
@@ -62,6 +79,8 @@ void TestStudio::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_studio"));
     m_data = m_dir.filePath(QStringLiteral("data"));
     writeDataset(m_data, 480, 40, true);
+    // Each test run starts with an empty runs root of its own.
+    qputenv("AESTUDIO_RUNS_DIR", m_dir.filePath(QStringLiteral("runs")).toLocal8Bit());
 }
 
 void TestStudio::init()
@@ -137,13 +156,25 @@ void TestStudio::shortRunGrowsChartsAndGrids()
     QVERIFY(w.gridPanel()->reconstructed()->tipAt(QPoint(5, 5)).contains(QStringLiteral("dB")));
     QVERIFY(w.action(QStringLiteral("save"))->isEnabled());
 
-    // Pinning keeps this run's curves, in their own series, next to the next run's.
+    // The run is a run folder, listed by the Runs browser; comparing it overlays its curves from disk.
+    RunsPanel *runs = w.runsPanel();
+    const QString folder = w.session()->runFolder();
+    QVERIFY(folder.startsWith(m_dir.filePath(QStringLiteral("runs"))));
+    QTRY_VERIFY(anyRun(runs, [&](const RunRecord &r) {
+        return r.path == folder && r.status == RunRecord::Status::Finished && r.epochsDone() == 3;
+    }));
     const int lossSeries = w.chartsPanel()->lossChart()->seriesCount();
-    w.action(QStringLiteral("pin"))->trigger();
+    runs->select({folder});
+    QPushButton *compare = nullptr;
+    for (QPushButton *b : runs->findChildren<QPushButton *>())
+        if (b->text() == QStringLiteral("Compare"))
+            compare = b;
+    QVERIFY(compare && compare->isEnabled());
+    compare->click();
     QCOMPARE(w.chartsPanel()->pinCount(), 1);
     QCOMPARE(w.chartsPanel()->lossChart()->seriesCount(), lossSeries + 1);
     QCOMPARE(w.chartsPanel()->lossChart()->points(lossSeries).size(), 3);
-    w.chartsPanel()->clearPins();
+    w.action(QStringLiteral("clearPins"))->trigger();
     QCOMPARE(w.chartsPanel()->lossChart()->seriesCount(), lossSeries);
     w.chartsPanel()->flushNow();
     QCOMPARE(w.chartsPanel()->lossChart()->shownPointCount(3), 3); // the live curves survive clearing
@@ -210,9 +241,16 @@ void TestStudio::exportsLoadBack()
     QTRY_VERIFY(w->gridPanel()->updates() >= 1);
     QTemporaryDir out;
     const QStringList files = w->exportAll(out.path());
-    for (const char *name : {"loss.png", "loss.svg", "psnr.png", "psnr.svg", "grid-original.png", "grid-noisy.png",
-                             "grid-reconstructed.png", "grids.png", "metrics.csv", "config.json", "checkpoint.aes"})
+    // The run folder's own layout (as `aestudio-cli train` writes it), then the studio's views.
+    for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json",
+                             "loss.png", "loss.svg", "psnr.png", "psnr.svg", "grid-original.png", "grid-noisy.png",
+                             "grid-reconstructed.png", "grid-explorer.png"})
         QVERIFY2(files.contains(QString::fromLatin1(name)) && QFile::exists(out.filePath(QString::fromLatin1(name))), name);
+    QFile recipe(out.filePath(QStringLiteral("config.json")));
+    QVERIFY(recipe.open(QIODevice::ReadOnly));
+    const QByteArray recipeText = recipe.readAll();
+    QVERIFY2(recipeText.contains("sha256") && recipeText.contains("\"torch\""), recipeText.constData());
+    QCOMPARE(QImage(out.filePath(QStringLiteral("grid.png"))).size(), QSize(16 * 28 * 4, 3 * 28 * 4));
 
     const LiveChart *loss = w->chartsPanel()->lossChart();
     const QImage png(out.filePath(QStringLiteral("loss.png")));
@@ -222,12 +260,71 @@ void TestStudio::exportsLoadBack()
     QSvgRenderer svg(out.filePath(QStringLiteral("psnr.svg")));
     QVERIFY(svg.isValid());
     QVERIFY(!svg.defaultSize().isEmpty());
-    const QImage grids(out.filePath(QStringLiteral("grids.png")));
+    const QImage grids(out.filePath(QStringLiteral("grid-explorer.png")));
     QVERIFY(nonBlank(grids));
     QCOMPARE(QImage(out.filePath(QStringLiteral("grid-noisy.png"))).size(), QSize(8 * 28 * 2, 2 * 28 * 2));
     QFile csv(out.filePath(QStringLiteral("metrics.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().trimmed().split('\n').size(), 1 + 2); // header + one row per epoch
+}
+
+// Issue 10's walk: train, stop after 2 epochs, quit without saving; a new window lists the run, opens its curves
+// and grids, and Resume continues it in the same folder to its planned epochs.
+void TestStudio::runIsKeptAcrossARestartAndResumes()
+{
+    QString folder;
+    {
+        MainWindow w;
+        w.configPanel()->setConfig(tinyConfig(4));
+        QSignalSpy epochs(w.session(), &TrainingSession::epochFinished);
+        QSignalSpy finished(w.session(), &TrainingSession::finished);
+        connect(w.session(), &TrainingSession::epochFinished, &w, [&](const EpochMetrics &m) {
+            if (m.epoch == 2)
+                w.session()->stop();
+        });
+        w.startRun(MainWindow::StartMode::Fresh);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(epochs.count(), 2);
+        folder = w.session()->runFolder();
+    } // closed without Save
+    MainWindow again;
+    RunsPanel *runs = again.runsPanel();
+    QTRY_VERIFY(anyRun(runs, [&](const RunRecord &r) {
+        return r.path == folder && r.status == RunRecord::Status::Stopped && r.epochsDone() == 2;
+    }));
+    QTRY_COMPARE(runs->view()->model()->rowCount(), int(runs->runs().size()));
+    QSignalSpy probes(&again, &MainWindow::probesReady);
+    again.openRun(folder);
+    QCOMPARE(again.session()->history().size(), 2);
+    again.chartsPanel()->flushNow();
+    QCOMPARE(again.chartsPanel()->lossChart()->shownPointCount(3), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(probes.count(), 1, 20000); // the grids get the run's probe images
+    QTRY_VERIFY(again.gridPanel()->updates() >= 1);
+    QVERIFY(nonBlank(again.gridPanel()->reconstructed()->image()));
+
+    QSignalSpy finished(again.session(), &TrainingSession::finished);
+    Q_EMIT runs->resumeRequested(folder);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QCOMPARE(again.session()->runFolder(), folder);
+    const RunRecord done = RunRecord::read(folder);
+    QCOMPARE(done.status, RunRecord::Status::Finished);
+    QCOMPARE(done.epochsDone(), 4);
+    QCOMPARE(done.history.size(), 4);
+}
+
+// A run folder that appears under the runs root (as the CLI makes one) shows up without a restart.
+void TestStudio::runsMadeElsewhereAppearLive()
+{
+    MainWindow w;
+    RunsPanel *runs = w.runsPanel();
+    QSignalSpy scanned(runs, &RunsPanel::scanned);
+    QTRY_VERIFY(scanned.count() >= 1);
+    const int before = int(runs->runs().size());
+    const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("from-the-cli"));
+    RunFiles::writeJson(made.file(QStringLiteral("config.json")),
+                        QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
+    QTRY_COMPARE_WITH_TIMEOUT(int(runs->runs().size()), before + 1, 5000);
+    QVERIFY(anyRun(runs, [&](const RunRecord &r) { return r.path == made.path(); }));
 }
 
 void TestStudio::badSettingsFallBackToDefaults()
