@@ -122,6 +122,11 @@ void MainWindow::showExperiments()
     m_pages->setCurrentWidget(m_experiments);
 }
 
+void MainWindow::showRuns()
+{
+    m_pages->setCurrentWidget(m_runs);
+}
+
 void MainWindow::buildActions()
 {
     auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot) {

@@ -50,6 +50,7 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QAction *action(const QString &name) const;
     void showExperiments();
+    void showRuns();
 
 Q_SIGNALS:
     void probesReady();

@@ -83,6 +83,9 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_view->sortByColumn(Started, Qt::DescendingOrder);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->header()->setStretchLastSection(false);
+    for (int c = Started; c < ColumnCount; ++c)
+        m_view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
     m_view->setObjectName(QStringLiteral("runsView"));
     m_filter->setPlaceholderText(tr("Filter runs (name, dataset, model, status…)"));

@@ -31,6 +31,7 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("experiments"), QStringLiteral("Show the Experiments page on this sweep folder with the seed "
                                                        "study preset queued (finished runs load at once)."),
          QStringLiteral("dir")},
+        {QStringLiteral("runs"), QStringLiteral("Show the Runs page.")},
     };
 }
 
@@ -60,6 +61,8 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
         window->experiments()->useSeedStudyPreset();
         QTimer::singleShot(0, window, [window] { window->experiments()->queue(); });
     }
+    if (p.isSet(QStringLiteral("runs")))
+        window->showRuns();
     const bool measure = p.isSet(QStringLiteral("measure-ui"));
     if (measure && !p.isSet(QStringLiteral("epochs"))) {
         // Long enough to outlast the measurement; it ends by closing the window.
