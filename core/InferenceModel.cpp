@@ -101,42 +101,65 @@ const ModelSpec &InferenceModel::spec() const
     return d->model->spec;
 }
 
+namespace {
+
+std::vector<float> toFloats(const torch::Tensor &t)
+{
+    const torch::Tensor c = t.to(torch::kCPU).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+std::vector<double> toDoubles(const torch::Tensor &t)
+{
+    const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
+    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+// The clean and noisy halves of a Reconstruction, with the noisy input's metrics.
+Reconstruction noised(const torch::Tensor &clean, const torch::Tensor &noisy)
+{
+    Reconstruction r;
+    r.count = int(clean.size(0));
+    const torch::Tensor noisyMse = perImageMse(noisy, clean);
+    r.clean = toFloats(clean);
+    r.noisy = toFloats(noisy);
+    r.noisyPsnrDb = toDoubles(perImagePsnr(noisyMse));
+    QualityMetrics &m = r.metrics;
+    m.images = r.count;
+    m.noisyMse = noisyMse.mean().item<double>();
+    m.noisyPsnrMeanDb = torch::tensor(r.noisyPsnrDb).mean().item<double>();
+    m.noisyPsnrGlobalDb = psnrDb(m.noisyMse);
+    return r;
+}
+
+} // namespace
+
+Reconstruction InferenceModel::noiseOnly(const std::uint8_t *pixels, int count, const NoiseSpec &noise,
+                                         std::uint64_t seed)
+{
+    torch::NoGradGuard noGrad;
+    if (count <= 0)
+        return {};
+    const torch::Tensor clean = toUnitFloat(pixelView(pixels, count), torch::kCPU);
+    return noised(clean, NoiseModel(noise, seed).apply(clean));
+}
+
 Reconstruction InferenceModel::reconstruct(const std::uint8_t *pixels, int count, const NoiseSpec &noise,
                                            std::uint64_t seed) const
 {
     torch::NoGradGuard noGrad;
-    Reconstruction r;
-    r.count = count;
     if (count <= 0)
-        return r;
-    NoiseModel noiser(noise, seed);
+        return {};
     const torch::Tensor clean = toUnitFloat(pixelView(pixels, count), d->device);
-    const torch::Tensor noisy = noiser.apply(clean);
+    const torch::Tensor noisy = NoiseModel(noise, seed).apply(clean);
     const torch::Tensor recon = d->model->forward(noisy);
     const torch::Tensor mse = perImageMse(recon, clean);
-    const torch::Tensor noisyMse = perImageMse(noisy, clean);
-
-    auto toFloats = [](const torch::Tensor &t) {
-        const torch::Tensor c = t.to(torch::kCPU).contiguous();
-        return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    };
-    auto toDoubles = [](const torch::Tensor &t) {
-        const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
-        return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-    };
-    r.clean = toFloats(clean);
-    r.noisy = toFloats(noisy);
+    Reconstruction r = noised(clean, noisy);
     r.reconstructed = toFloats(recon);
     r.psnrDb = toDoubles(perImagePsnr(mse));
-    r.noisyPsnrDb = toDoubles(perImagePsnr(noisyMse));
-    QualityMetrics &m = r.metrics;
-    m.images = count;
-    m.mse = mse.mean().item<double>();
-    m.psnrMeanDb = torch::tensor(r.psnrDb).mean().item<double>();
-    m.psnrGlobalDb = psnrDb(m.mse);
-    m.noisyMse = noisyMse.mean().item<double>();
-    m.noisyPsnrMeanDb = torch::tensor(r.noisyPsnrDb).mean().item<double>();
-    m.noisyPsnrGlobalDb = psnrDb(m.noisyMse);
+    r.metrics.mse = mse.mean().item<double>();
+    r.metrics.psnrMeanDb = torch::tensor(r.psnrDb).mean().item<double>();
+    r.metrics.psnrGlobalDb = psnrDb(r.metrics.mse);
     return r;
 }
 

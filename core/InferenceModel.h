@@ -29,6 +29,9 @@ public:
     static std::shared_ptr<const InferenceModel> fromCheckpoint(const QString &path);
 
     const ModelSpec &spec() const;
+    // Corrupts `count` images with `noise` (seeded), without a model: `reconstructed` and `psnrDb` stay empty and
+    // only the noisy-input metrics are set (what the studio shows before anything has trained).
+    static Reconstruction noiseOnly(const std::uint8_t *pixels, int count, const NoiseSpec &noise, std::uint64_t seed);
     // Corrupts `count` images with `noise` (seeded) and reconstructs them.
     Reconstruction reconstruct(const std::uint8_t *pixels, int count, const NoiseSpec &noise, std::uint64_t seed) const;
     // Metrics over a whole set, batched; no images are returned.

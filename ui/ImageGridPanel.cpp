@@ -70,12 +70,12 @@ void ImageGridPanel::show(const PreviewResult &r)
 {
     const int cell = r.columns > 0 ? r.original.width() / r.columns : 1;
     QStringList noisyTips, reconTips, originalTips;
-    for (std::size_t i = 0; i < r.psnrDb.size(); ++i) {
+    for (std::size_t i = 0; i < r.noisyPsnrDb.size(); ++i) {
         const QString noisy = tr("noisy input: %1 dB").arg(r.noisyPsnrDb[i], 0, 'f', 2);
-        const QString recon = tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2);
         originalTips << tr("probe %1").arg(i + 1);
         noisyTips << tr("probe %1 — %2").arg(i + 1).arg(noisy);
-        reconTips << tr("probe %1 — %2 (%3)").arg(i + 1).arg(recon, noisy);
+        if (i < r.psnrDb.size())
+            reconTips << tr("probe %1 — %2 (%3)").arg(i + 1).arg(tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2), noisy);
     }
     m_original->setGrid(r.original, r.columns, cell, originalTips);
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
@@ -83,7 +83,9 @@ void ImageGridPanel::show(const PreviewResult &r)
     m_noisyCaption->setText(tr("Noisy input (%1 %2) — %3 dB")
                                 .arg(noiseTypeName(r.noise.type)).arg(r.noise.level, 0, 'f', 2)
                                 .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
-    m_reconCaption->setText(tr("Reconstruction — %1 dB").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
+    m_reconCaption->setText(r.reconstructed.isNull()
+                                ? tr("Reconstruction — no model yet")
+                                : tr("Reconstruction — %1 dB").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
     ++m_updates;
 }
 

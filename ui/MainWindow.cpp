@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     connectSession();
     connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
+    connect(m_config, &ConfigPanel::changed, this, &MainWindow::previewChosenDataset);
     connect(m_config, &ConfigPanel::changed, this, [this] { m_experiments->setBase(m_config->config()); });
     connect(m_experiments, &ExperimentsPanel::openRun, this, [this](const QString &checkpoint) {
         runGuarded([&] {
@@ -105,6 +106,7 @@ MainWindow::MainWindow(QWidget *parent)
     restoreSettings();
     m_explorer->setNoise(m_config->config().noise);
     m_experiments->setBase(m_config->config());
+    previewChosenDataset();
     updateActions();
     updateTitle();
     resize(1480, 900);
@@ -247,6 +249,9 @@ void MainWindow::connectSession()
     connect(m_session, &TrainingSession::datasetLoaded, this,
             [this](const QString &name, int train, int val, int test, const ProbeImages &probes, const ProbeImages &eval) {
                 m_status->setText(tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
+                m_probeJob.cancel(); // the run's own images win over a preview still loading
+                m_probeSource = m_session->config().dataset;
+                m_probeSplit = SplitOptions::of(m_session->config());
                 setProbeImages(probes, eval);
             });
     connect(m_explorer->slider(), &QSlider::valueChanged, this, [this](int v) { m_robustness->setMarker(v / 100.0); });
@@ -259,6 +264,8 @@ void MainWindow::connectSession()
         updateActions();
     });
     connect(m_session, &TrainingSession::snapshotPublished, m_explorer, &NoiseExplorerPanel::refresh);
+    connect(m_session, &TrainingSession::snapshotPublished, m_robustness, &RobustnessPanel::updateEnabled);
+    connect(m_robustness, &RobustnessPanel::failed, this, &MainWindow::showError);
     connect(m_session, &TrainingSession::failed, this, &MainWindow::showError);
 }
 
@@ -388,7 +395,7 @@ void MainWindow::openCheckpoint(const QString &path)
     m_session->adopt(info.config, info.history, path, std::move(model));
     m_explorer->setNoise(info.config.noise);
     m_status->setText(tr("Opened %1: %2, %3 epoch(s)").arg(path, info.architecture).arg(info.epoch));
-    loadProbesInBackground(info.config);
+    loadProbesInBackground(info.config, true);
     updateActions();
 }
 
@@ -399,18 +406,32 @@ void MainWindow::setProbeImages(const ProbeImages &probes, const ProbeImages &ev
     Q_EMIT probesReady();
 }
 
-void MainWindow::loadProbesInBackground(const TrainingConfig &config)
+void MainWindow::loadProbesInBackground(const TrainingConfig &config, bool reportErrors)
 {
     using Pair = std::pair<ProbeImages, ProbeImages>;
+    m_probeSource = config.dataset;
+    m_probeSplit = SplitOptions::of(config);
     m_probeJob.start(
         [config](const std::function<bool()> &) {
             const DatasetSplit data = DatasetCatalog::load(config);
             return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
         },
         [this](const Pair &images) { setProbeImages(images.first, images.second); },
-        [this](const QString &message) {
-            showError(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
+        [this, reportErrors](const QString &message) {
+            if (reportErrors)
+                showError(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
         });
+}
+
+// Before anything trains, the grids show the chosen dataset's probe images and their noisy versions.
+void MainWindow::previewChosenDataset()
+{
+    const TrainingConfig c = m_config->config();
+    if (m_session->state() != TrainingSession::State::Idle || !m_config->startBlocker().isEmpty())
+        return;
+    if (c.dataset == m_probeSource && SplitOptions::of(c) == m_probeSplit)
+        return;
+    loadProbesInBackground(c, false); // a dataset that cannot load says so in the settings panel already
 }
 
 void MainWindow::saveCheckpoint(const QString &path)

@@ -68,7 +68,8 @@ private:
     void showBatch(const BatchProgress &p);
     void showError(const QString &message);
     void runGuarded(const std::function<void()> &work);
-    void loadProbesInBackground(const TrainingConfig &config);
+    void loadProbesInBackground(const TrainingConfig &config, bool reportErrors);
+    void previewChosenDataset();
     void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
     void restoreSettings();
     void saveSettings();
@@ -87,6 +88,8 @@ private:
     QLabel *m_status;
     QString m_epochText;
     QMap<QString, QAction *> m_actions;
+    QString m_probeSource; // the dataset and split the grids' probe images come from
+    SplitOptions m_probeSplit;
     BackgroundJob m_probeJob{this}; // the opened run's probe images; a newer open supersedes it
 };
 

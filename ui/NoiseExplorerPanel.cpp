@@ -42,8 +42,15 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
         refresh();
     });
     connect(m_type, &QComboBox::currentIndexChanged, this, &NoiseExplorerPanel::refresh);
+    connect(m_runner, &PreviewRunner::failed, this, [this](const QString &message) {
+        m_result->setText(tr("Preview failed: %1").arg(message.toHtmlEscaped()));
+    });
     connect(m_runner, &PreviewRunner::ready, this, [this](const PreviewResult &r) {
-        if (r.noise.isClean())
+        if (r.reconstructed.isNull())
+            m_result->setText(tr("Noisy input at %1 %2: <b>%3 dB</b>. Train or open a run to see reconstructions.")
+                                  .arg(noiseTypeName(r.noise.type)).arg(r.noise.level, 0, 'f', 2)
+                                  .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
+        else if (r.noise.isClean())
             m_result->setText(tr("Mean PSNR without noise: <b>%1 dB</b>").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
         else
             m_result->setText(tr("Mean PSNR at %1 %2: <b>%3 dB</b> (noisy input %4 dB, gain %5 dB)")
@@ -55,17 +62,13 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
     updateEnabled();
 }
 
-bool NoiseExplorerPanel::hasModel() const
-{
-    return m_snapshots->latest() != nullptr && !m_probes.isEmpty();
-}
-
+// The noise works on the probe images as soon as they are loaded; the model's row joins once there is one.
 void NoiseExplorerPanel::updateEnabled()
 {
-    const bool on = hasModel();
+    const bool on = !m_probes.isEmpty();
     m_slider->setEnabled(on);
     m_type->setEnabled(on);
-    m_slider->setToolTip(on ? QString() : tr("Available once a model is training or opened"));
+    m_slider->setToolTip(on ? QString() : tr("Available once the dataset's probe images are loaded"));
 }
 
 void NoiseExplorerPanel::setProbes(const ProbeImages &probes)
@@ -94,8 +97,7 @@ void NoiseExplorerPanel::setNoise(const NoiseSpec &noise)
 void NoiseExplorerPanel::refresh()
 {
     updateEnabled();
-    if (hasModel())
-        m_runner->request(m_snapshots->latest(), m_probes, noise());
+    m_runner->request(m_snapshots->latest(), m_probes, noise());
 }
 
 } // namespace aestudio

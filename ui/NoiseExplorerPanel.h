@@ -24,8 +24,6 @@ public:
     NoiseSpec noise() const;
     void setNoise(const NoiseSpec &noise);
     QSlider *slider() const { return m_slider; }
-    PreviewRunner *runner() const { return m_runner; }
-    bool hasModel() const;
 
 public Q_SLOTS:
     void refresh(); // re-run the newest snapshot at the current σ

@@ -1,15 +1,15 @@
-// Runs noise-explorer previews off the GUI thread (QtConcurrent) on an immutable model snapshot. Only one job runs
-// at a time; a request made meanwhile replaces any queued one, and results older than the newest request are dropped.
+// Runs noise-explorer previews off the GUI thread (BackgroundJob) on an immutable model snapshot, or on no model
+// at all: before anything has trained, the grids show the probes and their noisy versions. The newest request wins;
+// a request that is already stale when its turn comes is skipped, and older results are dropped.
 #pragma once
 
+#include "BackgroundJob.h"
 #include "StudioTypes.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
 
 #include <memory>
-#include <optional>
 
 namespace aestudio {
 
@@ -20,32 +20,19 @@ public:
     static constexpr int kScale = 2;
 
     explicit PreviewRunner(QObject *parent = nullptr);
-    ~PreviewRunner() override;
 
+    // `model` may be null (no reconstruction row then).
     void request(std::shared_ptr<const InferenceModel> model, const ProbeImages &probes, const NoiseSpec &noise);
-    bool busy() const;
-    // Builds the three grids; pure, so tests and exports can call it directly.
-    static PreviewResult compute(const InferenceModel &model, const ProbeImages &probes, const NoiseSpec &noise);
+    // Builds the grids; pure, so tests and exports can call it directly.
+    static PreviewResult compute(const InferenceModel *model, const ProbeImages &probes, const NoiseSpec &noise);
 
 Q_SIGNALS:
     void ready(const aestudio::PreviewResult &result);
+    void failed(const QString &message); // the grids keep their last good images
 
 private:
-    struct Request {
-        std::shared_ptr<const InferenceModel> model;
-        ProbeImages probes;
-        NoiseSpec noise;
-        quint64 generation = 0;
-        qint64 requestedAtMs = 0;
-    };
-    void launch(Request r);
-    void onFinished();
-
-    QFutureWatcher<PreviewResult> m_watcher;
-    std::optional<Request> m_queued;
-    quint64 m_generation = 0;        // of the newest request
-    quint64 m_runningGeneration = 0;
     QElapsedTimer m_clock;
+    BackgroundJob m_job{this};
 };
 
 } // namespace aestudio

@@ -6,7 +6,6 @@
 
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace aestudio {
 
@@ -17,39 +16,41 @@ RobustnessPanel::RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidg
 {
     m_chart->setObjectName(QStringLiteral("robustnessChart"));
     m_chart->setMinimumHeight(240);
-    m_measure->setToolTip(tr("PSNR of the current model at 11 noise levels on %1 validation images").arg(kEvalImages));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_measure);
     layout->addWidget(m_chart);
     clear();
     connect(m_measure, &QPushButton::clicked, this, [this] { measure(tr("run %1").arg(m_curves + 1)); });
-    connect(&m_watcher, &QFutureWatcher<RobustnessCurve>::finished, this, [this] {
-        m_measure->setEnabled(true);
-        const RobustnessCurve curve = m_watcher.result();
-        if (curve.points.isEmpty())
-            return;
-        QVector<QPointF> points, noisy;
-        for (const RobustnessPoint &p : curve.points) {
-            points << QPointF(p.level, p.psnrDb);
-            if (p.level > 0)
-                noisy << QPointF(p.level, p.noisyPsnrDb);
-            m_yMin = std::min({m_yMin, p.psnrDb, p.level > 0 ? p.noisyPsnrDb : m_yMin});
-            m_yMax = std::max(m_yMax, p.psnrDb);
-        }
-        const int s = m_chart->addSeries(m_pendingLabel, QColor::fromHsv((m_curves * 67) % 360, 210, 190), 2.0, true);
-        m_chart->setPoints(s, points);
-        if (m_curves == 0)
-            m_chart->setPoints(m_noisySeries, noisy);
-        ++m_curves;
-        setMarker(m_chart->points(m_markerSeries).isEmpty() ? 0.0 : m_chart->points(m_markerSeries).first().x());
-        Q_EMIT measured();
-    });
+    updateEnabled();
 }
 
-RobustnessPanel::~RobustnessPanel()
+void RobustnessPanel::addCurve(const QString &label, const RobustnessCurve &curve)
 {
-    m_watcher.waitForFinished();
+    QVector<QPointF> points, noisy;
+    for (const RobustnessPoint &p : curve.points) {
+        points << QPointF(p.level, p.psnrDb);
+        if (p.level > 0)
+            noisy << QPointF(p.level, p.noisyPsnrDb);
+        m_yMin = std::min({m_yMin, p.psnrDb, p.level > 0 ? p.noisyPsnrDb : m_yMin});
+        m_yMax = std::max(m_yMax, p.psnrDb);
+    }
+    const int s = m_chart->addSeries(label, QColor::fromHsv((m_curves * 67) % 360, 210, 190), 2.0, true);
+    m_chart->setPoints(s, points);
+    if (m_curves == 0)
+        m_chart->setPoints(m_noisySeries, noisy);
+    ++m_curves;
+    setMarker(m_chart->points(m_markerSeries).isEmpty() ? 0.0 : m_chart->points(m_markerSeries).first().x());
+    Q_EMIT measured();
+}
+
+void RobustnessPanel::updateEnabled()
+{
+    const bool ready = m_snapshots->latest() && m_images.count() > 0;
+    m_measure->setEnabled(ready && !m_busy);
+    m_measure->setToolTip(ready ? tr("PSNR of the current model at 11 noise levels on %1 validation images")
+                                      .arg(kEvalImages)
+                                : tr("Available once a model is training or opened"));
 }
 
 void RobustnessPanel::clear()
@@ -68,6 +69,7 @@ void RobustnessPanel::setImages(const ProbeImages &images, const NoiseType type)
     m_images.pixels = images.pixels;
     m_images.labels.assign(std::size_t(images.count), 0);
     m_type = type;
+    updateEnabled();
 }
 
 void RobustnessPanel::setMarker(double level)
@@ -81,21 +83,29 @@ void RobustnessPanel::setMarker(double level)
 void RobustnessPanel::measure(const QString &label)
 {
     const auto model = m_snapshots->latest();
-    if (!model || m_images.count() == 0 || m_watcher.isRunning())
+    if (!model || m_images.count() == 0 || m_busy)
         return;
-    m_pendingLabel = label;
-    m_measure->setEnabled(false);
+    m_busy = true;
+    updateEnabled();
     const ImageSet images = m_images;
     const NoiseType type = m_type;
-    m_watcher.setFuture(QtConcurrent::run([model, images, type] {
-        SystemInfo::setThreadsForCallingThread(1);
-        try {
+    auto finish = [this] {
+        m_busy = false;
+        updateEnabled();
+    };
+    m_job.start(
+        [model, images, type](const std::function<bool()> &) {
+            SystemInfo::setThreadsForCallingThread(1);
             return RobustnessCurve::measure(*model, images, type, 11);
-        } catch (const std::exception &e) {
-            qWarning("robustness curve failed: %s", qPrintable(describeError(e)));
-            return RobustnessCurve{};
-        }
-    }));
+        },
+        [this, label, finish](const RobustnessCurve &curve) {
+            finish();
+            addCurve(label, curve);
+        },
+        [this, finish](const QString &message) {
+            finish();
+            Q_EMIT failed(tr("The robustness curve could not be measured: %1").arg(message));
+        });
 }
 
 } // namespace aestudio

@@ -3,11 +3,11 @@
 // the noise explorer's level as a marker. Measuring runs off the GUI thread.
 #pragma once
 
+#include "BackgroundJob.h"
 #include "RobustnessCurve.h"
 #include "SnapshotStore.h"
 #include "StudioTypes.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QPushButton;
@@ -20,17 +20,18 @@ class RobustnessPanel : public QWidget {
     Q_OBJECT
 public:
     RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidget *parent = nullptr);
-    ~RobustnessPanel() override;
 
     void setImages(const ProbeImages &images, const NoiseType type);
     void setMarker(double level);
     void measure(const QString &label);   // adds a curve for the current snapshot
+    void updateEnabled();                 // Measure works once there are a model and images, one curve at a time
     void clear();
     LiveChart *chart() const { return m_chart; }
     int curveCount() const { return m_curves; }
 
 Q_SIGNALS:
     void measured();
+    void failed(const QString &message);
 
 private:
     std::shared_ptr<SnapshotStore> m_snapshots;
@@ -38,12 +39,13 @@ private:
     NoiseType m_type = NoiseType::Gaussian;
     LiveChart *m_chart;
     QPushButton *m_measure;
-    QFutureWatcher<RobustnessCurve> m_watcher;
-    QString m_pendingLabel;
+    bool m_busy = false;
     int m_markerSeries = -1;
     int m_noisySeries = -1;
     int m_curves = 0;
     double m_yMin = 0, m_yMax = 1;
+    BackgroundJob m_job{this};
+    void addCurve(const QString &label, const RobustnessCurve &curve);
 };
 
 } // namespace aestudio

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void exportsLoadBack();
     void runIsKeptAcrossARestartAndResumes();
     void runsMadeElsewhereAppearLive();
+    void gridsShowTheProbesBeforeTraining();
     void badSettingsFallBackToDefaults();
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
@@ -325,6 +326,32 @@ void TestStudio::runsMadeElsewhereAppearLive()
                         QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
     QTRY_COMPARE_WITH_TIMEOUT(int(runs->runs().size()), before + 1, 5000);
     QVERIFY(anyRun(runs, [&](const RunRecord &r) { return r.path == made.path(); }));
+}
+
+// No black boxes before the first run: the chosen dataset's probes and their noisy versions, and the slider works.
+void TestStudio::gridsShowTheProbesBeforeTraining()
+{
+    {
+        QSettings settings;
+        StudioSettings::saveConfig(settings, tinyConfig(1));
+    }
+    MainWindow w;
+    QCOMPARE(w.session()->state(), TrainingSession::State::Idle);
+    QTRY_VERIFY_WITH_TIMEOUT(w.gridPanel()->updates() >= 1, 20000);
+    QVERIFY(nonBlank(w.gridPanel()->original()->image()));
+    QVERIFY(nonBlank(w.gridPanel()->noisy()->image()));
+    QVERIFY(w.gridPanel()->reconstructed()->image().isNull());
+    QSlider *slider = w.explorer()->slider();
+    QVERIFY(slider->isEnabled());
+    const QImage before = w.gridPanel()->noisy()->image();
+    const int updates = w.gridPanel()->updates();
+    slider->setValue(slider->value() == 80 ? 20 : 80);
+    QTRY_VERIFY(w.gridPanel()->updates() > updates);
+    QVERIFY(w.gridPanel()->noisy()->image() != before);
+    QVERIFY(w.explorer()->findChild<QLabel *>(QStringLiteral("explorerResult"))->text().contains(QStringLiteral("dB")));
+    // A button that cannot act yet says so instead of doing nothing.
+    QPushButton *measure = w.robustness()->findChild<QPushButton *>();
+    QVERIFY(measure && !measure->isEnabled());
 }
 
 void TestStudio::badSettingsFallBackToDefaults()
