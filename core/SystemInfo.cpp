@@ -40,6 +40,11 @@ QString loadedBlas()
 
 } // namespace
 
+int SystemInfo::hardwareThreads()
+{
+    return int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 SystemInfo SystemInfo::collect()
 {
     SystemInfo s;
@@ -50,7 +55,7 @@ SystemInfo SystemInfo::collect()
     s.stepGemm = QString::fromUtf8(gemm::backendName());
     // Debian's netlib reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
     s.referenceBlas = s.blasLibrary.contains(QLatin1String("/blas/libblas.so"));
-    s.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    s.threads = hardwareThreads();
     s.torchDefaultThreads = at::get_num_threads();
     s.parallelInfo = QString::fromStdString(at::get_parallel_info()).trimmed();
     s.devices << QStringLiteral("cpu");

@@ -34,6 +34,9 @@ struct SystemInfo {
     // Intra-op threads for torch work started from the calling thread (OpenMP counts are per thread). Preview
     // threads use 1, so they never field a second OpenMP team against the trainer's on a small machine.
     static void setThreadsForCallingThread(int threads);
+    // The one meaning of a thread setting: 0 means one per hardware thread, anything else is taken as given.
+    static int hardwareThreads();
+    static int threadsFor(int requested) { return requested > 0 ? requested : hardwareThreads(); }
     QJsonObject toJson() const;
     // One-line warning when the reference BLAS is active, else empty.
     QString blasWarning() const;

@@ -7,6 +7,7 @@
 #include "FlatAdam.h"
 #include "FusedStep.h"
 #include "NoiseModel.h"
+#include "SystemInfo.h"
 
 #include <chrono>
 #include <cmath>
@@ -53,8 +54,16 @@ struct Trainer::Impl {
     std::vector<torch::Tensor> best;      // weights of the best validation epoch
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
-    std::atomic<bool> poison{false};
+    std::atomic<bool> poison{false};      // set through TrainerTestAccess: the next batch sees NaN weights
     PhaseSeconds phases;
+
+    // The steps of run(): one batch, one epoch of batches (false when stopped), validation, and the bookkeeping
+    // after an epoch (true when patience says stop).
+    struct Pass;
+    float trainBatch(Pass &pass, const torch::Tensor &order, int epoch, int batch);
+    bool trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control, double &lossSum);
+    EpochMetrics validateEpoch(const Pass &pass, int epoch);
+    bool recordEpoch(const EpochMetrics &m, int &staleEpochs);
 
     CheckpointInfo info() const
     {
@@ -154,167 +163,211 @@ void Trainer::resumeFrom(const QString &checkpointPath)
     d->best = std::move(saved.best); // the real best epoch's weights, not the resumed ones
 }
 
+namespace {
+
+// A non-finite loss: the run stops and keeps the weights of the last finished epoch.
+struct Diverged : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Bench-only phase timing: each lap adds the time since the previous one to one phase.
+class PhaseClock {
+public:
+    explicit PhaseClock(Trainer::PhaseSeconds &into) : m_into(into) {}
+    void start() { m_last = Clock::now(); }
+    void lap(double Trainer::PhaseSeconds::*phase)
+    {
+        const auto now = Clock::now();
+        m_into.*phase += std::chrono::duration<double>(now - m_last).count();
+        m_last = now;
+    }
+
+private:
+    Trainer::PhaseSeconds &m_into;
+    Clock::time_point m_last;
+};
+
+} // namespace
+
+// What one run() keeps between batches and epochs.
+struct Trainer::Impl::Pass {
+    Pass(const Impl &d)
+        : trainPixels(pixelView(d.data->train)), valPixels(pixelView(d.data->validation)),
+          nTrain(d.data->train.count()), batches((nTrain + d.config.batchSize - 1) / d.config.batchSize),
+          noiser(d.config.noise, 0), // reseeded every epoch
+          step(qint64(d.history.size()) * batches)
+    {
+    }
+    torch::Tensor trainPixels, valPixels;
+    int nTrain, batches;
+    NoiseModel noiser;
+    torch::Tensor noisy;
+    qint64 step;
+    double samplesDone = 0;
+    Clock::time_point start = Clock::now();
+};
+
+float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoch, int b)
+{
+    const TrainingConfig &cfg = config;
+    PhaseClock clock(phases);
+    clock.start();
+    const std::int64_t start = std::int64_t(b) * cfg.batchSize;
+    const std::int64_t end = std::min<std::int64_t>(pass.nTrain, start + cfg.batchSize);
+    const torch::Tensor clean = toUnitFloat(pass.trainPixels.index_select(0, order.slice(0, start, end)), device);
+    if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0))
+        pass.noisy = torch::empty_like(clean);
+    clock.lap(&PhaseSeconds::data);
+    pass.noiser.applyInto(clean, pass.noisy);
+    clock.lap(&PhaseSeconds::noise);
+
+    float lossValue = 0.0f;
+    torch::Tensor loss;
+    optimizer->setLearningRate(cfg.learningRateAt(pass.step, std::int64_t(cfg.epochs) * pass.batches));
+    if (fused) {
+        // Forward, backward and the Adam update in one pass (no update on a non-finite loss).
+        lossValue = fused->train(pass.noisy, clean, streamSeed(cfg.seed, kDropout, int(pass.step)));
+    } else {
+        optimizer->zeroGrad();
+        loss = torch::mse_loss(model->forward(pass.noisy), clean);
+        lossValue = loss.item<float>();
+    }
+    if (!std::isfinite(lossValue))
+        throw Diverged(QStringLiteral("training diverged: loss is %1 at epoch %2, batch %3; kept the weights from the "
+                                      "end of epoch %4")
+                           .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1).toStdString());
+    if (loss.defined())
+        loss.backward();
+    clock.lap(&PhaseSeconds::forwardBackward);
+    if (!fused)
+        optimizer->step();
+    clock.lap(&PhaseSeconds::optimizer);
+    pass.samplesDone += double(end - start);
+    ++pass.step;
+    return lossValue;
+}
+
+bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control,
+                               double &lossSum)
+{
+    const TrainingConfig &cfg = config;
+    model->train();
+    torch::manual_seed(streamSeed(cfg.seed, kDropout, epoch));
+    pass.noiser.reseed(streamSeed(cfg.seed, kTrainNoise, epoch));
+    const std::vector<int> order = seededPermutation(pass.nTrain, streamSeed(cfg.seed, kShuffle, epoch));
+    const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));
+    auto lastReport = Clock::time_point{};
+    for (int b = 0; b < pass.batches; ++b) {
+        control.waitWhilePaused();
+        if (control.stopRequested()) {
+            pastLastGood = b > 0;
+            return false;
+        }
+        if (poison.exchange(false)) {
+            torch::NoGradGuard noGrad;
+            model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
+        }
+        const float loss = trainBatch(pass, orderTensor, epoch, b);
+        const std::int64_t end = std::min<std::int64_t>(pass.nTrain, std::int64_t(b + 1) * cfg.batchSize);
+        lossSum += double(loss) * double(end - std::int64_t(b) * cfg.batchSize);
+        const auto now = Clock::now();
+        if (now - lastReport >= kReportInterval || b + 1 == pass.batches) {
+            lastReport = now;
+            BatchProgress p;
+            p.epoch = epoch;
+            p.epochs = cfg.epochs;
+            p.batch = b + 1;
+            p.batches = pass.batches;
+            p.loss = loss;
+            p.step = pass.step;
+            p.elapsedSeconds = secondsSince(pass.start);
+            p.samplesPerSecond = p.elapsedSeconds > 0 ? pass.samplesDone / p.elapsedSeconds : 0.0;
+            const double remaining = double(pass.nTrain) * (cfg.epochs - epoch) + double(pass.nTrain - end);
+            p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;
+            observer.batchProgress(p);
+        }
+    }
+    return true;
+}
+
+EpochMetrics Trainer::Impl::validateEpoch(const Pass &pass, int epoch)
+{
+    const QualityMetrics val = evaluateSet(model, pass.valPixels, config.noise,
+                                           streamSeed(config.seed, kValNoise, 0), device);
+    if (!std::isfinite(val.mse))
+        throw Diverged(QStringLiteral("training diverged: validation loss is %1 after epoch %2")
+                           .arg(val.mse).arg(epoch).toStdString());
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.valLoss = val.mse;
+    m.valPsnrDb = val.psnrMeanDb;
+    m.valPsnrGlobalDb = val.psnrGlobalDb;
+    m.noisyPsnrDb = val.noisyPsnrMeanDb;
+    return m;
+}
+
+bool Trainer::Impl::recordEpoch(const EpochMetrics &m, int &staleEpochs)
+{
+    history.append(m);
+    markEpochBoundary();
+    if (m.valLoss < bestValLoss) {
+        bestValLoss = m.valLoss;
+        bestEpoch = m.epoch;
+        best = lastGood;
+        staleEpochs = 0;
+    } else {
+        ++staleEpochs;
+    }
+    return config.patience > 0 && staleEpochs >= config.patience && m.epoch < config.epochs;
+}
+
 Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
 {
     Outcome outcome;
-    TrainingSummary &summary = outcome.summary;
     const auto runStart = Clock::now();
-    auto finish = [&]() -> TrainingSummary & {
-        summary.epochsCompleted = d->history.size();
-        summary.bestEpoch = d->bestEpoch;
-        summary.bestValLoss = std::isfinite(d->bestValLoss) ? d->bestValLoss : 0.0;
-        summary.seconds = secondsSince(runStart);
-        return summary;
-    };
-    auto fail = [&](const QString &message) -> Outcome & {
-        d->returnToEpochBoundary();
-        outcome.failed = true;
-        outcome.error = message;
-        finish();
-        observer.trainingFailed(message);
-        return outcome;
-    };
-
     try {
         // OpenMP thread counts are per calling thread, so this must run on the training thread itself.
-        at::set_num_threads(d->config.threads > 0 ? d->config.threads
-                                                  : int(std::max(1u, std::thread::hardware_concurrency())));
-        const TrainingConfig &cfg = d->config;
+        at::set_num_threads(SystemInfo::threadsFor(d->config.threads));
         if (d->pastLastGood) // stopped mid-epoch before: continue from the end of the last finished epoch
             d->returnToEpochBoundary();
-        const torch::Tensor trainPixels = pixelView(d->data->train);
-        const torch::Tensor valPixels = pixelView(d->data->validation);
-        const int nTrain = d->data->train.count();
-        const int batches = (nTrain + cfg.batchSize - 1) / cfg.batchSize;
-        NoiseModel noiser(cfg.noise, 0);
-        torch::Tensor noisy;
+        Impl::Pass pass(*d);
         int staleEpochs = 0;
-        qint64 step = qint64(d->history.size()) * batches;
-        const int firstEpoch = d->history.size() + 1;
-        double samplesDone = 0;
-        const auto trainStart = Clock::now();
-
-        for (int epoch = firstEpoch; epoch <= cfg.epochs; ++epoch) {
+        for (int epoch = d->history.size() + 1; epoch <= d->config.epochs; ++epoch) {
             const auto epochStart = Clock::now();
-            d->model->train();
-            torch::manual_seed(streamSeed(cfg.seed, kDropout, epoch));
-            noiser.reseed(streamSeed(cfg.seed, kTrainNoise, epoch));
-            const std::vector<int> order = seededPermutation(nTrain, streamSeed(cfg.seed, kShuffle, epoch));
-            const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));
             double lossSum = 0;
-            auto lastReport = Clock::time_point{};
-
-            for (int b = 0; b < batches; ++b) {
-                control.waitWhilePaused();
-                if (control.stopRequested()) {
-                    summary.stopped = true;
-                    d->pastLastGood = b > 0;
-                    observer.trainingFinished(finish());
-                    return outcome;
-                }
-                if (d->poison.exchange(false)) {
-                    torch::NoGradGuard noGrad;
-                    d->model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
-                }
-                const auto t0 = Clock::now();
-                const std::int64_t start = std::int64_t(b) * cfg.batchSize;
-                const std::int64_t end = std::min<std::int64_t>(nTrain, start + cfg.batchSize);
-                const torch::Tensor clean =
-                    toUnitFloat(trainPixels.index_select(0, orderTensor.slice(0, start, end)), d->device);
-                if (!noisy.defined() || noisy.size(0) != clean.size(0))
-                    noisy = torch::empty_like(clean);
-                const auto t1 = Clock::now();
-                noiser.applyInto(clean, noisy);
-                const auto t2 = Clock::now();
-
-                float lossValue = 0.0f;
-                torch::Tensor loss;
-                d->optimizer->setLearningRate(cfg.learningRateAt(step, std::int64_t(cfg.epochs) * batches));
-                if (d->fused) {
-                    // Forward, backward and the Adam update in one pass (no update on a non-finite loss).
-                    lossValue = d->fused->train(noisy, clean, streamSeed(cfg.seed, kDropout, int(step)));
-                } else {
-                    d->optimizer->zeroGrad();
-                    loss = torch::mse_loss(d->model->forward(noisy), clean);
-                    lossValue = loss.item<float>();
-                }
-                if (!std::isfinite(lossValue))
-                    return fail(QStringLiteral("training diverged: loss is %1 at epoch %2, batch %3; kept the weights "
-                                               "from the end of epoch %4")
-                                    .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1));
-                if (loss.defined())
-                    loss.backward();
-                const auto t3 = Clock::now();
-                if (!d->fused)
-                    d->optimizer->step();
-                const auto t4 = Clock::now();
-                auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
-                d->phases.data += seconds(t0, t1);
-                d->phases.noise += seconds(t1, t2);
-                d->phases.forwardBackward += seconds(t2, t3);
-                d->phases.optimizer += seconds(t3, t4);
-                lossSum += double(lossValue) * double(end - start);
-                samplesDone += double(end - start);
-                ++step;
-
-                const auto now = Clock::now();
-                if (now - lastReport >= kReportInterval || b + 1 == batches) {
-                    lastReport = now;
-                    BatchProgress p;
-                    p.epoch = epoch;
-                    p.epochs = cfg.epochs;
-                    p.batch = b + 1;
-                    p.batches = batches;
-                    p.loss = lossValue;
-                    p.step = step;
-                    const double elapsed = secondsSince(trainStart);
-                    p.elapsedSeconds = elapsed;
-                    p.samplesPerSecond = elapsed > 0 ? samplesDone / elapsed : 0.0;
-                    const double remaining = double(nTrain) * (cfg.epochs - epoch) + double(nTrain - end);
-                    p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;
-                    observer.batchProgress(p);
-                }
+            if (!d->trainEpoch(pass, epoch, observer, control, lossSum)) {
+                outcome.summary.stopped = true;
+                break;
             }
-
             const double trainSeconds = secondsSince(epochStart);
-            const QualityMetrics val = evaluateSet(d->model, valPixels, cfg.noise, streamSeed(cfg.seed, kValNoise, 0),
-                                                   d->device);
-            if (!std::isfinite(val.mse))
-                return fail(QStringLiteral("training diverged: validation loss is %1 after epoch %2")
-                                .arg(val.mse).arg(epoch));
-            EpochMetrics m;
-            m.epoch = epoch;
-            m.trainLoss = lossSum / nTrain;
-            m.valLoss = val.mse;
-            m.valPsnrDb = val.psnrMeanDb;
-            m.valPsnrGlobalDb = val.psnrGlobalDb;
-            m.noisyPsnrDb = val.noisyPsnrMeanDb;
+            EpochMetrics m = d->validateEpoch(pass, epoch);
+            m.trainLoss = lossSum / pass.nTrain;
             m.seconds = secondsSince(epochStart);
             m.trainSeconds = trainSeconds;
-            d->history.append(m);
-            d->markEpochBoundary();
-            if (m.valLoss < d->bestValLoss) {
-                d->bestValLoss = m.valLoss;
-                d->bestEpoch = epoch;
-                d->best = d->lastGood;
-                staleEpochs = 0;
-            } else {
-                ++staleEpochs;
-            }
+            const bool earlyStop = d->recordEpoch(m, staleEpochs);
             observer.epochFinished(m);
-            if (cfg.patience > 0 && staleEpochs >= cfg.patience && epoch < cfg.epochs) {
-                summary.earlyStopped = true;
+            if (earlyStop) {
+                outcome.summary.earlyStopped = true;
                 break;
             }
         }
     } catch (const c10::Error &e) {
-        return fail(QStringLiteral("torch error: %1")
-                        .arg(QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+        outcome.failed = true;
+        outcome.error = QStringLiteral("torch error: %1")
+                            .arg(QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0));
     } catch (const std::exception &e) {
-        return fail(QString::fromUtf8(e.what()));
+        outcome.failed = true;
+        outcome.error = describeError(e);
     }
-    finish();
-    observer.trainingFinished(summary);
+    if (outcome.failed)
+        d->returnToEpochBoundary();
+    TrainingSummary &summary = outcome.summary;
+    summary.epochsCompleted = d->history.size();
+    summary.bestEpoch = d->bestEpoch;
+    summary.bestValLoss = std::isfinite(d->bestValLoss) ? d->bestValLoss : 0.0;
+    summary.seconds = secondsSince(runStart);
+    if (!outcome.failed)
+        observer.trainingFinished(summary);
     return outcome;
 }
 
@@ -362,7 +415,10 @@ const QVector<EpochMetrics> &Trainer::history() const { return d->history; }
 int Trainer::completedEpochs() const { return d->history.size(); }
 QString Trainer::deviceName() const { return QString::fromStdString(d->device.str()); }
 std::int64_t Trainer::parameterCount() const { return aestudio::parameterCount(d->model); }
-void Trainer::poisonWeightsForTesting() { d->poison = true; }
+void TrainerTestAccess::poisonWeights(Trainer &trainer)
+{
+    trainer.d->poison = true;
+}
 
 Trainer::PhaseSeconds Trainer::phaseSeconds() const
 {

@@ -25,8 +25,9 @@ public:
     // Throws CheckpointError on a corrupt file or another architecture.
     void resumeFrom(const QString &checkpointPath);
 
-    // Runs the remaining epochs. Failures (NaN/Inf loss, torch errors) are reported via trainingFailed and in the
-    // summary; the model then holds the last good (end of epoch) weights.
+    // Runs the remaining epochs. A failure (NaN/Inf loss, a torch error, an observer that throws) is reported once,
+    // in the returned Outcome; the model then holds the last good (end of epoch) weights and trainingFinished is
+    // not called.
     struct Outcome {
         TrainingSummary summary;
         bool failed = false;
@@ -53,15 +54,18 @@ public:
     };
     PhaseSeconds phaseSeconds() const;
 
-    // Fault injection for tests: the next batch sees NaN weights, as after a numerical blow-up.
-    void poisonWeightsForTesting();
-
     // "auto" -> "cuda:0" when CUDA is available, else "cpu". Throws ConfigError for unavailable CUDA devices.
     static QString resolveDevice(const QString &requested);
 
 private:
+    friend struct TrainerTestAccess;
     struct Impl;
     std::unique_ptr<Impl> d;
+};
+
+// The tests' seam into a trainer (defined in Trainer.cpp, declared only here): fault injection.
+struct TrainerTestAccess {
+    static void poisonWeights(Trainer &trainer); // the next batch sees NaN weights, as after a numerical blow-up
 };
 
 } // namespace aestudio

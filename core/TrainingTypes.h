@@ -55,8 +55,7 @@ public:
     virtual ~TrainingObserver() = default;
     virtual void batchProgress(const BatchProgress &) {}   // throttled to about every 50 ms
     virtual void epochFinished(const EpochMetrics &) {}
-    virtual void trainingFinished(const TrainingSummary &) {}
-    virtual void trainingFailed(const QString & /*message*/) {}
+    virtual void trainingFinished(const TrainingSummary &) {} // not called when the run fails (see Trainer::run)
 };
 
 // Checked by the trainer every batch. Stop and pause are set from any thread.

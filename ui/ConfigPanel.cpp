@@ -127,7 +127,7 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Seed"), m_seed);
     m_threads = new QSpinBox;
     m_threads->setRange(0, 256);
-    m_threads->setSpecialValueText(tr("auto (%1)").arg(QThread::idealThreadCount()));
+    m_threads->setSpecialValueText(tr("auto (%1)").arg(SystemInfo::hardwareThreads()));
     form->addRow(tr("Threads"), m_threads);
     m_device = new QComboBox;
     m_device->addItem(tr("auto"), QStringLiteral("auto"));

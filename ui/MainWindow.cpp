@@ -14,6 +14,7 @@
 #include "RunFiles.h"
 #include "StudioExporter.h"
 #include "StudioSettings.h"
+#include "TrainingPage.h"
 #include "SystemInfo.h"
 
 #include <QAction>
@@ -22,63 +23,26 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QDir>
-#include <QGroupBox>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
-#include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
-#include <QVBoxLayout>
 
 namespace aestudio {
-namespace {
-
-QWidget *scrolled(QWidget *w)
-{
-    auto *area = new QScrollArea;
-    area->setWidget(w);
-    area->setWidgetResizable(true);
-    area->setFrameShape(QFrame::NoFrame);
-    return area;
-}
-
-} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_session(new TrainingSession(this)), m_config(new ConfigPanel),
-      m_charts(new ChartsPanel), m_grids(new ImageGridPanel),
-      m_explorer(new NoiseExplorerPanel(m_session->snapshots())), m_experiments(new ExperimentsPanel),
-      m_robustness(new RobustnessPanel(m_session->snapshots())), m_runs(new RunsPanel),
-      m_pages(new QTabWidget), m_split(new QSplitter(Qt::Horizontal)),
-      m_progress(new QProgressBar), m_status(new QLabel)
+    : QMainWindow(parent), m_session(new TrainingSession(this)), m_training(new TrainingPage(m_session)),
+      m_config(m_training->config()), m_charts(m_training->charts()), m_grids(m_training->grids()),
+      m_explorer(m_training->explorer()), m_experiments(new ExperimentsPanel), m_robustness(m_training->robustness()),
+      m_runs(new RunsPanel), m_pages(new QTabWidget), m_progress(new QProgressBar), m_status(new QLabel)
 {
-    auto *side = new QWidget;
-    auto *sideLayout = new QVBoxLayout(side);
-    auto *explorerBox = new QGroupBox(tr("Noise explorer"));
-    auto *explorerLayout = new QVBoxLayout(explorerBox);
-    explorerLayout->addWidget(m_explorer);
-    sideLayout->addWidget(explorerBox);
-    sideLayout->addWidget(m_grids);
-    auto *robustnessBox = new QGroupBox(tr("Robustness"));
-    auto *robustnessLayout = new QVBoxLayout(robustnessBox);
-    robustnessLayout->addWidget(m_robustness);
-    sideLayout->addWidget(robustnessBox, 1);
-
-    QWidget *configArea = scrolled(m_config);
-    configArea->setMinimumWidth(m_config->sizeHint().width() + 24);
-    m_split->addWidget(configArea);
-    m_split->addWidget(m_charts);
-    m_split->addWidget(scrolled(side));
-    m_split->setStretchFactor(1, 1);
-    m_split->setSizes({380, 620, 480});
-    m_pages->addTab(m_split, tr("Training"));
+    m_pages->addTab(m_training, tr("Training"));
     m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
     setCentralWidget(m_pages);
@@ -93,7 +57,6 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     connectSession();
     connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
-    connect(m_config, &ConfigPanel::changed, this, &MainWindow::previewChosenDataset);
     connect(m_config, &ConfigPanel::changed, this, [this] { m_experiments->setBase(m_config->config()); });
     connect(m_experiments, &ExperimentsPanel::openRun, this, [this](const QString &checkpoint) {
         runGuarded([&] {
@@ -101,12 +64,13 @@ MainWindow::MainWindow(QWidget *parent)
             m_pages->setCurrentIndex(0);
         });
     });
-    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
+    connect(m_training, &TrainingPage::probesReady, this, &MainWindow::probesReady);
+    connect(m_training, &TrainingPage::problem, this, &MainWindow::showError);
     connectRuns();
     restoreSettings();
     m_explorer->setNoise(m_config->config().noise);
     m_experiments->setBase(m_config->config());
-    previewChosenDataset();
+    m_training->previewChosenDataset();
     updateActions();
     updateTitle();
     resize(1480, 900);
@@ -247,25 +211,14 @@ void MainWindow::connectSession()
             m_status->setText(tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
     });
     connect(m_session, &TrainingSession::datasetLoaded, this,
-            [this](const QString &name, int train, int val, int test, const ProbeImages &probes, const ProbeImages &eval) {
+            [this](const QString &name, int train, int val, int test) {
                 m_status->setText(tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
-                m_probeJob.cancel(); // the run's own images win over a preview still loading
-                m_probeSource = m_session->config().dataset;
-                m_probeSplit = SplitOptions::of(m_session->config());
-                setProbeImages(probes, eval);
             });
-    connect(m_explorer->slider(), &QSlider::valueChanged, this, [this](int v) { m_robustness->setMarker(v / 100.0); });
-    connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });
-    connect(m_session, &TrainingSession::batchesProgressed, m_charts, &ChartsPanel::addBatches);
     connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
-    connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
     connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
         m_progress->setValue(int(1000.0 * m.epoch / std::max(1, m_session->config().epochs)));
         updateActions();
     });
-    connect(m_session, &TrainingSession::snapshotPublished, m_explorer, &NoiseExplorerPanel::refresh);
-    connect(m_session, &TrainingSession::snapshotPublished, m_robustness, &RobustnessPanel::updateEnabled);
-    connect(m_robustness, &RobustnessPanel::failed, this, &MainWindow::showError);
     connect(m_session, &TrainingSession::failed, this, &MainWindow::showError);
 }
 
@@ -395,43 +348,8 @@ void MainWindow::openCheckpoint(const QString &path)
     m_session->adopt(info.config, info.history, path, std::move(model));
     m_explorer->setNoise(info.config.noise);
     m_status->setText(tr("Opened %1: %2, %3 epoch(s)").arg(path, info.architecture).arg(info.epoch));
-    loadProbesInBackground(info.config, true);
+    m_training->loadProbes(info.config, true);
     updateActions();
-}
-
-void MainWindow::setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages)
-{
-    m_explorer->setProbes(probes);
-    m_robustness->setImages(evalImages, m_session->config().noise.type);
-    Q_EMIT probesReady();
-}
-
-void MainWindow::loadProbesInBackground(const TrainingConfig &config, bool reportErrors)
-{
-    using Pair = std::pair<ProbeImages, ProbeImages>;
-    m_probeSource = config.dataset;
-    m_probeSplit = SplitOptions::of(config);
-    m_probeJob.start(
-        [config](const std::function<bool()> &) {
-            const DatasetSplit data = DatasetCatalog::load(config);
-            return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
-        },
-        [this](const Pair &images) { setProbeImages(images.first, images.second); },
-        [this, reportErrors](const QString &message) {
-            if (reportErrors)
-                showError(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
-        });
-}
-
-// Before anything trains, the grids show the chosen dataset's probe images and their noisy versions.
-void MainWindow::previewChosenDataset()
-{
-    const TrainingConfig c = m_config->config();
-    if (m_session->state() != TrainingSession::State::Idle || !m_config->startBlocker().isEmpty())
-        return;
-    if (c.dataset == m_probeSource && SplitOptions::of(c) == m_probeSplit)
-        return;
-    loadProbesInBackground(c, false); // a dataset that cannot load says so in the settings panel already
 }
 
 void MainWindow::saveCheckpoint(const QString &path)
@@ -467,7 +385,7 @@ void MainWindow::restoreSettings()
     m_config->setConfig(StudioSettings::loadConfig(settings));
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+    m_training->splitter()->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
 }
 
 void MainWindow::saveSettings()
@@ -476,7 +394,7 @@ void MainWindow::saveSettings()
     StudioSettings::saveConfig(settings, m_config->config());
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/split"), m_split->saveState());
+    settings.setValue(QStringLiteral("window/split"), m_training->splitter()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

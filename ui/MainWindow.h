@@ -2,7 +2,6 @@
 // training session, the charts, the grids and the noise explorer; each of those is its own class.
 #pragma once
 
-#include "BackgroundJob.h"
 #include "StudioTypes.h"
 #include "TrainingSession.h"
 
@@ -11,7 +10,6 @@
 class QAction;
 class QLabel;
 class QProgressBar;
-class QSplitter;
 class QTabWidget;
 
 namespace aestudio {
@@ -21,6 +19,7 @@ class ConfigPanel;
 class ExperimentsPanel;
 class RobustnessPanel;
 class RunsPanel;
+class TrainingPage;
 class ImageGridPanel;
 class NoiseExplorerPanel;
 
@@ -68,13 +67,11 @@ private:
     void showBatch(const BatchProgress &p);
     void showError(const QString &message);
     void runGuarded(const std::function<void()> &work);
-    void loadProbesInBackground(const TrainingConfig &config, bool reportErrors);
-    void previewChosenDataset();
-    void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
     void restoreSettings();
     void saveSettings();
 
     TrainingSession *m_session;
+    TrainingPage *m_training;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;
     ImageGridPanel *m_grids;
@@ -83,14 +80,10 @@ private:
     RobustnessPanel *m_robustness;
     RunsPanel *m_runs;
     QTabWidget *m_pages;
-    QSplitter *m_split;
     QProgressBar *m_progress;
     QLabel *m_status;
     QString m_epochText;
     QMap<QString, QAction *> m_actions;
-    QString m_probeSource; // the dataset and split the grids' probe images come from
-    SplitOptions m_probeSplit;
-    BackgroundJob m_probeJob{this}; // the opened run's probe images; a newer open supersedes it
 };
 
 } // namespace aestudio

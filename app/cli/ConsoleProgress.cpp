@@ -54,9 +54,9 @@ void ConsoleProgress::trainingFinished(const TrainingSummary &s)
     std::fflush(stdout);
 }
 
-void ConsoleProgress::trainingFailed(const QString &)
+ConsoleProgress::~ConsoleProgress()
 {
-    clearLine(); // the caller prints the message once, as the command's error line
+    clearLine(); // the caller prints a failure once, as the command's error line
 }
 
 } // namespace aestudio::cli

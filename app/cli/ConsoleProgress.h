@@ -15,7 +15,7 @@ public:
     void batchProgress(const BatchProgress &p) override;
     void epochFinished(const EpochMetrics &m) override;
     void trainingFinished(const TrainingSummary &s) override;
-    void trainingFailed(const QString &message) override;
+    ~ConsoleProgress() override; // ends an open live line, so an error printed next starts on its own line
 
 private:
     void clearLine();

@@ -4,6 +4,7 @@
 #include "Errors.h"
 #include "InferenceModel.h"
 #include "RunFiles.h"
+#include "SystemInfo.h"
 #include "Trainer.h"
 #include "TrainingRun.h"
 
@@ -244,7 +245,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
 
     const TrainingConfig &b = m_spec.base;
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(b));
-    const int totalThreads = m_spec.threads > 0 ? m_spec.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int totalThreads = SystemInfo::threadsFor(m_spec.threads);
     const int jobs = std::clamp(m_spec.jobs, 1, int(pending.size()));
     const int threadsPerJob = std::max(1, totalThreads / jobs);
 

@@ -18,7 +18,6 @@ public:
         m_inner.epochFinished(m);
     }
     void trainingFinished(const TrainingSummary &s) override { m_inner.trainingFinished(s); }
-    void trainingFailed(const QString &message) override { m_inner.trainingFailed(message); }
 
 private:
     TrainingObserver &m_inner;

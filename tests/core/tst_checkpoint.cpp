@@ -36,7 +36,6 @@ struct NullObserver : TrainingObserver {
     void batchProgress(const BatchProgress &) override {}
     void epochFinished(const EpochMetrics &) override {}
     void trainingFinished(const TrainingSummary &) override {}
-    void trainingFailed(const QString &) override {}
 };
 
 QByteArray readAll(const QString &path)
@@ -372,7 +371,7 @@ void TestCheckpoint::nonFiniteWeightsAreNeverSaved()
     TrainingConfig more = config(3);
     Trainer next(more, m_data);
     next.resumeFrom(path);
-    next.poisonWeightsForTesting();
+    TrainerTestAccess::poisonWeights(next);
     const Trainer::Outcome out = next.run(observer, control);
     QVERIFY(out.failed);
     next.saveCheckpoint(path);   // the last good state: epoch 2's tensors again, byte-identical

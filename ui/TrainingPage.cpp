@@ -1,0 +1,118 @@
+#include "TrainingPage.h"
+
+#include "ChartsPanel.h"
+#include "ConfigPanel.h"
+#include "ImageGridPanel.h"
+#include "NoiseExplorerPanel.h"
+#include "RobustnessPanel.h"
+#include "TrainingSession.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace aestudio {
+namespace {
+
+QWidget *scrolled(QWidget *w)
+{
+    auto *area = new QScrollArea;
+    area->setWidget(w);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
+
+QWidget *boxed(const QString &title, QWidget *content)
+{
+    auto *box = new QGroupBox(title);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(content);
+    return box;
+}
+
+} // namespace
+
+TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_config(new ConfigPanel), m_charts(new ChartsPanel),
+      m_grids(new ImageGridPanel), m_explorer(new NoiseExplorerPanel(session->snapshots())),
+      m_robustness(new RobustnessPanel(session->snapshots())), m_split(new QSplitter(Qt::Horizontal))
+{
+    auto *side = new QWidget;
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->addWidget(boxed(tr("Noise explorer"), m_explorer));
+    sideLayout->addWidget(m_grids);
+    sideLayout->addWidget(boxed(tr("Robustness"), m_robustness), 1);
+
+    QWidget *configArea = scrolled(m_config);
+    configArea->setMinimumWidth(m_config->sizeHint().width() + 24);
+    m_split->addWidget(configArea);
+    m_split->addWidget(m_charts);
+    m_split->addWidget(scrolled(side));
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({380, 620, 480});
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_split);
+    connectPanels();
+}
+
+void TrainingPage::connectPanels()
+{
+    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
+    connect(m_explorer->slider(), &QSlider::valueChanged, this,
+            [this] { m_robustness->setMarker(m_explorer->noise().level); });
+    connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });
+    connect(m_robustness, &RobustnessPanel::failed, this, &TrainingPage::problem);
+    connect(m_config, &ConfigPanel::changed, this, &TrainingPage::previewChosenDataset);
+    connect(m_session, &TrainingSession::datasetLoaded, this,
+            [this](const QString &, int, int, int, const ProbeImages &probes, const ProbeImages &eval) {
+                m_probeJob.cancel(); // the run's own images win over a preview still loading
+                m_probeSource = m_session->config().dataset;
+                m_probeSplit = SplitOptions::of(m_session->config());
+                setProbeImages(probes, eval);
+            });
+    connect(m_session, &TrainingSession::batchesProgressed, m_charts, &ChartsPanel::addBatches);
+    connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
+    connect(m_session, &TrainingSession::snapshotPublished, m_explorer, &NoiseExplorerPanel::refresh);
+    connect(m_session, &TrainingSession::snapshotPublished, m_robustness, &RobustnessPanel::updateEnabled);
+}
+
+void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages)
+{
+    m_explorer->setProbes(probes);
+    m_robustness->setImages(evalImages, m_session->config().noise.type);
+    Q_EMIT probesReady();
+}
+
+void TrainingPage::loadProbes(const TrainingConfig &config, bool reportErrors)
+{
+    using Pair = std::pair<ProbeImages, ProbeImages>;
+    m_probeSource = config.dataset;
+    m_probeSplit = SplitOptions::of(config);
+    m_probeJob.start(
+        [config](const std::function<bool()> &) {
+            const DatasetSplit data = DatasetCatalog::load(config);
+            return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
+        },
+        [this](const Pair &images) { setProbeImages(images.first, images.second); },
+        [this, reportErrors](const QString &message) {
+            if (reportErrors)
+                Q_EMIT problem(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
+        });
+}
+
+void TrainingPage::previewChosenDataset()
+{
+    const TrainingConfig c = m_config->config();
+    if (m_session->state() != TrainingSession::State::Idle || !m_config->startBlocker().isEmpty())
+        return;
+    if (c.dataset == m_probeSource && SplitOptions::of(c) == m_probeSplit)
+        return;
+    loadProbes(c, false); // a dataset that cannot load says so in the settings panel already
+}
+
+} // namespace aestudio

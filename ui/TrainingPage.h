@@ -1,0 +1,60 @@
+// The Training tab: the settings on the left, the live charts in the middle, and the side panel on the right (noise
+// explorer, probe grids, robustness curve). It wires its panels to each other and to the session, and keeps the
+// probe images the grids show: the run's own while one trains, else the chosen dataset's, loaded off the GUI thread.
+#pragma once
+
+#include "BackgroundJob.h"
+#include "Dataset.h"
+#include "StudioTypes.h"
+
+#include <QWidget>
+
+class QSplitter;
+
+namespace aestudio {
+
+class ChartsPanel;
+class ConfigPanel;
+class ImageGridPanel;
+class NoiseExplorerPanel;
+class RobustnessPanel;
+class TrainingSession;
+
+class TrainingPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPage(TrainingSession *session, QWidget *parent = nullptr);
+
+    ConfigPanel *config() const { return m_config; }
+    ChartsPanel *charts() const { return m_charts; }
+    ImageGridPanel *grids() const { return m_grids; }
+    NoiseExplorerPanel *explorer() const { return m_explorer; }
+    RobustnessPanel *robustness() const { return m_robustness; }
+    QSplitter *splitter() const { return m_split; }
+
+    // The validation probes of `config`'s split, loaded off the GUI thread; a newer load supersedes this one.
+    void loadProbes(const TrainingConfig &config, bool reportErrors);
+    // Before anything trains, the grids show the chosen dataset's probes and their noisy versions.
+    void previewChosenDataset();
+
+Q_SIGNALS:
+    void probesReady();
+    void problem(const QString &message);
+
+private:
+    void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
+    void connectPanels();
+
+    TrainingSession *m_session;
+    ConfigPanel *m_config;
+    ChartsPanel *m_charts;
+    ImageGridPanel *m_grids;
+    NoiseExplorerPanel *m_explorer;
+    RobustnessPanel *m_robustness;
+    QSplitter *m_split;
+    QString m_probeSource; // the dataset and split the probe images come from
+    SplitOptions m_probeSplit;
+    BackgroundJob m_probeJob{this};
+};
+
+} // namespace aestudio
