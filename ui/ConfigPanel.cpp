@@ -2,6 +2,7 @@
 
 #include "Dataset.h"
 #include "StudioSettings.h"
+#include "Sweep.h"
 #include "SystemInfo.h"
 
 #include <QComboBox>
@@ -65,7 +66,7 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Depth"), m_depth);
 
     m_latentPreset = new QComboBox;
-    for (int v : {15, 30, 50, 100})
+    for (int v : SweepSpec::seedStudy({}).latents) // the seed report's latent dims
         m_latentPreset->addItem(QString::number(v), v);
     m_latentPreset->addItem(tr("other"), 0);
     m_latent = new QSpinBox;

@@ -1,9 +1,10 @@
 #include "ExperimentsPanel.h"
 
-#include "Checkpoint.h"
 #include "Errors.h"
 #include "LiveChart.h"
-#include "RunFiles.h"
+#include "RunDirectory.h"
+#include "RunRecord.h"
+#include "SweepSession.h"
 #include "StudioTypes.h"
 
 #include <QDateTime>
@@ -19,7 +20,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -27,21 +27,6 @@ namespace aestudio {
 namespace {
 
 enum RunColumn { cName, cDepth, cLatent, cDropout, cL2, cProgress, cBestEpoch, cBestVal, cValPsnr, cTestPsnr, cCount };
-
-// Adapts the core sweep observer (called on the sweep thread) to queued signals of plain data.
-class SweepBridge : public QObject, public SweepObserver {
-    Q_OBJECT
-public:
-    void runStarted(int i, const SweepSpec::Run &r) override { Q_EMIT started(i, r.name, r.config.epochs); }
-    void runEpoch(int i, const EpochMetrics &m) override { Q_EMIT epoch(i, m); }
-    void runFinished(int i, const SweepResult &r) override { Q_EMIT finished(i, r); }
-Q_SIGNALS:
-    void started(int index, const QString &name, int epochs);
-    void epoch(int index, const aestudio::EpochMetrics &m);
-    void finished(int index, const aestudio::SweepResult &r);
-    void failed(const QString &message);
-    void done();
-};
 
 QTableWidgetItem *numberItem(double v, int decimals)
 {
@@ -51,41 +36,72 @@ QTableWidgetItem *numberItem(double v, int decimals)
     return item;
 }
 
-QVector<double> parseList(const QLineEdit *edit, const QString &what)
-{
-    QVector<double> out;
-    for (const QString &part : edit->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        out << part.trimmed().toDouble(&ok);
-        if (!ok)
-            throw ConfigError(QObject::tr("%1: '%2' is not a number").arg(what, part.trimmed()));
-    }
-    if (out.isEmpty())
-        throw ConfigError(QObject::tr("%1: give at least one value").arg(what));
-    return out;
-}
-
 } // namespace
 
-ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
+ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session(new SweepSession(this))
 {
-    qRegisterMetaType<SweepResult>();
-    m_depths = new QLineEdit(QStringLiteral("3,5"));
-    m_latents = new QLineEdit(QStringLiteral("15,30,50,100"));
-    m_dropouts = new QLineEdit(QStringLiteral("0,0.2"));
-    m_weightDecays = new QLineEdit(QStringLiteral("0"));
-    m_depths->setObjectName(QStringLiteral("depths"));
-    m_latents->setObjectName(QStringLiteral("latents"));
-    m_dropouts->setObjectName(QStringLiteral("dropouts"));
-    m_weightDecays->setObjectName(QStringLiteral("weightDecays"));
+    auto *left = buildForm();
+    buildTables();
+    auto *topRow = new QHBoxLayout;
+    topRow->addLayout(left, 0);
+    topRow->addWidget(m_pivot, 1);
+    auto *split = new QSplitter(Qt::Vertical);
+    auto *top = new QWidget;
+    top->setLayout(topRow);
+    split->addWidget(top);
+    split->addWidget(m_runs);
+    split->addWidget(m_curves);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    // Beside the other runs, so the Runs browser lists the sweep's cells too.
+    setOutputFolder(QDir(RunDirectory::defaultRoot())
+                        .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss")) + QStringLiteral("-sweep")));
+    setRunning(false);
+    connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+        const QString name = m_runs->item(row, cName)->text();
+        const QString checkpoint = QDir(m_outDir).filePath(name + QStringLiteral("/checkpoint.aes"));
+        if (QFile::exists(checkpoint))
+            Q_EMIT openRun(checkpoint);
+    });
+    connect(m_session, &SweepSession::runStarted, this, &ExperimentsPanel::onRunStarted);
+    connect(m_session, &SweepSession::runEpoch, this, &ExperimentsPanel::onRunEpoch);
+    connect(m_session, &SweepSession::runFinished, this, &ExperimentsPanel::onRunFinished);
+    connect(m_session, &SweepSession::failed, this, [this](const QString &m) {
+        m_failed = true;
+        m_status->setText(tr("Error: %1").arg(m));
+    });
+    connect(m_session, &SweepSession::finished, this, [this](bool stopped) {
+        setRunning(false);
+        m_runs->setSortingEnabled(true);
+        if (!m_failed)
+            m_status->setText(stopped ? tr("Stopped; queue again to continue where it stopped.")
+                                      : tr("Done: results.csv and table.md in the output folder."));
+        Q_EMIT sweepFinished();
+    });
+}
+
+QLayout *ExperimentsPanel::buildForm()
+{
+    const SweepSpec seed = SweepSpec::seedStudy(m_base);
+    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    auto edit = [](const QString &name, const QString &text) {
+        auto *e = new QLineEdit(text);
+        e->setObjectName(name);
+        return e;
+    };
+    m_depths = edit(QStringLiteral("depths"), list(seed.depths));
+    m_latents = edit(QStringLiteral("latents"), list(seed.latents));
+    m_dropouts = edit(QStringLiteral("dropouts"), list(seed.dropouts));
+    m_weightDecays = edit(QStringLiteral("weightDecays"), list(seed.weightDecays));
     m_epochs = new QSpinBox;
     m_epochs->setObjectName(QStringLiteral("sweepEpochs"));
     m_epochs->setRange(1, 1000);
-    m_epochs->setValue(20);
+    m_epochs->setValue(seed.epochs);
     m_epochsRegularised = new QSpinBox;
     m_epochsRegularised->setRange(0, 1000);
     m_epochsRegularised->setSpecialValueText(tr("same"));
-    m_epochsRegularised->setValue(15);
+    m_epochsRegularised->setValue(seed.epochsRegularised);
     m_jobs = new QSpinBox;
     m_jobs->setRange(1, 8);
     m_folder = new QLabel;
@@ -126,35 +142,6 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
     left->addWidget(diff);
     left->addWidget(m_diff);
 
-    m_runs = new QTableWidget(0, cCount);
-    m_runs->setObjectName(QStringLiteral("runTable"));
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Depth"), tr("Latent"), tr("Dropout"), tr("L2"), tr("Progress"),
-                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR (dB)"), tr("Test PSNR (dB)")});
-    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_runs->setToolTip(tr("Double-click a finished run to open it in the studio"));
-    m_pivot = new QTableWidget;
-    m_pivot->setObjectName(QStringLiteral("pivotTable"));
-    m_pivot->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_pivot->setToolTip(tr("Best validation loss per model type and latent dim; the best of each row is highlighted"));
-    m_curves = new LiveChart(tr("Validation loss per run"), tr("epoch"), tr("val loss"));
-
-    auto *topRow = new QHBoxLayout;
-    topRow->addLayout(left, 0);
-    topRow->addWidget(m_pivot, 1);
-    auto *split = new QSplitter(Qt::Vertical);
-    auto *top = new QWidget;
-    top->setLayout(topRow);
-    split->addWidget(top);
-    split->addWidget(m_runs);
-    split->addWidget(m_curves);
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(split);
-
-    setOutputFolder(QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-                        .filePath(QStringLiteral("experiments/") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
-    setRunning(false);
     connect(preset, &QPushButton::clicked, this, &ExperimentsPanel::useSeedStudyPreset);
     connect(chooseFolder, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Sweep output folder"), m_outDir);
@@ -162,26 +149,34 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent)
             setOutputFolder(dir);
     });
     connect(m_queue, &QPushButton::clicked, this, &ExperimentsPanel::queue);
+    connect(m_stop, &QPushButton::clicked, this, &ExperimentsPanel::stop);
     connect(diff, &QPushButton::clicked, this, [this] {
         const QString text = diffSelected();
         m_diff->setText(text.isEmpty() ? tr("Select two or more runs with different settings.") : text);
     });
-    connect(m_stop, &QPushButton::clicked, this, &ExperimentsPanel::stop);
-    connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        const QString name = m_runs->item(row, cName)->text();
-        const QString checkpoint = QDir(m_outDir).filePath(name + QStringLiteral("/best.aes"));
-        if (QFile::exists(checkpoint))
-            Q_EMIT openRun(checkpoint);
-    });
+    return left;
 }
 
-ExperimentsPanel::~ExperimentsPanel()
+void ExperimentsPanel::buildTables()
 {
-    if (m_thread) {
-        m_control->requestStop();
-        m_thread->quit();
-        m_thread->wait();
-    }
+    m_runs = new QTableWidget(0, cCount);
+    m_runs->setObjectName(QStringLiteral("runTable"));
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Depth"), tr("Latent"), tr("Dropout"), tr("L2"), tr("Progress"),
+                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR (dB)"), tr("Test PSNR (dB)")});
+    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runs->setToolTip(tr("Double-click a run to open it in the studio"));
+    m_pivot = new QTableWidget;
+    m_pivot->setObjectName(QStringLiteral("pivotTable"));
+    m_pivot->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_pivot->setToolTip(tr("Best validation loss per model type and latent dim; the best of each row is highlighted"));
+    m_curves = new LiveChart(tr("Validation loss per run"), tr("epoch"), tr("val loss"));
+}
+
+bool ExperimentsPanel::running() const
+{
+    return m_session->running();
 }
 
 void ExperimentsPanel::setOutputFolder(const QString &folder)
@@ -192,14 +187,16 @@ void ExperimentsPanel::setOutputFolder(const QString &folder)
 
 void ExperimentsPanel::useSeedStudyPreset()
 {
-    m_depths->setText(QStringLiteral("3,5"));
-    m_latents->setText(QStringLiteral("15,30,50,100"));
-    m_dropouts->setText(QStringLiteral("0,0.2"));
-    m_weightDecays->setText(QStringLiteral("0"));
-    m_epochs->setValue(20);
-    m_epochsRegularised->setValue(15);
-    m_base.noise.level = 0.0; // Table 1.1 trains plain autoencoders on clean inputs
-    m_status->setText(tr("The seed study's Table 1.1: 16 runs on clean inputs."));
+    const SweepSpec seed = SweepSpec::seedStudy(m_base);
+    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    m_depths->setText(list(seed.depths));
+    m_latents->setText(list(seed.latents));
+    m_dropouts->setText(list(seed.dropouts));
+    m_weightDecays->setText(list(seed.weightDecays));
+    m_epochs->setValue(seed.epochs);
+    m_epochsRegularised->setValue(seed.epochsRegularised);
+    m_base = seed.base; // Table 1.1 trains plain autoencoders on clean inputs
+    m_status->setText(tr("The seed study's Table 1.1: %1 runs on clean inputs.").arg(seed.runs().size()));
 }
 
 SweepSpec ExperimentsPanel::spec() const
@@ -207,13 +204,13 @@ SweepSpec ExperimentsPanel::spec() const
     SweepSpec s;
     s.base = m_base;
     s.depths.clear();
-    for (double d : parseList(m_depths, tr("Depths")))
+    for (double d : SweepSpec::parseList(m_depths->text(), tr("Depths")))
         s.depths << int(d);
     s.latents.clear();
-    for (double l : parseList(m_latents, tr("Latent dims")))
+    for (double l : SweepSpec::parseList(m_latents->text(), tr("Latent dims")))
         s.latents << int(l);
-    s.dropouts = parseList(m_dropouts, tr("Dropouts"));
-    s.weightDecays = parseList(m_weightDecays, tr("L2 weight decays"));
+    s.dropouts = SweepSpec::parseList(m_dropouts->text(), tr("Dropouts"));
+    s.weightDecays = SweepSpec::parseList(m_weightDecays->text(), tr("L2 weight decays"));
     s.epochs = m_epochs->value();
     s.epochsRegularised = m_epochsRegularised->value();
     s.jobs = m_jobs->value();
@@ -245,6 +242,15 @@ void ExperimentsPanel::queue()
         return;
     }
     m_plan = s.runs();
+    fillPlan();
+    m_failed = false;
+    setRunning(true);
+    m_status->setText(tr("Running %1 runs…").arg(m_plan.size()));
+    m_session->start(s, m_outDir);
+}
+
+void ExperimentsPanel::fillPlan()
+{
     m_results = QVector<SweepResult>(m_plan.size());
     m_curvePoints = QVector<QVector<QPointF>>(m_plan.size());
     m_runs->setSortingEnabled(false);
@@ -264,43 +270,6 @@ void ExperimentsPanel::queue()
     m_curveSeries.clear();
     for (int i = 0; i < m_plan.size(); ++i)
         m_curveSeries << m_curves->addSeries(m_plan[i].name, QColor::fromHsv((i * 360 / std::max(1, int(m_plan.size()))) % 360, 200, 200), 1.5);
-
-    m_control = std::make_shared<RunControl>();
-    auto *bridge = new SweepBridge;
-    auto *thread = new QThread(this);
-    bridge->moveToThread(thread);
-    const QString out = m_outDir;
-    auto control = m_control;
-    connect(thread, &QThread::started, bridge, [bridge, s, out, control] {
-        try {
-            Sweep sweep(s, out);
-            const QVector<SweepResult> results = sweep.run(*bridge, *control);
-            RunFiles::writeFile(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(results));
-            RunFiles::writeFile(QDir(out).filePath(QStringLiteral("table.md")), Sweep::tableMarkdown(results).toUtf8());
-        } catch (const std::exception &e) {
-            Q_EMIT bridge->failed(describeError(e));
-        }
-        Q_EMIT bridge->done();
-    });
-    connect(bridge, &SweepBridge::done, thread, &QThread::quit);
-    connect(thread, &QThread::finished, bridge, &QObject::deleteLater);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(bridge, &SweepBridge::started, this, &ExperimentsPanel::onRunStarted);
-    connect(bridge, &SweepBridge::epoch, this, &ExperimentsPanel::onRunEpoch);
-    connect(bridge, &SweepBridge::finished, this, &ExperimentsPanel::onRunFinished);
-    connect(bridge, &SweepBridge::failed, this, [this](const QString &m) { m_status->setText(tr("Error: %1").arg(m)); });
-    connect(thread, &QThread::finished, this, [this] {
-        setRunning(false);
-        m_runs->setSortingEnabled(true);
-        if (!m_status->text().startsWith(tr("Error")))
-            m_status->setText(m_control->stopRequested() ? tr("Stopped; queue again to continue where it stopped.")
-                                                         : tr("Done: results.csv and table.md in the output folder."));
-        Q_EMIT sweepFinished();
-    });
-    m_thread = thread;
-    setRunning(true);
-    m_status->setText(tr("Running %1 runs…").arg(m_plan.size()));
-    thread->start();
 }
 
 QString ExperimentsPanel::diffSelected() const
@@ -330,8 +299,7 @@ QString ExperimentsPanel::diffSelected() const
 
 void ExperimentsPanel::stop()
 {
-    if (m_control)
-        m_control->requestStop();
+    m_session->stop();
 }
 
 void ExperimentsPanel::onRunStarted(int index, const QString &, int epochs)
@@ -352,16 +320,11 @@ void ExperimentsPanel::onRunFinished(int index, const SweepResult &r)
     m_results[index] = r;
     m_runs->item(index, cProgress)->setText(r.skipped ? tr("done earlier") : tr("done"));
     if (r.skipped) {
-        // The curve of a run finished by an earlier sweep comes from its checkpoint's history.
-        try {
-            const CheckpointInfo info = Checkpoint::readInfo(QDir(m_outDir).filePath(r.name + QStringLiteral("/checkpoint.aes")));
-            for (const EpochMetrics &m : info.history)
-                m_curvePoints[index].append(QPointF(m.epoch, m.valLoss));
-            m_curves->setPoints(m_curveSeries[index], m_curvePoints[index]);
-            m_curves->flush();
-        } catch (const StudioError &) {
-            // no curve for this run; its numbers are still shown
-        }
+        // The curve of a run finished by an earlier sweep comes from its run folder.
+        for (const EpochMetrics &m : RunRecord::read(QDir(m_outDir).filePath(r.name)).history)
+            m_curvePoints[index].append(QPointF(m.epoch, m.valLoss));
+        m_curves->setPoints(m_curveSeries[index], m_curvePoints[index]);
+        m_curves->flush();
     }
     m_runs->setItem(index, cBestEpoch, numberItem(r.bestEpoch, 0));
     m_runs->setItem(index, cBestVal, numberItem(r.bestValLoss, 5));
@@ -372,51 +335,32 @@ void ExperimentsPanel::onRunFinished(int index, const SweepResult &r)
 
 void ExperimentsPanel::rebuildPivot()
 {
-    QStringList rows;
-    QVector<int> latents;
-    for (const SweepResult &r : std::as_const(m_results)) {
-        if (r.bestEpoch == 0)
-            continue;
-        if (!rows.contains(r.rowLabel()))
-            rows << r.rowLabel();
-        if (!latents.contains(r.config.model.latent))
-            latents << r.config.model.latent;
-    }
-    std::sort(latents.begin(), latents.end());
+    const SweepPivot pivot = SweepPivot::of(m_results);
     m_pivot->clear();
-    m_pivot->setRowCount(rows.size());
-    m_pivot->setColumnCount(latents.size() + 1);
+    m_pivot->setRowCount(pivot.rows.size());
+    m_pivot->setColumnCount(pivot.latents.size() + 1);
     QStringList headers;
-    for (int l : latents)
+    for (int l : pivot.latents)
         headers << QString::number(l);
     headers << tr("Best latent");
     m_pivot->setHorizontalHeaderLabels(headers);
-    m_pivot->setVerticalHeaderLabels(rows);
-    for (int row = 0; row < rows.size(); ++row) {
-        int bestCol = -1;
-        double best = 0;
-        for (const SweepResult &r : std::as_const(m_results)) {
-            if (r.bestEpoch == 0 || r.rowLabel() != rows[row])
-                continue;
-            const int col = latents.indexOf(r.config.model.latent);
-            m_pivot->setItem(row, col, numberItem(r.bestValLoss, 4));
-            if (bestCol < 0 || r.bestValLoss < best) {
-                best = r.bestValLoss;
-                bestCol = col;
-            }
-        }
-        if (bestCol >= 0) {
-            QTableWidgetItem *item = m_pivot->item(row, bestCol);
-            item->setBackground(QColor(198, 239, 206));
-            QFont f = item->font();
-            f.setBold(true);
-            item->setFont(f);
-            m_pivot->setItem(row, latents.size(), new QTableWidgetItem(QString::number(latents[bestCol])));
-        }
+    m_pivot->setVerticalHeaderLabels(pivot.rows);
+    for (int row = 0; row < pivot.rows.size(); ++row) {
+        const auto values = pivot.cells.value(pivot.rows[row]);
+        for (auto it = values.begin(); it != values.end(); ++it)
+            m_pivot->setItem(row, pivot.latents.indexOf(it.key()), numberItem(it.value(), 4));
+        const int best = pivot.bestLatent(pivot.rows[row]);
+        if (best < 0)
+            continue;
+        QTableWidgetItem *item = m_pivot->item(row, pivot.latents.indexOf(best));
+        item->setBackground(QColor(198, 239, 206));
+        QFont f = item->font();
+        f.setBold(true);
+        item->setFont(f);
+        m_pivot->setItem(row, pivot.latents.size(), new QTableWidgetItem(QString::number(best)));
     }
     m_pivot->resizeColumnsToContents();
 }
 
 } // namespace aestudio
 
-#include "ExperimentsPanel.moc"

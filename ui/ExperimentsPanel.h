@@ -6,11 +6,7 @@
 #include "Sweep.h"
 #include "TrainingConfig.h"
 
-#include <QPointer>
-#include <QThread>
 #include <QWidget>
-
-#include <memory>
 
 class QLineEdit;
 class QLabel;
@@ -21,12 +17,12 @@ class QTableWidget;
 namespace aestudio {
 
 class LiveChart;
+class SweepSession;
 
 class ExperimentsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ExperimentsPanel(QWidget *parent = nullptr);
-    ~ExperimentsPanel() override;
 
     // The settings not swept (dataset, noise, batch size, lr...) come from the studio's current recipe.
     void setBase(const TrainingConfig &base) { m_base = base; }
@@ -35,7 +31,7 @@ public:
     SweepSpec spec() const;              // throws ConfigError on unparsable lists
     void queue();                        // starts the grid (errors are shown in the panel)
     void stop();
-    bool running() const { return !m_thread.isNull(); }
+    bool running() const;
     void useSeedStudyPreset();
     // The settings that differ between the selected runs ("latent: 15 | 30"), one per line; empty if they agree.
     QString diffSelected() const;
@@ -53,6 +49,9 @@ private:
     void onRunFinished(int index, const aestudio::SweepResult &r);
     void rebuildPivot();
     void setRunning(bool running);
+    QLayout *buildForm();
+    void buildTables();
+    void fillPlan();
 
     TrainingConfig m_base;
     QString m_outDir;
@@ -66,8 +65,8 @@ private:
     QVector<SweepResult> m_results;
     QVector<QVector<QPointF>> m_curvePoints;
     QVector<int> m_curveSeries;
-    std::shared_ptr<RunControl> m_control;
-    QPointer<QThread> m_thread;
+    SweepSession *m_session;
+    bool m_failed = false;
 };
 
 } // namespace aestudio

@@ -131,30 +131,8 @@ void MainWindow::buildActions()
                 m_status->setText(tr("Exported %1 files to %2").arg(files.size()).arg(dir));
             });
     });
-    auto exportOne = [this](const QString &name, const QString &text, const QString &filter, auto write) {
-        auto *a = new QAction(text, this);
-        a->setObjectName(name);
-        connect(a, &QAction::triggered, this, [this, filter, write] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
-            if (!path.isEmpty())
-                runGuarded([&] { write(path); });
-        });
-        m_actions.insert(name, a);
-    };
-    exportOne(QStringLiteral("exportLossPng"), tr("Loss chart as PNG…"), tr("PNG (*.png)"),
-              [this](const QString &p) { StudioExporter::chartPng(*m_charts->lossChart(), p); });
-    exportOne(QStringLiteral("exportLossSvg"), tr("Loss chart as SVG…"), tr("SVG (*.svg)"),
-              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->lossChart(), p); });
-    exportOne(QStringLiteral("exportPsnrPng"), tr("PSNR chart as PNG…"), tr("PNG (*.png)"),
-              [this](const QString &p) { StudioExporter::chartPng(*m_charts->psnrChart(), p); });
-    exportOne(QStringLiteral("exportPsnrSvg"), tr("PSNR chart as SVG…"), tr("SVG (*.svg)"),
-              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->psnrChart(), p); });
-    exportOne(QStringLiteral("exportGrids"), tr("All three grids as PNG…"), tr("PNG (*.png)"),
-              [this](const QString &p) { StudioExporter::image(m_grids->stacked(), p); });
-    exportOne(QStringLiteral("exportReconstructed"), tr("Reconstruction grid as PNG…"), tr("PNG (*.png)"),
-              [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
-    exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
-              [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
+    for (QAction *a : m_training->exportActions())
+        m_actions.insert(a->objectName(), a);
     add(QStringLiteral("clearPins"), tr("Clear compared runs"), QKeySequence(), [this] { m_charts->clearPins(); });
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] {

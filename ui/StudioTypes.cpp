@@ -18,6 +18,7 @@ void registerStudioMetaTypes()
     qRegisterMetaType<TrainingSummary>();
     qRegisterMetaType<ProbeImages>();
     qRegisterMetaType<PreviewResult>();
+    qRegisterMetaType<SweepResult>();
 }
 
 } // namespace aestudio

@@ -2,10 +2,15 @@
 
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
+#include "Errors.h"
 #include "ImageGridPanel.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
+#include "StudioExporter.h"
 #include "TrainingSession.h"
+
+#include <QAction>
+#include <QFileDialog>
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -113,6 +118,41 @@ void TrainingPage::previewChosenDataset()
     if (c.dataset == m_probeSource && SplitOptions::of(c) == m_probeSplit)
         return;
     loadProbes(c, false); // a dataset that cannot load says so in the settings panel already
+}
+
+QList<QAction *> TrainingPage::exportActions()
+{
+    QList<QAction *> actions;
+    auto exportOne = [&](const QString &name, const QString &text, const QString &filter, auto write) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, [this, filter, write] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
+            if (path.isEmpty())
+                return;
+            try {
+                write(path);
+            } catch (const std::exception &e) {
+                Q_EMIT problem(describeError(e));
+            }
+        });
+        actions << a;
+    };
+    exportOne(QStringLiteral("exportLossPng"), tr("Loss chart as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::chartPng(*m_charts->lossChart(), p); });
+    exportOne(QStringLiteral("exportLossSvg"), tr("Loss chart as SVG…"), tr("SVG (*.svg)"),
+              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->lossChart(), p); });
+    exportOne(QStringLiteral("exportPsnrPng"), tr("PSNR chart as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::chartPng(*m_charts->psnrChart(), p); });
+    exportOne(QStringLiteral("exportPsnrSvg"), tr("PSNR chart as SVG…"), tr("SVG (*.svg)"),
+              [this](const QString &p) { StudioExporter::chartSvg(*m_charts->psnrChart(), p); });
+    exportOne(QStringLiteral("exportGrids"), tr("All three grids as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::image(m_grids->stacked(), p); });
+    exportOne(QStringLiteral("exportReconstructed"), tr("Reconstruction grid as PNG…"), tr("PNG (*.png)"),
+              [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
+    exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
+              [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
+    return actions;
 }
 
 } // namespace aestudio

@@ -9,6 +9,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QSplitter;
 
 namespace aestudio {
@@ -36,6 +37,8 @@ public:
     void loadProbes(const TrainingConfig &config, bool reportErrors);
     // Before anything trains, the grids show the chosen dataset's probes and their noisy versions.
     void previewChosenDataset();
+    // File → Export: each chart as PNG and SVG, the grids, the metrics; failures go to `problem`.
+    QList<QAction *> exportActions();
 
 Q_SIGNALS:
     void probesReady();

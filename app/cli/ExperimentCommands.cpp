@@ -25,15 +25,8 @@ template <typename T>
 QVector<T> listOption(const QCommandLineParser &p, const QString &name)
 {
     QVector<T> out;
-    for (const QString &part : p.value(name).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double v = part.trimmed().toDouble(&ok);
-        if (!ok)
-            throw ConfigError(QStringLiteral("--%1: '%2' is not a number").arg(name, part));
+    for (double v : SweepSpec::parseList(p.value(name), QStringLiteral("--") + name))
         out << T(v);
-    }
-    if (out.isEmpty())
-        throw ConfigError(QStringLiteral("--%1 needs at least one value").arg(name));
     return out;
 }
 
@@ -115,10 +108,14 @@ int sweepCommand(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Train a grid of models; resumable. Writes results.csv and table.md."));
     p.addHelpOption();
     addSweepOptions(p);
-    p.addOption({QStringLiteral("depths"), QStringLiteral("Depths (default 3,5)."), QStringLiteral("list"), QStringLiteral("3,5")});
-    p.addOption({QStringLiteral("latents"), QStringLiteral("Latent dims (default 15,30,50,100)."), QStringLiteral("list"),
-                 QStringLiteral("15,30,50,100")});
-    p.addOption({QStringLiteral("dropouts"), QStringLiteral("Dropout values (default 0,0.2)."), QStringLiteral("list"), QStringLiteral("0,0.2")});
+    const SweepSpec seed = SweepSpec::seedStudy({});
+    auto listDefault = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    p.addOption({QStringLiteral("depths"), QStringLiteral("Depths (default %1).").arg(listDefault(seed.depths)),
+                 QStringLiteral("list"), listDefault(seed.depths)});
+    p.addOption({QStringLiteral("latents"), QStringLiteral("Latent dims (default %1).").arg(listDefault(seed.latents)),
+                 QStringLiteral("list"), listDefault(seed.latents)});
+    p.addOption({QStringLiteral("dropouts"), QStringLiteral("Dropout values (default %1).").arg(listDefault(seed.dropouts)),
+                 QStringLiteral("list"), listDefault(seed.dropouts)});
     p.addOption({QStringLiteral("weight-decays"), QStringLiteral("L2 values (default 0)."), QStringLiteral("list"), QStringLiteral("0")});
     p.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
     p.addOption({QStringLiteral("epochs-regularised"), QStringLiteral("Epochs for runs with dropout or L2 (default: --epochs)."),
@@ -136,9 +133,8 @@ int sweepCommand(const QStringList &args)
     spec.epochsRegularised = intOption(p, QStringLiteral("epochs-regularised"));
     const QString out = p.value(QStringLiteral("out"));
     const QVector<SweepResult> results = runSweep(spec, out);
-    RunFiles::writeFile(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(results));
+    Sweep::writeSummary(out, results);
     const QString table = Sweep::tableMarkdown(results);
-    RunFiles::writeFile(QDir(out).filePath(QStringLiteral("table.md")), table.toUtf8());
     std::printf("\n%s\nwrote %s/results.csv and table.md\n", qPrintable(table), qPrintable(out));
     return 0;
 }

@@ -93,12 +93,11 @@ int seedStudyCommand(const QStringList &args)
     QString md = QStringLiteral("# Seed study on %1 (compared with the report's %2 numbers)\n\n").arg(dataset, reference);
     QVector<SweepResult> all;
     if (!p.isSet(QStringLiteral("skip-table"))) {
-        SweepSpec spec;
-        spec.base.dataset = dataset;
-        spec.base.limit = intOption(p, QStringLiteral("limit"));
+        TrainingConfig base;
+        base.dataset = dataset;
+        base.limit = intOption(p, QStringLiteral("limit"));
+        SweepSpec spec = SweepSpec::seedStudy(base);
         spec.dropouts = {0.0, doubleOption(p, QStringLiteral("dropout"))};
-        spec.epochs = 20;
-        spec.epochsRegularised = 15;
         spec.jobs = intOption(p, QStringLiteral("jobs"));
         Sweep sweep(spec, QDir(out).filePath(QStringLiteral("table")));
         class Printer : public SweepObserver {

@@ -64,6 +64,43 @@ QVector<SweepSpec::Run> SweepSpec::runs() const
     return out;
 }
 
+SweepSpec SweepSpec::seedStudy(const TrainingConfig &base)
+{
+    SweepSpec s;
+    s.base = base;
+    s.base.noise.level = 0.0; // Table 1.1 trains plain autoencoders on clean inputs
+    s.depths = {3, 5};
+    s.latents = {15, 30, 50, 100};
+    s.dropouts = {0.0, 0.2};
+    s.weightDecays = {0.0};
+    s.epochs = 20;
+    s.epochsRegularised = 15;
+    return s;
+}
+
+QVector<double> SweepSpec::parseList(const QString &text, const QString &what)
+{
+    QVector<double> out;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double v = part.trimmed().toDouble(&ok);
+        if (!ok)
+            throw ConfigError(QStringLiteral("%1: '%2' is not a number").arg(what, part.trimmed()));
+        out << v;
+    }
+    if (out.isEmpty())
+        throw ConfigError(QStringLiteral("%1: give at least one value").arg(what));
+    return out;
+}
+
+QString SweepSpec::formatList(const QVector<double> &values)
+{
+    QStringList parts;
+    for (double v : values)
+        parts << QString::number(v, 'g', 6);
+    return parts.join(QLatin1Char(','));
+}
+
 QJsonObject SweepResult::toJson() const
 {
     return QJsonObject{{QStringLiteral("name"), name},
@@ -301,37 +338,48 @@ QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)
     return csv;
 }
 
-QString Sweep::tableMarkdown(const QVector<SweepResult> &results, const QMap<QString, QMap<int, double>> &reference)
+int SweepPivot::bestLatent(const QString &row) const
 {
-    QStringList rows;
-    QVector<int> latents;
-    QMap<QString, QMap<int, double>> cells;
+    const QMap<int, double> values = cells.value(row);
+    int best = -1;
+    for (auto it = values.begin(); it != values.end(); ++it)
+        if (best < 0 || it.value() < values[best])
+            best = it.key();
+    return best;
+}
+
+SweepPivot SweepPivot::of(const QVector<SweepResult> &results)
+{
+    SweepPivot pivot;
     for (const SweepResult &r : results) {
         if (r.bestEpoch == 0)
-            continue;
+            continue; // not run (stopped sweep)
         const QString row = r.rowLabel();
-        if (!rows.contains(row))
-            rows << row;
-        if (!latents.contains(r.config.model.latent))
-            latents << r.config.model.latent;
-        cells[row][r.config.model.latent] = r.bestValLoss;
+        if (!pivot.rows.contains(row))
+            pivot.rows << row;
+        if (!pivot.latents.contains(r.config.model.latent))
+            pivot.latents << r.config.model.latent;
+        pivot.cells[row][r.config.model.latent] = r.bestValLoss;
     }
-    std::sort(latents.begin(), latents.end());
+    std::sort(pivot.latents.begin(), pivot.latents.end());
+    return pivot;
+}
+
+QString Sweep::tableMarkdown(const QVector<SweepResult> &results, const QMap<QString, QMap<int, double>> &reference)
+{
+    const SweepPivot pivot = SweepPivot::of(results);
     QString md = QStringLiteral("| Auto-encoder type |");
-    for (int l : latents)
+    for (int l : pivot.latents)
         md += QStringLiteral(" %1 |").arg(l);
     md += QStringLiteral(" Best latent dimension |\n|---|");
-    for (int i = 0; i < latents.size(); ++i)
+    for (int i = 0; i < pivot.latents.size(); ++i)
         md += QStringLiteral("---|");
     md += QStringLiteral("---|\n");
-    for (const QString &row : rows) {
-        const auto &values = cells[row];
-        int best = -1;
-        for (auto it = values.begin(); it != values.end(); ++it)
-            if (best < 0 || it.value() < values[best])
-                best = it.key();
+    for (const QString &row : pivot.rows) {
+        const auto &values = pivot.cells[row];
+        const int best = pivot.bestLatent(row);
         md += QStringLiteral("| %1 |").arg(row);
-        for (int l : latents) {
+        for (int l : pivot.latents) {
             if (!values.contains(l)) {
                 md += QStringLiteral(" – |");
                 continue;
@@ -346,6 +394,12 @@ QString Sweep::tableMarkdown(const QVector<SweepResult> &results, const QMap<QSt
         md += QStringLiteral(" %1 |\n").arg(best);
     }
     return md;
+}
+
+void Sweep::writeSummary(const QString &folder, const QVector<SweepResult> &results)
+{
+    RunFiles::writeFile(QDir(folder).filePath(QStringLiteral("results.csv")), resultsCsv(results));
+    RunFiles::writeFile(QDir(folder).filePath(QStringLiteral("table.md")), tableMarkdown(results).toUtf8());
 }
 
 } // namespace aestudio

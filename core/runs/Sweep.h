@@ -18,9 +18,9 @@ namespace aestudio {
 
 struct SweepSpec {
     TrainingConfig base;                 // dataset, noise, batch size, lr, seed, limit, ...
-    QVector<int> depths{3, 5};
-    QVector<int> latents{15, 30, 50, 100};
-    QVector<double> dropouts{0.0, 0.2};
+    QVector<int> depths;                 // see seedStudy() for the seed report's grid
+    QVector<int> latents;
+    QVector<double> dropouts{0.0};
     QVector<double> weightDecays{0.0};
     int epochs = 20;
     int epochsRegularised = 0;           // for runs with dropout or weight decay; 0 = same as epochs
@@ -35,7 +35,15 @@ struct SweepSpec {
         TrainingConfig config;
     };
     QVector<Run> runs() const;
+
+    // The seed study's Table 1.1, the one place it is spelled: depths 3 and 5, latents 15/30/50/100, dropout 0 and
+    // 0.2, no L2, 20 epochs (15 for the regularised runs), plain autoencoders on clean inputs.
+    static SweepSpec seedStudy(const TrainingConfig &base);
+    // "3, 5" -> {3, 5}; throws ConfigError naming `what` for a non-number or an empty list.
+    static QVector<double> parseList(const QString &text, const QString &what);
+    static QString formatList(const QVector<double> &values);
 };
+
 
 struct SweepResult {
     QString name;
@@ -52,6 +60,16 @@ struct SweepResult {
     static SweepResult fromJson(const QJsonObject &json);
     bool regularised() const { return config.model.dropout > 0.0 || config.weightDecay > 0.0; }
     QString rowLabel() const;            // "Non-Regularized 3 layers", "Regularized 5 layers (p=0.2)"
+};
+
+// The Table 1.1 pivot of finished results: one row per model type, one column per latent dim, the best validation
+// loss in each cell; shared by table.md and the studio's pivot table.
+struct SweepPivot {
+    QStringList rows;                    // in order of first appearance
+    QVector<int> latents;                // ascending
+    QMap<QString, QMap<int, double>> cells;
+    int bestLatent(const QString &row) const; // the column with the lowest loss, or -1
+    static SweepPivot of(const QVector<SweepResult> &results);
 };
 
 // With jobs > 1, these are called from several worker threads at once (one per running cell): an observer that
@@ -78,6 +96,8 @@ public:
     // maps row label -> latent -> value printed beside ours (the seed's Table 1.1), when given.
     static QString tableMarkdown(const QVector<SweepResult> &results,
                                  const QMap<QString, QMap<int, double>> &reference = {});
+    // results.csv and table.md in `folder`.
+    static void writeSummary(const QString &folder, const QVector<SweepResult> &results);
 
 private:
     SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,

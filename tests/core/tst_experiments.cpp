@@ -64,9 +64,7 @@ SweepSpec TestExperiments::tinySpec() const
 
 void TestExperiments::specExpandsTheGrid()
 {
-    SweepSpec s;
-    s.epochs = 20;
-    s.epochsRegularised = 15;
+    const SweepSpec s = SweepSpec::seedStudy({});
     const auto runs = s.runs();
     QCOMPARE(runs.size(), 2 * 4 * 2);
     QCOMPARE(runs.first().name, QStringLiteral("d3-l15-p0-wd0"));
