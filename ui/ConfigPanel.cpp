@@ -58,7 +58,20 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     m_datasetStatus->setWordWrap(true);
     m_datasetStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(QString(), m_datasetStatus);
+    addModelRows(form);
+    addTrainingRows(form);
 
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    refreshDatasets();
+    setConfig(StudioSettings::defaults());
+    connectFields();
+}
+
+void ConfigPanel::addModelRows(QFormLayout *form)
+{
     m_depth = new QComboBox;
     m_depth->setObjectName(QStringLiteral("depth"));
     m_depth->addItem(depthLabel(3), 3);
@@ -86,7 +99,10 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     dropoutRow->addWidget(m_dropout, 1);
     dropoutRow->addWidget(m_dropoutValue);
     form->addRow(tr("Dropout p"), dropoutRow);
+}
 
+void ConfigPanel::addTrainingRows(QFormLayout *form)
+{
     m_weightDecay = new QDoubleSpinBox;
     m_weightDecay->setDecimals(6);
     m_weightDecay->setRange(0.0, 0.1);
@@ -135,14 +151,10 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     for (const QString &d : SystemInfo::collect().devices)
         m_device->addItem(d, d);
     form->addRow(tr("Device"), m_device);
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addStretch(1);
-
-    refreshDatasets();
-    setConfig(StudioSettings::defaults());
-
+void ConfigPanel::connectFields()
+{
     auto emitChanged = [this] { Q_EMIT changed(); };
     connect(m_dataset, &QComboBox::currentIndexChanged, this, [this] { updateDatasetStatus(); Q_EMIT changed(); });
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
@@ -259,7 +271,7 @@ void ConfigPanel::setConfig(const TrainingConfig &c)
     } else {
         m_dataset->setCurrentIndex(std::max(index, 0));
     }
-    m_depth->setCurrentIndex(c.model.hidden.size() == 4 ? 1 : 0);
+    m_depth->setCurrentIndex(std::max(0, m_depth->findData(c.model.depth())));
     m_latent->setValue(c.model.latent);
     syncLatentPreset();
     m_dropout->setValue(int(std::lround(c.model.dropout * 100)));

@@ -8,6 +8,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
@@ -32,6 +33,9 @@ Q_SIGNALS:
     void changed();
 
 private:
+    void addModelRows(QFormLayout *form);
+    void addTrainingRows(QFormLayout *form);
+    void connectFields();
     void addDatasetFolder(const QString &path);
     void updateDatasetStatus();
     void syncLatentPreset();

@@ -34,6 +34,45 @@ QByteArray RobustnessCurve::toCsv() const
     return csv;
 }
 
+namespace {
+
+// The plot's data range and where it lands in the image.
+struct PlotFrame {
+    QRectF area;
+    double xMax = 1, yMin = 0, yMax = 1;
+    QPointF map(double x, double y) const
+    {
+        return QPointF(area.left() + area.width() * x / xMax, area.bottom() - area.height() * (y - yMin) / (yMax - yMin));
+    }
+};
+
+void drawAxes(QPainter &p, const PlotFrame &f, const QString &xLabel)
+{
+    p.setPen(QColor(220, 220, 220));
+    for (double y = f.yMin; y <= f.yMax + 1e-9; y += 2) {
+        p.drawLine(f.map(0, y), f.map(f.xMax, y));
+        p.setPen(Qt::black);
+        p.drawText(QRectF(0, f.map(0, y).y() - 8, f.area.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter,
+                   QString::number(y));
+        p.setPen(QColor(220, 220, 220));
+    }
+    p.setPen(Qt::black);
+    p.drawRect(f.area);
+    for (int i = 0; i <= 10; ++i) {
+        const double x = f.xMax * i / 10;
+        p.drawText(QRectF(f.map(x, f.yMin).x() - 20, f.area.bottom() + 4, 40, 16), Qt::AlignCenter,
+                   QString::number(x, 'g', 2));
+    }
+    p.drawText(QRectF(f.area.left(), f.area.bottom() + 24, f.area.width(), 18), Qt::AlignCenter, xLabel);
+    p.save();
+    p.translate(16, f.area.center().y());
+    p.rotate(-90);
+    p.drawText(QRectF(-100, -10, 200, 20), Qt::AlignCenter, QStringLiteral("PSNR (dB)"));
+    p.restore();
+}
+
+} // namespace
+
 QImage RobustnessCurve::plot(const QVector<RobustnessCurve> &curves, const QString &xLabel, double markerLevel,
                              QSize size)
 {
@@ -41,7 +80,8 @@ QImage RobustnessCurve::plot(const QVector<RobustnessCurve> &curves, const QStri
     img.fill(Qt::white);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
-    const QRectF area(70, 30, size.width() - 100, size.height() - 90);
+    PlotFrame frame;
+    frame.area = QRectF(70, 30, size.width() - 100, size.height() - 90);
     double yMin = 1e9, yMax = -1e9, xMax = 0;
     for (const auto &c : curves)
         for (const auto &pt : c.points) {
@@ -51,31 +91,12 @@ QImage RobustnessCurve::plot(const QVector<RobustnessCurve> &curves, const QStri
         }
     if (yMin > yMax)
         return img;
-    yMin = std::floor(yMin / 2) * 2;
-    yMax = std::ceil(yMax / 2) * 2 + 1;
-    xMax = std::max(xMax, 1e-9);
-    auto map = [&](double x, double y) {
-        return QPointF(area.left() + area.width() * x / xMax, area.bottom() - area.height() * (y - yMin) / (yMax - yMin));
-    };
-    p.setPen(QColor(220, 220, 220));
-    for (double y = yMin; y <= yMax + 1e-9; y += 2) {
-        p.drawLine(map(0, y), map(xMax, y));
-        p.setPen(Qt::black);
-        p.drawText(QRectF(0, map(0, y).y() - 8, area.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(y));
-        p.setPen(QColor(220, 220, 220));
-    }
-    p.setPen(Qt::black);
-    p.drawRect(area);
-    for (int i = 0; i <= 10; ++i) {
-        const double x = xMax * i / 10;
-        p.drawText(QRectF(map(x, yMin).x() - 20, area.bottom() + 4, 40, 16), Qt::AlignCenter, QString::number(x, 'g', 2));
-    }
-    p.drawText(QRectF(area.left(), area.bottom() + 24, area.width(), 18), Qt::AlignCenter, xLabel);
-    p.save();
-    p.translate(16, area.center().y());
-    p.rotate(-90);
-    p.drawText(QRectF(-100, -10, 200, 20), Qt::AlignCenter, QStringLiteral("PSNR (dB)"));
-    p.restore();
+    frame.yMin = std::floor(yMin / 2) * 2;
+    frame.yMax = std::ceil(yMax / 2) * 2 + 1;
+    frame.xMax = std::max(xMax, 1e-9);
+    const QRectF area = frame.area;
+    auto map = [&frame](double x, double y) { return frame.map(x, y); };
+    drawAxes(p, frame, xLabel);
 
     p.setClipRect(area); // curves leave the visible range (noisy input at sigma 0.1 is above the top)
     static const QColor colours[] = {QColor(52, 101, 164), QColor(204, 0, 0), QColor(78, 154, 6), QColor(117, 80, 123),
@@ -119,7 +140,7 @@ QImage RobustnessCurve::plot(const QVector<RobustnessCurve> &curves, const QStri
     }
     if (markerLevel >= 0) {
         p.setPen(QPen(QColor(204, 0, 0), 1, Qt::DotLine));
-        p.drawLine(map(markerLevel, yMin), map(markerLevel, yMax));
+        p.drawLine(map(markerLevel, frame.yMin), map(markerLevel, frame.yMax));
     }
     return img;
 }

@@ -213,18 +213,9 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     return r;
 }
 
-QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
+// One folder, one grid: another grid is refused unless extending, which keeps the old finished runs (returned).
+QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
 {
-    const QVector<SweepSpec::Run> runs = m_spec.runs();
-    if (runs.isEmpty())
-        throw ConfigError(QStringLiteral("the sweep has no runs (empty list of depths, latents or dropouts)"));
-    if (!QDir().mkpath(m_outDir))
-        throw StudioError(QStringLiteral("%1: cannot create the output folder").arg(m_outDir));
-    QVector<SweepResult> results(runs.size());
-    QStringList names;
-    for (const auto &r : runs)
-        names << r.name;
-    // One folder, one grid: another grid is refused unless extending, which keeps the old finished runs.
     const QString gridPath = QDir(m_outDir).filePath(kGridFile);
     QStringList previousNames;
     if (QFileInfo::exists(gridPath)) {
@@ -246,7 +237,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
     for (const QString &n : names + oldOnly)
         allNames.append(n);
     RunFiles::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
-    QVector<SweepResult> kept; // finished runs of the earlier grid, when extending
+    QVector<SweepResult> kept;
     for (const QString &n : oldOnly) {
         QFile done(QDir(m_outDir).filePath(n + QLatin1Char('/') + kResultFile));
         if (done.open(QIODevice::ReadOnly)) {
@@ -255,37 +246,57 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
             kept << r;
         }
     }
+    return kept;
+}
+
+// Fills `results` with the runs an earlier invocation finished (reported at once) and returns the others.
+QVector<int> Sweep::unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
+                               SweepObserver &observer) const
+{
     QVector<int> pending;
     for (int i = 0; i < runs.size(); ++i) {
         QFile done(QDir(m_outDir).filePath(runs[i].name + QLatin1Char('/') + kResultFile));
-        if (done.open(QIODevice::ReadOnly)) {
-            SweepResult previous;
-            try {
-                previous = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
-            } catch (const StudioError &) {
-                pending << i; // unreadable result: run it again
-                continue;
-            }
-            if (!sameRecipe(previous.config, runs[i].config))
-                throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
-                                                 "output folder")
-                                      .arg(m_outDir, runs[i].name));
-            results[i] = previous;
-            results[i].skipped = true;
-            observer.runFinished(i, results[i]);
+        if (!done.open(QIODevice::ReadOnly)) {
+            pending << i;
             continue;
         }
-        pending << i;
+        SweepResult previous;
+        try {
+            previous = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+        } catch (const StudioError &) {
+            pending << i; // unreadable result: run it again
+            continue;
+        }
+        if (!sameRecipe(previous.config, runs[i].config))
+            throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
+                                             "output folder")
+                                  .arg(m_outDir, runs[i].name));
+        results[i] = previous;
+        results[i].skipped = true;
+        observer.runFinished(i, results[i]);
     }
+    return pending;
+}
+
+QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
+{
+    const QVector<SweepSpec::Run> runs = m_spec.runs();
+    if (runs.isEmpty())
+        throw ConfigError(QStringLiteral("the sweep has no runs (empty list of depths, latents or dropouts)"));
+    if (!QDir().mkpath(m_outDir))
+        throw StudioError(QStringLiteral("%1: cannot create the output folder").arg(m_outDir));
+    QStringList names;
+    for (const auto &r : runs)
+        names << r.name;
+    const QVector<SweepResult> kept = claimFolder(names);
+    QVector<SweepResult> results(runs.size());
+    const QVector<int> pending = unfinished(runs, results, observer);
     if (pending.isEmpty())
         return results + kept;
 
-    const TrainingConfig &b = m_spec.base;
-    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(b));
-    const int totalThreads = SystemInfo::threadsFor(m_spec.threads);
+    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(m_spec.base));
     const int jobs = std::clamp(m_spec.jobs, 1, int(pending.size()));
-    const int threadsPerJob = std::max(1, totalThreads / jobs);
-
+    const int threadsPerJob = std::max(1, SystemInfo::threadsFor(m_spec.threads) / jobs);
     std::atomic<int> next{0};
     std::mutex errorMutex;
     QString firstError;
@@ -302,7 +313,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
             } catch (const std::exception &e) {
                 std::lock_guard<std::mutex> lock(errorMutex);
                 if (firstError.isEmpty())
-                    firstError = QString::fromUtf8(e.what());
+                    firstError = describeError(e);
                 control.requestStop();
                 return;
             }

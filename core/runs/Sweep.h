@@ -100,6 +100,9 @@ public:
     static void writeSummary(const QString &folder, const QVector<SweepResult> &results);
 
 private:
+    QVector<SweepResult> claimFolder(const QStringList &names) const;
+    QVector<int> unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
+                            SweepObserver &observer) const;
     SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,
                        int threads, SweepObserver &observer, RunControl &control);
     SweepSpec m_spec;

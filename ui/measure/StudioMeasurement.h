@@ -24,6 +24,9 @@ public:
     StudioMeasurement(MainWindow *window, const QCommandLineParser &parser, const QElapsedTimer &sinceMain);
 
 private:
+    void applyOptions(const QCommandLineParser &p);
+    void scheduleScreenshot(const QString &file, int afterMs);
+    void startMeasurement(int phaseMs); // after the first epoch: throughput, then S/2 watching, S/2 sliding
     void finishMeasurement();
     MainWindow *m_window;
     StallMonitor *m_stalls = nullptr;

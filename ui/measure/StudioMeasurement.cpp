@@ -5,7 +5,9 @@
 #include "ExperimentsPanel.h"
 #include "MainWindow.h"
 #include "RunFiles.h"
-#include "StudioProbe.h"
+#include "SliderLatencyProbe.h"
+#include "StallMonitor.h"
+#include "ThroughputComparison.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -47,6 +49,17 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
         });
         return;
     }
+    applyOptions(p);
+    if (p.isSet(QStringLiteral("screenshot")))
+        scheduleScreenshot(p.value(QStringLiteral("screenshot")),
+                           int(p.value(QStringLiteral("screenshot-after")).toDouble() * 1000));
+    if (p.isSet(QStringLiteral("measure-ui")))
+        startMeasurement(int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000 / 2));
+}
+
+void StudioMeasurement::applyOptions(const QCommandLineParser &p)
+{
+    MainWindow *window = m_window;
     if (p.isSet(QStringLiteral("dataset")) || p.isSet(QStringLiteral("epochs"))) {
         TrainingConfig c = window->configPanel()->config();
         if (p.isSet(QStringLiteral("dataset")))
@@ -72,51 +85,51 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
     }
     if (p.isSet(QStringLiteral("start")) || measure)
         QTimer::singleShot(0, window, [window] { window->startRun(MainWindow::StartMode::Fresh); });
+}
 
-    if (p.isSet(QStringLiteral("screenshot"))) {
-        const QString file = p.value(QStringLiteral("screenshot"));
-        const int afterMs = int(p.value(QStringLiteral("screenshot-after")).toDouble() * 1000);
-        QTimer::singleShot(afterMs, this, [this, file] {
-            try {
-                RunFiles::writeImage(file, m_window->grab().toImage());
-                std::printf("screenshot written to %s\n", qPrintable(file));
-            } catch (const std::exception &e) {
-                std::fprintf(stderr, "%s\n", qPrintable(describeError(e)));
-            }
-            m_window->close();
-        });
-    }
-    if (measure) {
-        m_stalls = new StallMonitor(5, this);
-        m_slider = new SliderLatencyProbe(window, this);
-        // Once training runs (loading the dataset is not interactive) and its first epoch has warmed up:
-        // studio vs headless throughput (5 pairs of 3 s windows, no probe timer running: the 5 ms stall timer
-        // itself costs the GUI thread CPU, which on two cores comes out of training); then S/2 of event-loop
-        // stalls while the studio only watches training; then S/2 of stalls and slider latency while the slider
-        // moves every 300 ms.
-        const int phaseMs = int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000 / 2);
-        connect(window->session(), &TrainingSession::epochFinished, this, [this, phaseMs] {
-            if (m_phase != Phase::Waiting)
-                return;
-            m_phase = Phase::Throughput;
-            std::printf("measuring studio vs headless throughput (interleaved windows)...\n");
-            std::fflush(stdout);
-            m_throughput = new ThroughputComparison(m_window->session(), 5, 3000, this);
-            connect(m_throughput, &ThroughputComparison::finished, this, [this, phaseMs] {
-                m_phase = Phase::Watch;
-                m_stalls->start();
-                QTimer::singleShot(phaseMs, this, [this, phaseMs] {
-                    m_phase = Phase::Slider;
-                    m_watchStalls = m_stalls->latenessMs();
-                    auto *mover = new QTimer(this);
-                    connect(mover, &QTimer::timeout, m_slider, &SliderLatencyProbe::moveSlider);
-                    mover->start(300);
-                    QTimer::singleShot(phaseMs, this, &StudioMeasurement::finishMeasurement);
-                });
+void StudioMeasurement::scheduleScreenshot(const QString &file, int afterMs)
+{
+    QTimer::singleShot(afterMs, this, [this, file] {
+        try {
+            RunFiles::writeImage(file, m_window->grab().toImage());
+            std::printf("screenshot written to %s\n", qPrintable(file));
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "%s\n", qPrintable(describeError(e)));
+        }
+        m_window->close();
+    });
+}
+
+void StudioMeasurement::startMeasurement(int phaseMs)
+{
+    m_stalls = new StallMonitor(5, this);
+    m_slider = new SliderLatencyProbe(m_window, this);
+    // Once training runs (loading the dataset is not interactive) and its first epoch has warmed up:
+    // studio vs headless throughput (5 pairs of 3 s windows, no probe timer running: the 5 ms stall timer
+    // itself costs the GUI thread CPU, which on two cores comes out of training); then S/2 of event-loop
+    // stalls while the studio only watches training; then S/2 of stalls and slider latency while the slider
+    // moves every 300 ms.
+    connect(m_window->session(), &TrainingSession::epochFinished, this, [this, phaseMs] {
+        if (m_phase != Phase::Waiting)
+            return;
+        m_phase = Phase::Throughput;
+        std::printf("measuring studio vs headless throughput (interleaved windows)...\n");
+        std::fflush(stdout);
+        m_throughput = new ThroughputComparison(m_window->session(), 5, 3000, this);
+        connect(m_throughput, &ThroughputComparison::finished, this, [this, phaseMs] {
+            m_phase = Phase::Watch;
+            m_stalls->start();
+            QTimer::singleShot(phaseMs, this, [this, phaseMs] {
+                m_phase = Phase::Slider;
+                m_watchStalls = m_stalls->latenessMs();
+                auto *mover = new QTimer(this);
+                connect(mover, &QTimer::timeout, m_slider, &SliderLatencyProbe::moveSlider);
+                mover->start(300);
+                QTimer::singleShot(phaseMs, this, &StudioMeasurement::finishMeasurement);
             });
-            m_throughput->start();
         });
-    }
+        m_throughput->start();
+    });
 }
 
 void StudioMeasurement::finishMeasurement()

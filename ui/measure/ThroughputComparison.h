@@ -1,55 +1,16 @@
-// Measures the studio as a user feels it: event-loop stalls (a 5 ms timer timing its own lateness), noise-slider
-// latency (value change to repainted grid), and training throughput seen by the GUI. Used by `aestudio --measure-ui`
-// and the UI tests; it drives the real window, never a mock.
+// Studio vs headless training throughput, measured in one process on the real session (`aestudio --measure-ui`).
 #pragma once
 
 #include "Dataset.h"
 #include "TrainingConfig.h"
 
-#include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
-#include <QVector>
 
 #include <memory>
 
 namespace aestudio {
 
-class MainWindow;
 class TrainingSession;
-
-double percentile(QVector<double> values, double p); // p in [0,100]; 0 for an empty list
-
-class StallMonitor : public QObject {
-    Q_OBJECT
-public:
-    explicit StallMonitor(int intervalMs = 5, QObject *parent = nullptr);
-    void start();
-    void stop();
-    const QVector<double> &latenessMs() const { return m_lateness; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_lastNs = 0;
-    int m_intervalMs;
-    QVector<double> m_lateness;
-};
-
-class SliderLatencyProbe : public QObject {
-    Q_OBJECT
-public:
-    explicit SliderLatencyProbe(MainWindow *window, QObject *parent = nullptr);
-    void moveSlider();                     // sets the eval slider to its next value and starts a measurement
-    const QVector<double> &latenciesMs() const { return m_latencies; }
-
-private:
-    MainWindow *m_window;
-    QElapsedTimer m_clock;
-    qint64 m_pendingSinceNs = -1;
-    int m_next = 0;
-    QVector<double> m_latencies;
-};
 
 // Studio vs headless training throughput on a machine whose speed drifts by +-20% within a minute: alternates
 // windows of the studio's own run (GUI live, no probe timers) with windows of the same configuration trained
