@@ -212,66 +212,66 @@ void TestCheckpoint::craftedFilesAreRefused()
     QByteArray bytes = good;
     Parts parts(good);
     auto offsets = [](qint64 a, qint64 b) { return QJsonArray{double(a), double(b)}; };
-    if (fault == "truncate") {
+    if (fault == QLatin1String("truncate")) {
         bytes.chop(bytes.size() / 3);
-    } else if (fault == "flip") {
+    } else if (fault == QLatin1String("flip")) {
         bytes[bytes.size() - 200] = char(bytes[bytes.size() - 200] ^ 0x40);
-    } else if (fault == "garbage") {
+    } else if (fault == QLatin1String("garbage")) {
         bytes = QByteArray(4096, 'z');
-    } else if (fault == "empty") {
+    } else if (fault == QLatin1String("empty")) {
         bytes.clear();
-    } else if (fault == "v1") {
+    } else if (fault == QLatin1String("v1")) {
         bytes = QByteArrayLiteral("AESCKPT\n\x01\0\0\0") + QByteArray(64, 'x');
-    } else if (fault == "version") {
+    } else if (fault == QLatin1String("version")) {
         parts.setMeta(QStringLiteral("format_version"), QStringLiteral("7"));
         bytes = parts.bytes();
-    } else if (fault == "append") {
+    } else if (fault == QLatin1String("append")) {
         bytes += "tail";
-    } else if (fault == "length") {
+    } else if (fault == QLatin1String("length")) {
         qToLittleEndian<quint64>(quint64(good.size()), bytes.data());
-    } else if (fault == "foreign") {
+    } else if (fault == QLatin1String("foreign")) {
         parts.table.remove(QStringLiteral("__metadata__"));
         bytes = parts.bytes();
-    } else if (fault == "rename") {
+    } else if (fault == QLatin1String("rename")) {
         parts.table[QStringLiteral("model.encoder.0.we\x01ght")] = parts.table.take(QStringLiteral("model.encoder.0.weight"));
         bytes = parts.bytes();
-    } else if (fault == "extra") {
+    } else if (fault == QLatin1String("extra")) {
         parts.table[QStringLiteral("model.encoder.0.evil")] = parts.table.take(QStringLiteral("model.encoder.0.weight"));
         bytes = parts.bytes();
-    } else if (fault == "dtype") {
+    } else if (fault == QLatin1String("dtype")) {
         parts.editTensor(QStringLiteral("model.encoder.0.bias"), [](QJsonObject &t) { t[QStringLiteral("dtype")] = QStringLiteral("F64"); });
         bytes = parts.bytes();
-    } else if (fault == "shape") {
+    } else if (fault == QLatin1String("shape")) {
         parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) { t[QStringLiteral("shape")] = QJsonArray{784, 256}; });
         bytes = parts.bytes();
-    } else if (fault == "shapebytes") {
+    } else if (fault == QLatin1String("shapebytes")) {
         parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) { t[QStringLiteral("shape")] = QJsonArray{256, 785}; });
         bytes = parts.bytes();
-    } else if (fault == "offsets") {
+    } else if (fault == QLatin1String("offsets")) {
         parts.editTensor(QStringLiteral("model.encoder.0.bias"), [&](QJsonObject &t) {
             t[QStringLiteral("data_offsets")] = offsets(qint64(1) << 40, (qint64(1) << 40) + 1024);
         });
         bytes = parts.bytes();
-    } else if (fault == "overlap") {
+    } else if (fault == QLatin1String("overlap")) {
         const QJsonArray a = parts.table[QStringLiteral("model.encoder.0.bias")].toObject()[QStringLiteral("data_offsets")].toArray();
         parts.editTensor(QStringLiteral("model.decoder.0.bias"), [&](QJsonObject &t) {
             const qint64 len = qint64(t[QStringLiteral("data_offsets")].toArray()[1].toDouble() - t[QStringLiteral("data_offsets")].toArray()[0].toDouble());
             t[QStringLiteral("data_offsets")] = offsets(qint64(a[0].toDouble()), qint64(a[0].toDouble()) + len);
         });
         bytes = parts.bytes();
-    } else if (fault == "metanum") {
+    } else if (fault == QLatin1String("metanum")) {
         QJsonObject meta = parts.table[QStringLiteral("__metadata__")].toObject();
         meta[QStringLiteral("crc32")] = 5;
         parts.table[QStringLiteral("__metadata__")] = meta;
         bytes = parts.bytes();
-    } else if (fault == "arch") {
+    } else if (fault == QLatin1String("arch")) {
         QJsonObject info = parts.info();
         info[QStringLiteral("architecture")] = QStringLiteral("784-999-15");
         parts.setInfo(info);
         bytes = parts.bytes();
     }
     const QString bad = m_dir.filePath(QStringLiteral("bad-%1.aes").arg(fault));
-    if (fault != "missing")
+    if (fault != QLatin1String("missing"))
         writeBytes(bad, bytes);
     Trainer trainer(config(1), m_data);
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -280,7 +280,7 @@ void TestCheckpoint::craftedFilesAreRefused()
                 InferenceModel::fromCheckpoint(bad);
             else if (attempt == 1)
                 trainer.resumeFrom(bad);
-            else if (fault != "flip") // readInfo reads the header only; the checksum covers the tensor bytes
+            else if (fault != QLatin1String("flip")) // readInfo reads the header only; the checksum covers the tensor bytes
                 Checkpoint::readInfo(bad);
             else
                 throw CheckpointError(bad + QStringLiteral(": checksum (not checked by readInfo)"));
