@@ -1,11 +1,13 @@
 #include "AutoEncoder.h"
 
+#include "ImageFormat.h"
+
 namespace aestudio {
 
 AutoEncoderImpl::AutoEncoderImpl(const ModelSpec &s) : spec(s)
 {
     torch::nn::Sequential enc;
-    std::int64_t width = 28 * 28;
+    std::int64_t width = kPixelsPerImage;
     for (int h : spec.hidden) {
         enc->push_back(torch::nn::Linear(width, h));
         enc->push_back(torch::nn::ReLU());
@@ -22,7 +24,7 @@ AutoEncoderImpl::AutoEncoderImpl(const ModelSpec &s) : spec(s)
         dec->push_back(torch::nn::Dropout(spec.dropout));
         width = *it;
     }
-    dec->push_back(torch::nn::Linear(width, 28 * 28));
+    dec->push_back(torch::nn::Linear(width, kPixelsPerImage));
     dec->push_back(torch::nn::Sigmoid());
 
     encoder = register_module("encoder", enc);

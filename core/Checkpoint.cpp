@@ -1,5 +1,7 @@
 #include "Checkpoint.h"
 
+#include "ImageFormat.h"
+
 #include "AtomicFile.h"
 #include "Errors.h"
 
@@ -73,7 +75,7 @@ QVector<SafeTensors::Entry> Checkpoint::tensorTable(const ModelSpec &spec, bool 
     // The names and order of AutoEncoderImpl's parameters: Linear, ReLU, Dropout per hidden layer, so the Linear
     // layers sit at indices 0, 3, 6, ... of each Sequential (tst_model checks this against the real module).
     QVector<SafeTensors::Entry> model;
-    QVector<qint64> widths{28 * 28};
+    QVector<qint64> widths{kPixelsPerImage};
     for (int h : spec.hidden)
         widths << h;
     widths << spec.latent;

@@ -137,8 +137,6 @@ IdxImages IdxReader::readImages(const QString &path, std::int64_t maxItems)
     const std::int64_t count = itemsToRead(h[1], maxItems);
     images.count = int(count);
     images.declaredCount = int(h[1]);
-    images.rows = int(h[2]);
-    images.cols = int(h[3]);
     images.pixels = readPayload(in, path, count * h[2] * h[3], maxItems < 0);
     return images;
 }

@@ -5,21 +5,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "ImageFormat.h"
+
 #include <QString>
 
 namespace aestudio {
 
 struct IdxImages {
-    int count = 0;
-    int rows = 0;
-    int cols = 0;
+    int count = 0;                     // every image is kImageSide x kImageSide (checked)
     int declaredCount = 0; // the item count in the header; more than `count` when the read was limited
     std::vector<std::uint8_t> pixels; // count * rows * cols, row-major
 };
 
 namespace IdxReader {
 
-constexpr int kImageSide = 28;
 // Far above any real dataset (MNIST has 70k images); checked before allocating so a lying header cannot exhaust memory.
 constexpr std::int64_t kMaxItems = 10'000'000;
 

@@ -1,5 +1,7 @@
 #include "ImageGrid.h"
 
+#include "ImageFormat.h"
+
 #include <QFont>
 #include <QPainter>
 
@@ -8,7 +10,7 @@
 
 namespace aestudio {
 namespace {
-constexpr int kSide = 28;
+constexpr int kSide = kImageSide;
 
 uchar toByte(float v)
 {
@@ -37,9 +39,9 @@ QImage ImageGrid::render(const std::vector<const float *> &rows, int columns, in
     return grid.scaled(grid.width() * scale, grid.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
 }
 
-QImage ImageGrid::single(const float *pixels, int scale)
+QImage ImageGrid::ofReconstruction(const Reconstruction &r, int scale)
 {
-    return render({pixels}, 1, scale);
+    return render({r.clean.data(), r.noisy.data(), r.reconstructed.data()}, r.count, scale);
 }
 
 QImage ImageGrid::stackWithCaptions(const QList<QImage> &images, const QStringList &captions)

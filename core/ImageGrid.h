@@ -2,6 +2,8 @@
 // Built in core (or on a worker) as a QImage; only the GUI turns it into a QPixmap.
 #pragma once
 
+#include "InferenceModel.h"
+
 #include <QImage>
 #include <QStringList>
 
@@ -13,8 +15,8 @@ namespace ImageGrid {
 
 // Each row holds `columns` images of 784 floats in [0,1]. Missing images (short rows) render black.
 QImage render(const std::vector<const float *> &rows, int columns, int scale);
-// One image of 784 floats as a 28x28 grayscale QImage scaled by `scale`.
-QImage single(const float *pixels, int scale);
+// Three rows: the clean images, their noisy versions and the reconstructions.
+QImage ofReconstruction(const Reconstruction &r, int scale);
 // Stacks images vertically, each under a caption line, on a dark background.
 QImage stackWithCaptions(const QList<QImage> &images, const QStringList &captions);
 

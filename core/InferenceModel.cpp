@@ -1,7 +1,7 @@
 #include "InferenceModel.h"
 
 #include "CheckpointIO.h"
-#include "Evaluation.h"
+#include "InferenceModelImpl.h"
 #include "NoiseModel.h"
 
 namespace aestudio {
@@ -96,11 +96,6 @@ std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QStri
     return std::make_shared<const InferenceModel>(std::make_unique<Impl>(Impl{model, torch::kCPU}));
 }
 
-const ModelSpec &InferenceModel::spec() const
-{
-    return d->model->spec;
-}
-
 namespace {
 
 std::vector<float> toFloats(const torch::Tensor &t)
@@ -161,6 +156,11 @@ Reconstruction InferenceModel::reconstruct(const std::uint8_t *pixels, int count
     r.metrics.psnrMeanDb = torch::tensor(r.psnrDb).mean().item<double>();
     r.metrics.psnrGlobalDb = psnrDb(r.metrics.mse);
     return r;
+}
+
+Reconstruction InferenceModel::reconstructProbes(const ImageSet &images, int count, const NoiseSpec &noise) const
+{
+    return reconstruct(images.pixels.data(), std::min(count, images.count()), noise, kProbeNoiseSeed);
 }
 
 QualityMetrics InferenceModel::evaluate(const ImageSet &images, const NoiseSpec &noise, std::uint64_t seed) const

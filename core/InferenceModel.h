@@ -2,7 +2,7 @@
 // It owns its own weights, so it can run on a worker thread while the trainer keeps updating the original.
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Metrics.h"
 #include "TrainingConfig.h"
 
@@ -25,15 +25,19 @@ public:
     explicit InferenceModel(std::unique_ptr<Impl> impl);
     ~InferenceModel();
 
+    // Fixed seed of the probe noise, so grids of successive epochs (and the explorer) differ only by the model.
+    static constexpr std::uint64_t kProbeNoiseSeed = 20240311;
+
     // Loads the weights of a checkpoint onto the CPU; throws CheckpointError.
     static std::shared_ptr<const InferenceModel> fromCheckpoint(const QString &path);
 
-    const ModelSpec &spec() const;
     // Corrupts `count` images with `noise` (seeded), without a model: `reconstructed` and `psnrDb` stay empty and
     // only the noisy-input metrics are set (what the studio shows before anything has trained).
     static Reconstruction noiseOnly(const std::uint8_t *pixels, int count, const NoiseSpec &noise, std::uint64_t seed);
     // Corrupts `count` images with `noise` (seeded) and reconstructs them.
     Reconstruction reconstruct(const std::uint8_t *pixels, int count, const NoiseSpec &noise, std::uint64_t seed) const;
+    // The first `count` images of `images` (or fewer), with the probe noise: what every grid shows.
+    Reconstruction reconstructProbes(const ImageSet &images, int count, const NoiseSpec &noise) const;
     // Metrics over a whole set, batched; no images are returned.
     QualityMetrics evaluate(const ImageSet &images, const NoiseSpec &noise, std::uint64_t seed) const;
 

@@ -1,4 +1,5 @@
 #include "NoiseModel.h"
+#include "Pixels.h"
 
 #include "CounterRandom.h"
 

@@ -18,7 +18,6 @@ public:
     // Writes the corrupted version of `clean` into `out` (same shape), reusing its storage.
     void applyInto(const torch::Tensor &clean, torch::Tensor &out);
     void reseed(std::uint64_t seed);
-    const NoiseSpec &spec() const { return m_spec; }
 
 private:
     NoiseSpec m_spec;
@@ -27,8 +26,5 @@ private:
     std::uint64_t m_gaussianDraws = 0;
     torch::Tensor m_draw; // scratch on the CPU, reused between batches
 };
-
-// uint8 pixels [N,784] (any device) -> float [N,784] in [0,1] on `device`.
-torch::Tensor toUnitFloat(const torch::Tensor &bytes, const torch::Device &device);
 
 } // namespace aestudio

@@ -3,7 +3,7 @@
 #include "AutoEncoder.h"
 #include "CheckpointIO.h"
 #include "Errors.h"
-#include "Evaluation.h"
+#include "InferenceModelImpl.h"
 #include "FlatAdam.h"
 #include "FusedStep.h"
 #include "NoiseModel.h"
@@ -142,7 +142,7 @@ void Trainer::resumeFrom(const QString &checkpointPath)
 {
     CheckpointInfo info;
     CheckpointTensors saved = loadCheckpoint(checkpointPath, &info);
-    if (!(info.config.model == d->config.model))
+    if (!info.config.model.sameArchitecture(d->config.model))
         throw CheckpointError(QStringLiteral("%1: holds a %2 model, but this run builds %3")
                                   .arg(checkpointPath, info.architecture, d->config.model.describe()));
     if (!info.hasOptimizer || saved.best.empty())

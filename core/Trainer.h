@@ -3,7 +3,7 @@
 // the CLI and the GUI never compile torch headers.
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "InferenceModel.h"
 #include "TrainingConfig.h"
 #include "TrainingTypes.h"

@@ -1,5 +1,7 @@
 #include "TrainingConfig.h"
 
+#include "ImageFormat.h"
+
 #include "Errors.h"
 
 #include <QJsonArray>
@@ -39,7 +41,7 @@ QVector<int> ModelSpec::hiddenForDepth(int depth)
 
 QString ModelSpec::describe() const
 {
-    QStringList parts{QStringLiteral("784")};
+    QStringList parts{QString::number(kPixelsPerImage)};
     for (int h : hidden)
         parts << QString::number(h);
     parts << QString::number(latent);
@@ -49,7 +51,7 @@ QString ModelSpec::describe() const
 std::int64_t ModelSpec::parameterCount() const
 {
     std::int64_t n = 0;
-    std::int64_t in = 28 * 28;
+    std::int64_t in = kPixelsPerImage;
     QVector<int> widths = hidden;
     widths << latent;
     for (int w : widths) { // encoder: in -> w, decoder: w -> in, each with weights and a bias

@@ -34,7 +34,8 @@ struct ModelSpec {
     // A bound that every sane dense autoencoder here stays far below (the 5-layer model with latent 4096 has 6M),
     // so a crafted header cannot make a loader allocate gigabytes.
     static constexpr std::int64_t kMaxParameters = 50'000'000;
-    bool operator==(const ModelSpec &o) const { return hidden == o.hidden && latent == o.latent; }
+    // Same layer sizes (dropout is a training setting and may differ): the weights of one fit the other.
+    bool sameArchitecture(const ModelSpec &o) const { return hidden == o.hidden && latent == o.latent; }
 };
 
 struct TrainingConfig {

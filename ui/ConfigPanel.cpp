@@ -1,6 +1,6 @@
 #include "ConfigPanel.h"
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "StudioSettings.h"
 #include "Sweep.h"
 #include "SystemInfo.h"

@@ -66,7 +66,7 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
     layout->addStretch(1);
 }
 
-void ImageGridPanel::show(const PreviewResult &r)
+void ImageGridPanel::showPreview(const PreviewResult &r)
 {
     const int cell = r.columns > 0 ? r.original.width() / r.columns : 1;
     QStringList noisyTips, reconTips, originalTips;

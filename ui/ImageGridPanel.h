@@ -31,7 +31,7 @@ class ImageGridPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ImageGridPanel(QWidget *parent = nullptr);
-    void show(const PreviewResult &result);
+    void showPreview(const PreviewResult &result);
     void clear();
     int updates() const { return m_updates; }
     ProbeGridView *original() const { return m_original; }

@@ -3,7 +3,7 @@
 #include "ChartsPanel.h"
 #include "Checkpoint.h"
 #include "ConfigPanel.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
 #include "ExperimentsPanel.h"
 #include "ImageGridPanel.h"
@@ -288,7 +288,7 @@ void MainWindow::startRun(StartMode mode)
     TrainingConfig config = m_config->config();
     const QString checkpoint = m_session->checkpointPath();
     const bool canContinue = !checkpoint.isEmpty() && !m_session->history().isEmpty()
-        && m_session->config().model == config.model;
+        && m_session->config().model.sameArchitecture(config.model);
     if (mode == StartMode::Ask && canContinue) {
         QMessageBox ask(QMessageBox::Question, tr("Start"),
                         tr("This model has trained %1 epoch(s). Continue it for %2 more, or start fresh?")

@@ -2,7 +2,6 @@
 
 #include "Errors.h"
 #include "ImageGrid.h"
-#include "RunDirectory.h"
 #include "SystemInfo.h"
 
 
@@ -27,8 +26,8 @@ PreviewRunner::PreviewRunner(QObject *parent) : QObject(parent)
 PreviewResult PreviewRunner::compute(const InferenceModel *model, const ProbeImages &probes, const NoiseSpec &noise)
 {
     const Reconstruction r = model
-        ? model->reconstruct(probes.pixels.data(), probes.count, noise, RunDirectory::kProbeNoiseSeed)
-        : InferenceModel::noiseOnly(probes.pixels.data(), probes.count, noise, RunDirectory::kProbeNoiseSeed);
+        ? model->reconstruct(probes.pixels.data(), probes.count, noise, InferenceModel::kProbeNoiseSeed)
+        : InferenceModel::noiseOnly(probes.pixels.data(), probes.count, noise, InferenceModel::kProbeNoiseSeed);
     PreviewResult out;
     out.columns = kColumns;
     out.original = gridOf(r.clean, r.count, kColumns);

@@ -15,23 +15,16 @@ public:
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_model = std::move(model);
-        ++m_version;
     }
     std::shared_ptr<const InferenceModel> latest() const
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         return m_model;
     }
-    int version() const
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        return m_version;
-    }
 
 private:
     mutable std::mutex m_mutex;
     std::shared_ptr<const InferenceModel> m_model;
-    int m_version = 0;
 };
 
 } // namespace aestudio

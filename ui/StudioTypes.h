@@ -2,7 +2,7 @@
 // meta-type system. No tensors or model pointers travel this way.
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "InferenceModel.h"
 #include "Sweep.h"
 #include "TrainingTypes.h"

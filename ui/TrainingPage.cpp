@@ -67,7 +67,7 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
 
 void TrainingPage::connectPanels()
 {
-    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::show);
+    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::showPreview);
     connect(m_explorer->slider(), &QSlider::valueChanged, this,
             [this] { m_robustness->setMarker(m_explorer->noise().level); });
     connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "BackgroundJob.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "StudioTypes.h"
 
 #include <QWidget>

@@ -1,7 +1,7 @@
 #include "TrainingWorker.h"
 
 #include "Errors.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "TrainingRun.h"
 
 #include <chrono>

@@ -1,7 +1,7 @@
 #include "CliOptions.h"
 #include "Commands.h"
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
 #include "Sgemm.h"
 #include "SystemInfo.h"

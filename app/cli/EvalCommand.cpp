@@ -2,8 +2,9 @@
 #include "Commands.h"
 
 #include "Checkpoint.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
+#include "ImageGrid.h"
 #include "InferenceModel.h"
 #include "RunDirectory.h"
 #include "RunFiles.h"
@@ -47,8 +48,8 @@ int evalCommand(const QStringList &args)
                 m.mse, m.psnrMeanDb, m.psnrGlobalDb, m.noisyPsnrMeanDb, m.noisyPsnrGlobalDb,
                 m.psnrMeanDb - m.noisyPsnrMeanDb);
     if (p.isSet(QStringLiteral("grid"))) {
-        const Reconstruction r = RunDirectory::probe(*model, data.test, noise);
-        RunFiles::writeImage(p.value(QStringLiteral("grid")), RunDirectory::gridImage(r));
+        const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
+        RunFiles::writeImage(p.value(QStringLiteral("grid")), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));
     }
     return 0;

@@ -5,6 +5,7 @@
 #include "Commands.h"
 
 #include "Errors.h"
+#include "ImageGrid.h"
 #include "RunDirectory.h"
 #include "RunFiles.h"
 #include "Sweep.h"
@@ -155,9 +156,9 @@ int seedStudyCommand(const QStringList &args)
         const NoiseSpec noise{NoiseType::Gaussian, sigma};
         const QualityMetrics test = model->evaluate(data.test, noise, 0);
         const QualityMetrics val = model->evaluate(data.validation, noise, 0);
-        const Reconstruction r = RunDirectory::probe(*model, data.test, noise);
+        const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
         const QString grid = QStringLiteral("grid-sigma%1.png").arg(sigma);
-        RunFiles::writeImage(QDir(out).filePath(grid), RunDirectory::gridImage(r));
+        RunFiles::writeImage(QDir(out).filePath(grid), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         md += QStringLiteral("| %1 | %2 dB | %3 dB | %4 dB | %5 dB | %6 |\n")
                   .arg(sigma).arg(val.psnrGlobalDb, 0, 'f', 2).arg(test.psnrGlobalDb, 0, 'f', 2)
                   .arg(test.psnrMeanDb, 0, 'f', 2).arg(test.noisyPsnrGlobalDb, 0, 'f', 2)

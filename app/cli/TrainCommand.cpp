@@ -4,7 +4,7 @@
 #include "StopSignals.h"
 
 #include "Checkpoint.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
 #include "RunDirectory.h"
 #include "RunRecord.h"

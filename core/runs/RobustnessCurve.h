@@ -2,7 +2,7 @@
 // writes CSV, and draws a plain PNG plot (QPainter, no widgets) with the noisy-input PSNR as the reference line.
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "InferenceModel.h"
 
 #include <QImage>

@@ -105,19 +105,8 @@ void RunDirectory::writeProgress(const Trainer &trainer) const
 void RunDirectory::writeGrid(const Trainer &trainer) const
 {
     const auto model = trainer.snapshot();
-    const Reconstruction r = probe(*model, trainer.data().validation, trainer.config().noise);
-    RunFiles::writeImage(file(QStringLiteral("grid.png")), gridImage(r));
-}
-
-Reconstruction RunDirectory::probe(const InferenceModel &model, const ImageSet &images, const NoiseSpec &noise,
-                                   int columns)
-{
-    return model.reconstruct(images.pixels.data(), std::min(columns, images.count()), noise, kProbeNoiseSeed);
-}
-
-QImage RunDirectory::gridImage(const Reconstruction &r, int scale)
-{
-    return ImageGrid::render({r.clean.data(), r.noisy.data(), r.reconstructed.data()}, r.count, scale);
+    const Reconstruction r = model->reconstructProbes(trainer.data().validation, kGridColumns, trainer.config().noise);
+    RunFiles::writeImage(file(QStringLiteral("grid.png")), ImageGrid::ofReconstruction(r, kGridScale));
 }
 
 } // namespace aestudio

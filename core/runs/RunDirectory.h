@@ -36,13 +36,6 @@ public:
     void writeStatus(const QString &state, const QDateTime &started, const QString &error = {}) const;
     void writeLabel(const QString &name, const QString &note) const; // label.json
 
-    // Original / noisy / reconstructed rows of the first `columns` images of `images`, noised with `noise`.
-    static Reconstruction probe(const InferenceModel &model, const ImageSet &images, const NoiseSpec &noise,
-                                int columns = kGridColumns);
-    static QImage gridImage(const Reconstruction &r, int scale = kGridScale);
-
-    // Fixed seed of the probe noise, so grids of successive epochs differ only by the model.
-    static constexpr std::uint64_t kProbeNoiseSeed = 20240311;
 
 private:
     QString m_path;

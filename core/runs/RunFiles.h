@@ -2,7 +2,7 @@
 // export and later sweeps. All writes are atomic and checked (AtomicFile).
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "TrainingConfig.h"
 #include "TrainingTypes.h"
 

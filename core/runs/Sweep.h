@@ -3,7 +3,7 @@
 // once with the threads split between them, and the results as CSV and as a Table 1.1-style markdown table.
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "RunDirectory.h"
 #include "TrainingConfig.h"
 #include "TrainingTypes.h"
@@ -88,7 +88,6 @@ public:
     Sweep(SweepSpec spec, QString outDir);
     // Runs everything not finished yet. Throws StudioError when a run fails; finished runs keep their folders.
     QVector<SweepResult> run(SweepObserver &observer, RunControl &control);
-    const SweepSpec &spec() const { return m_spec; }
     QString outDir() const { return m_outDir; }
 
     static QByteArray resultsCsv(const QVector<SweepResult> &results);

@@ -4,7 +4,7 @@
 // for what they are; and a full disk never leaves a truncated file under a real name.
 #include "AtomicFile.h"
 #include "Checkpoint.h"
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
 #include "InferenceModel.h"
 #include "Trainer.h"

@@ -1,5 +1,5 @@
 // Dataset lookup, the seeded train/validation split, and the config recipe that records a run.
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "Errors.h"
 #include "RunFiles.h"
 #include "TinyIdx.h"

@@ -1,7 +1,7 @@
 // The autoencoder's shapes and ranges, the noise models, and PSNR against hand-computed values.
 #include "AutoEncoder.h"
 #include "CounterRandom.h"
-#include "Evaluation.h"
+#include "InferenceModelImpl.h"
 #include "FastMath.h"
 #include "FlatAdam.h"
 #include "FusedStep.h"

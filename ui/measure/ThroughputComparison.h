@@ -1,7 +1,7 @@
 // Studio vs headless training throughput, measured in one process on the real session (`aestudio --measure-ui`).
 #pragma once
 
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 #include "TrainingConfig.h"
 
 #include <QObject>

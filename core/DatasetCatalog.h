@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "ImageFormat.h"
+
 #include <QString>
 #include <QStringList>
 
 namespace aestudio {
-
-constexpr int kPixelsPerImage = 28 * 28;
 
 struct ImageSet {
     std::vector<std::uint8_t> pixels; // count * 784

@@ -1,4 +1,4 @@
-#include "Dataset.h"
+#include "DatasetCatalog.h"
 
 #include "Errors.h"
 #include "IdxReader.h"
