@@ -2,7 +2,9 @@
 
 #include "Errors.h"
 
+#include <QBuffer>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSaveFile>
 
 #include <atomic>
@@ -101,6 +103,27 @@ void AtomicFile::write(const QString &path, std::initializer_list<QByteArrayView
         throw fail(errno);
     if (!file.commit())
         throw WriteError(QStringLiteral("%1: cannot replace the file (%2)").arg(path, file.errorString()));
+}
+
+void AtomicFile::write(const QString &path, const QByteArray &bytes)
+{
+    write(path, {QByteArrayView(bytes)});
+}
+
+void AtomicFile::writeJson(const QString &path, const QJsonObject &json)
+{
+    write(path, QJsonDocument(json).toJson(QJsonDocument::Indented));
+}
+
+void AtomicFile::writeImage(const QString &path, const QImage &image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+    if (!image.save(&buffer, format.isEmpty() ? "png" : format.constData()))
+        throw StudioError(QStringLiteral("%1: cannot encode the image as %2").arg(path, QString::fromLatin1(format)));
+    write(path, bytes);
 }
 
 } // namespace aestudio

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <QByteArrayView>
+#include <QImage>
+#include <QJsonObject>
 #include <QString>
 
 #include <initializer_list>
@@ -15,6 +17,9 @@ namespace aestudio::AtomicFile {
 // failure the temp file is removed, whatever was at `path` stays as it was, and WriteError says what happened, e.g.
 // "<path>: disk full (1048576 bytes written of 3145728)".
 void write(const QString &path, std::initializer_list<QByteArrayView> parts);
+void write(const QString &path, const QByteArray &bytes);
+void writeJson(const QString &path, const QJsonObject &json);   // indented
+void writeImage(const QString &path, const QImage &image);      // format from the suffix (png, jpg, ...)
 
 // Fault injection for tests: after `bytes` more bytes have been written by this process, every write fails as if
 // the disk were full. -1 turns it off.

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "AtomicFile.h"
 
 #include "ChartsPanel.h"
 #include "Checkpoint.h"
@@ -11,7 +12,6 @@
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "RunsPanel.h"
-#include "RunFiles.h"
 #include "StudioExporter.h"
 #include "StudioSettings.h"
 #include "TrainingPage.h"
@@ -338,7 +338,7 @@ void MainWindow::saveCheckpoint(const QString &path)
     QFile in(source);
     if (!in.open(QIODevice::ReadOnly))
         throw StudioError(tr("%1: cannot read the session checkpoint").arg(source));
-    RunFiles::writeFile(path, in.readAll());
+    AtomicFile::write(path, in.readAll());
     m_status->setText(tr("Saved %1").arg(path));
 }
 

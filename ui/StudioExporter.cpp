@@ -1,4 +1,5 @@
 #include "StudioExporter.h"
+#include "AtomicFile.h"
 
 #include "Errors.h"
 #include "LiveChart.h"
@@ -15,24 +16,24 @@ namespace aestudio {
 
 void StudioExporter::chartPng(const LiveChart &chart, const QString &path)
 {
-    RunFiles::writeImage(path, chart.toImage(2.0 * chart.devicePixelRatioF()));
+    AtomicFile::writeImage(path, chart.toImage(2.0 * chart.devicePixelRatioF()));
 }
 
 void StudioExporter::chartSvg(const LiveChart &chart, const QString &path)
 {
-    RunFiles::writeFile(path, chart.toSvg());
+    AtomicFile::write(path, chart.toSvg());
 }
 
 void StudioExporter::image(const QImage &img, const QString &path)
 {
     if (img.isNull())
         throw StudioError(QStringLiteral("%1: there is no image to export yet").arg(path));
-    RunFiles::writeImage(path, img);
+    AtomicFile::writeImage(path, img);
 }
 
 void StudioExporter::metricsCsv(const QVector<EpochMetrics> &history, const QString &path)
 {
-    RunFiles::writeFile(path, RunFiles::metricsCsv(history));
+    AtomicFile::write(path, RunFiles::metricsCsv(history));
 }
 
 QStringList StudioExporter::all(const Everything &w, const QString &folder)
@@ -58,7 +59,7 @@ QStringList StudioExporter::all(const Everything &w, const QString &folder)
             QFile in(run.filePath(name));
             if (!in.open(QIODevice::ReadOnly))
                 throw StudioError(QStringLiteral("%1: cannot read (%2)").arg(in.fileName(), in.errorString()));
-            RunFiles::writeFile(p, in.readAll());
+            AtomicFile::write(p, in.readAll());
         });
     }
     if (w.lossChart) {

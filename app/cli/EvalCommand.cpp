@@ -1,4 +1,5 @@
 #include "CliOptions.h"
+#include "AtomicFile.h"
 #include "Commands.h"
 
 #include "Checkpoint.h"
@@ -7,7 +8,6 @@
 #include "ImageGrid.h"
 #include "InferenceModel.h"
 #include "RunDirectory.h"
-#include "RunFiles.h"
 
 #include <QCommandLineParser>
 
@@ -49,7 +49,7 @@ int evalCommand(const QStringList &args)
                 m.psnrMeanDb - m.noisyPsnrMeanDb);
     if (p.isSet(QStringLiteral("grid"))) {
         const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
-        RunFiles::writeImage(p.value(QStringLiteral("grid")), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
+        AtomicFile::writeImage(p.value(QStringLiteral("grid")), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));
     }
     return 0;

@@ -1,5 +1,6 @@
 // sweep, seed-study and robustness: the seed report's study as commands.
 #include "CliOptions.h"
+#include "AtomicFile.h"
 #include "Commands.h"
 #include "ConsoleProgress.h"
 #include "StopSignals.h"
@@ -9,7 +10,6 @@
 #include "InferenceModel.h"
 #include "RobustnessCurve.h"
 #include "RunDirectory.h"
-#include "RunFiles.h"
 #include "Sweep.h"
 
 #include <QCommandLineParser>
@@ -182,10 +182,10 @@ int robustnessCommand(const QStringList &args)
     if (checkpoints.size() > 1)
         csv.prepend("checkpoint,level,psnr_db,psnr_global_db,noisy_psnr_db\n");
     const QString out = p.value(QStringLiteral("out"));
-    RunFiles::writeFile(out, csv);
+    AtomicFile::write(out, csv);
     const QString png = out.endsWith(QLatin1String(".csv")) ? out.chopped(4) + QStringLiteral(".png") : out + QStringLiteral(".png");
     const double marker = p.isSet(QStringLiteral("marker")) ? doubleOption(p, QStringLiteral("marker")) : -1.0;
-    RunFiles::writeImage(png, RobustnessCurve::plot(curves, QStringLiteral("%1 level").arg(noiseTypeName(type)), marker));
+    AtomicFile::writeImage(png, RobustnessCurve::plot(curves, QStringLiteral("%1 level").arg(noiseTypeName(type)), marker));
     std::printf("wrote %s and %s\n", qPrintable(out), qPrintable(png));
     return 0;
 }

@@ -2,12 +2,12 @@
 // ours. Table 1.1: depths {3,5} x latents {15,30,50,100} x {no regularisation (20 epochs), dropout (15 epochs)} on
 // clean inputs; then the denoising autoencoder (3 layers, latent 15, sigma 0.5), shown at sigma 0.2 and 0.5.
 #include "CliOptions.h"
+#include "AtomicFile.h"
 #include "Commands.h"
 
 #include "Errors.h"
 #include "ImageGrid.h"
 #include "RunDirectory.h"
-#include "RunFiles.h"
 #include "Sweep.h"
 
 #include <QCommandLineParser>
@@ -125,7 +125,7 @@ int seedStudyCommand(const QStringList &args)
                   .arg(p.value(QStringLiteral("dropout")));
         md += Sweep::tableMarkdown(all, seed);
         md += QStringLiteral("\nCells lower than the seed's: **%1 of %2**.\n\n").arg(beaten).arg(cells);
-        RunFiles::writeFile(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(all));
+        AtomicFile::write(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(all));
     }
 
     // The denoising autoencoder: the report's best model (3 layers, latent 15) trained at sigma 0.5.
@@ -158,14 +158,14 @@ int seedStudyCommand(const QStringList &args)
         const QualityMetrics val = model->evaluate(data.validation, noise, 0);
         const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
         const QString grid = QStringLiteral("grid-sigma%1.png").arg(sigma);
-        RunFiles::writeImage(QDir(out).filePath(grid), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
+        AtomicFile::writeImage(QDir(out).filePath(grid), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         md += QStringLiteral("| %1 | %2 dB | %3 dB | %4 dB | %5 dB | %6 |\n")
                   .arg(sigma).arg(val.psnrGlobalDb, 0, 'f', 2).arg(test.psnrGlobalDb, 0, 'f', 2)
                   .arg(test.psnrMeanDb, 0, 'f', 2).arg(test.noisyPsnrGlobalDb, 0, 'f', 2)
                   .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(seedDenoisePsnr(reference)) : QStringLiteral("–"));
     }
     md += QStringLiteral("\nGrids (original / noisy / reconstructed test images): `grid-sigma0.2.png`, `grid-sigma0.5.png`.\n");
-    RunFiles::writeFile(QDir(out).filePath(QStringLiteral("table.md")), md.toUtf8());
+    AtomicFile::write(QDir(out).filePath(QStringLiteral("table.md")), md.toUtf8());
     std::printf("\n%s\nwrote %s/table.md\n", qPrintable(md), qPrintable(out));
     return 0;
 }

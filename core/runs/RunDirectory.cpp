@@ -1,4 +1,5 @@
 #include "RunDirectory.h"
+#include "AtomicFile.h"
 
 #include "Errors.h"
 #include "ImageGrid.h"
@@ -79,12 +80,12 @@ void RunDirectory::writeStatus(const QString &state, const QDateTime &started, c
                        {QStringLiteral("program"), QCoreApplication::applicationName()}};
     if (!error.isEmpty())
         status.insert(QStringLiteral("error"), error);
-    RunFiles::writeJson(file(QStringLiteral("run.json")), status);
+    AtomicFile::writeJson(file(QStringLiteral("run.json")), status);
 }
 
 void RunDirectory::writeLabel(const QString &name, const QString &note) const
 {
-    RunFiles::writeJson(file(QStringLiteral("label.json")),
+    AtomicFile::writeJson(file(QStringLiteral("label.json")),
                         QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("note"), note}});
 }
 
@@ -92,12 +93,12 @@ void RunDirectory::writeRecipe(const Trainer &trainer) const
 {
     QJsonObject system = SystemInfo::collect().toJson();
     system.insert(QStringLiteral("device"), trainer.deviceName());
-    RunFiles::writeJson(file(QStringLiteral("config.json")), RunFiles::recipe(trainer.config(), trainer.data(), system));
+    AtomicFile::writeJson(file(QStringLiteral("config.json")), RunFiles::recipe(trainer.config(), trainer.data(), system));
 }
 
 void RunDirectory::writeProgress(const Trainer &trainer) const
 {
-    RunFiles::writeFile(file(QStringLiteral("metrics.csv")), RunFiles::metricsCsv(trainer.history()));
+    AtomicFile::write(file(QStringLiteral("metrics.csv")), RunFiles::metricsCsv(trainer.history()));
     trainer.saveCheckpoint(file(QStringLiteral("checkpoint.aes")));
     trainer.saveBestCheckpoint(file(QStringLiteral("best.aes")));
 }
@@ -106,7 +107,7 @@ void RunDirectory::writeGrid(const Trainer &trainer) const
 {
     const auto model = trainer.snapshot();
     const Reconstruction r = model->reconstructProbes(trainer.data().validation, kGridColumns, trainer.config().noise);
-    RunFiles::writeImage(file(QStringLiteral("grid.png")), ImageGrid::ofReconstruction(r, kGridScale));
+    AtomicFile::writeImage(file(QStringLiteral("grid.png")), ImageGrid::ofReconstruction(r, kGridScale));
 }
 
 } // namespace aestudio

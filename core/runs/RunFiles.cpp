@@ -68,25 +68,4 @@ QJsonObject RunFiles::recipe(const TrainingConfig &config, const DatasetSplit &d
     };
 }
 
-void RunFiles::writeFile(const QString &path, const QByteArray &bytes)
-{
-    AtomicFile::write(path, {bytes});
-}
-
-void RunFiles::writeJson(const QString &path, const QJsonObject &json)
-{
-    writeFile(path, QJsonDocument(json).toJson(QJsonDocument::Indented));
-}
-
-void RunFiles::writeImage(const QString &path, const QImage &image)
-{
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
-    if (!image.save(&buffer, format.isEmpty() ? "png" : format.constData()))
-        throw StudioError(QStringLiteral("%1: cannot encode the image as %2").arg(path, QString::fromLatin1(format)));
-    writeFile(path, bytes);
-}
-
 } // namespace aestudio

@@ -21,10 +21,6 @@ QVector<EpochMetrics> parseMetricsCsv(const QByteArray &csv);
 // The recipe: every setting, the dataset's files with their SHA-256, and the library versions.
 QJsonObject recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system);
 
-// Atomic and checked (AtomicFile); throws WriteError naming the path when the write fails.
-void writeFile(const QString &path, const QByteArray &bytes);
-void writeJson(const QString &path, const QJsonObject &json);
-void writeImage(const QString &path, const QImage &image); // format from the suffix (png, jpg, ...)
 
 } // namespace RunFiles
 } // namespace aestudio

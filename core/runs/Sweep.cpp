@@ -1,9 +1,9 @@
 #include "Sweep.h"
+#include "AtomicFile.h"
 
 #include "Checkpoint.h"
 #include "Errors.h"
 #include "InferenceModel.h"
-#include "RunFiles.h"
 #include "SystemInfo.h"
 #include "Trainer.h"
 #include "TrainingRun.h"
@@ -209,7 +209,7 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     r.testMse = test.mse;
     r.testPsnrDb = test.psnrMeanDb;
     r.testPsnrGlobalDb = test.psnrGlobalDb;
-    RunFiles::writeJson(dir.file(kResultFile), r.toJson());
+    AtomicFile::writeJson(dir.file(kResultFile), r.toJson());
     return r;
 }
 
@@ -236,7 +236,7 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
     QJsonArray allNames;
     for (const QString &n : names + oldOnly)
         allNames.append(n);
-    RunFiles::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
+    AtomicFile::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
     QVector<SweepResult> kept;
     for (const QString &n : oldOnly) {
         QFile done(QDir(m_outDir).filePath(n + QLatin1Char('/') + kResultFile));
@@ -409,8 +409,8 @@ QString Sweep::tableMarkdown(const QVector<SweepResult> &results, const QMap<QSt
 
 void Sweep::writeSummary(const QString &folder, const QVector<SweepResult> &results)
 {
-    RunFiles::writeFile(QDir(folder).filePath(QStringLiteral("results.csv")), resultsCsv(results));
-    RunFiles::writeFile(QDir(folder).filePath(QStringLiteral("table.md")), tableMarkdown(results).toUtf8());
+    AtomicFile::write(QDir(folder).filePath(QStringLiteral("results.csv")), resultsCsv(results));
+    AtomicFile::write(QDir(folder).filePath(QStringLiteral("table.md")), tableMarkdown(results).toUtf8());
 }
 
 } // namespace aestudio

@@ -1,6 +1,7 @@
 // Run folders: TrainingRun writes one after every epoch and says in run.json how the run stands; RunRecord reads any
 // folder back (a live, finished, crashed or garbage one) without throwing; new folders never collide.
 #include "Errors.h"
+#include "AtomicFile.h"
 #include "RunDirectory.h"
 #include "RunFiles.h"
 #include "RunRecord.h"
@@ -140,7 +141,7 @@ void TestRuns::stoppedRunSaysSoAndResumesInPlace()
 void TestRuns::crashedRunIsToldFromALiveOne()
 {
     const RunDirectory folder(m_dir.filePath(QStringLiteral("crashed")));
-    RunFiles::writeJson(folder.file(QStringLiteral("config.json")),
+    AtomicFile::writeJson(folder.file(QStringLiteral("config.json")),
                         QJsonObject{{QStringLiteral("config"), config(2).toJson()}});
     folder.writeStatus(QStringLiteral("running"), QDateTime::currentDateTime()); // this process: alive
     QCOMPARE(RunRecord::read(folder.path()).status, RunRecord::Status::Running);
@@ -153,7 +154,7 @@ void TestRuns::crashedRunIsToldFromALiveOne()
     QVERIFY(gone.waitForFinished());
     QJsonObject status = readJson(folder.file(QStringLiteral("run.json")));
     status[QStringLiteral("pid")] = pid;
-    RunFiles::writeJson(folder.file(QStringLiteral("run.json")), status);
+    AtomicFile::writeJson(folder.file(QStringLiteral("run.json")), status);
     const RunRecord r = RunRecord::read(folder.path());
     QCOMPARE(r.status, RunRecord::Status::Crashed);
     QCOMPARE(RunRecord::statusName(r.status), QStringLiteral("crashed"));
@@ -162,9 +163,9 @@ void TestRuns::crashedRunIsToldFromALiveOne()
 void TestRuns::garbageFolderIsReadWithoutThrowing()
 {
     const RunDirectory folder(m_dir.filePath(QStringLiteral("garbage")));
-    RunFiles::writeFile(folder.file(QStringLiteral("config.json")), "{\"config\": {\"latent\": -4}}");
-    RunFiles::writeFile(folder.file(QStringLiteral("metrics.csv")), "epoch,train_loss\n1,abc\n");
-    RunFiles::writeFile(folder.file(QStringLiteral("run.json")), "\x01\x02 not json");
+    AtomicFile::write(folder.file(QStringLiteral("config.json")), "{\"config\": {\"latent\": -4}}");
+    AtomicFile::write(folder.file(QStringLiteral("metrics.csv")), "epoch,train_loss\n1,abc\n");
+    AtomicFile::write(folder.file(QStringLiteral("run.json")), "\x01\x02 not json");
     RunRecord r;
     try {
         r = RunRecord::read(folder.path());

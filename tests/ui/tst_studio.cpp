@@ -1,5 +1,6 @@
 // The studio window driven as a user would, offscreen, on a tiny dataset the test writes.
 #include "ChartsPanel.h"
+#include "AtomicFile.h"
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
 #include "RobustnessPanel.h"
@@ -8,7 +9,6 @@
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
 #include "RunDirectory.h"
-#include "RunFiles.h"
 #include "RunsPanel.h"
 #include "StudioSettings.h"
 #include "TinyIdx.h"
@@ -322,7 +322,7 @@ void TestStudio::runsMadeElsewhereAppearLive()
     QTRY_VERIFY(scanned.count() >= 1);
     const int before = int(runs->runs().size());
     const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("from-the-cli"));
-    RunFiles::writeJson(made.file(QStringLiteral("config.json")),
+    AtomicFile::writeJson(made.file(QStringLiteral("config.json")),
                         QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
     QTRY_COMPARE_WITH_TIMEOUT(int(runs->runs().size()), before + 1, 5000);
     QVERIFY(anyRun(runs, [&](const RunRecord &r) { return r.path == made.path(); }));

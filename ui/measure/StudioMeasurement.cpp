@@ -1,10 +1,10 @@
 #include "StudioMeasurement.h"
+#include "AtomicFile.h"
 
 #include "Errors.h"
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
 #include "MainWindow.h"
-#include "RunFiles.h"
 #include "SliderLatencyProbe.h"
 #include "StallMonitor.h"
 #include "ThroughputComparison.h"
@@ -91,7 +91,7 @@ void StudioMeasurement::scheduleScreenshot(const QString &file, int afterMs)
 {
     QTimer::singleShot(afterMs, this, [this, file] {
         try {
-            RunFiles::writeImage(file, m_window->grab().toImage());
+            AtomicFile::writeImage(file, m_window->grab().toImage());
             std::printf("screenshot written to %s\n", qPrintable(file));
         } catch (const std::exception &e) {
             std::fprintf(stderr, "%s\n", qPrintable(describeError(e)));
