@@ -74,9 +74,13 @@ void AtomicFile::write(const QString &path, std::initializer_list<QByteArrayView
     auto fail = [&](int error) {
         file.cancelWriting();
         if (error == ENOSPC || error == EDQUOT)
-            return WriteError(QStringLiteral("%1: disk full (%2 bytes written of %3)").arg(path).arg(written).arg(total));
+            return WriteError(
+                QStringLiteral("%1: disk full (%2 bytes written of %3)").arg(path).arg(written).arg(total));
         return WriteError(QStringLiteral("%1: write failed after %2 of %3 bytes (%4)")
-                              .arg(path).arg(written).arg(total).arg(QString::fromLocal8Bit(std::strerror(error))));
+                              .arg(path)
+                              .arg(written)
+                              .arg(total)
+                              .arg(QString::fromLocal8Bit(std::strerror(error))));
     };
 
     // Reserving the space first turns a full disk into an error before a single byte is written. Filesystems that

@@ -18,8 +18,8 @@ namespace aestudio::AtomicFile {
 // "<path>: disk full (1048576 bytes written of 3145728)".
 void write(const QString &path, std::initializer_list<QByteArrayView> parts);
 void write(const QString &path, const QByteArray &bytes);
-void writeJson(const QString &path, const QJsonObject &json);   // indented
-void writeImage(const QString &path, const QImage &image);      // format from the suffix (png, jpg, ...)
+void writeJson(const QString &path, const QJsonObject &json); // indented
+void writeImage(const QString &path, const QImage &image);    // format from the suffix (png, jpg, ...)
 
 // Fault injection for tests: after `bytes` more bytes have been written by this process, every write fails as if
 // the disk were full. -1 turns it off.

@@ -11,9 +11,9 @@ namespace aestudio {
 struct AutoEncoderImpl : torch::nn::Module {
     explicit AutoEncoderImpl(const ModelSpec &spec);
 
-    torch::Tensor forward(const torch::Tensor &x);   // [N,784] in [0,1] -> [N,784] in [0,1]
-    torch::Tensor encode(const torch::Tensor &x);    // [N,784] -> [N,latent]
-    torch::Tensor decode(const torch::Tensor &z);    // [N,latent] -> [N,784]
+    torch::Tensor forward(const torch::Tensor &x); // [N,784] in [0,1] -> [N,784] in [0,1]
+    torch::Tensor encode(const torch::Tensor &x);  // [N,784] -> [N,latent]
+    torch::Tensor decode(const torch::Tensor &z);  // [N,latent] -> [N,784]
 
     ModelSpec spec;
     torch::nn::Sequential encoder{nullptr};

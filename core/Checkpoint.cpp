@@ -128,11 +128,13 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
     layout.table = SafeTensors::parseHeader(json, fileSize);
     const auto &meta = layout.table.metadata;
     if (meta.value(QStringLiteral("format")) != kFormatName)
-        throw FormatError(QStringLiteral("not an Autoencoder Studio checkpoint (a safetensors file without our header)"));
+        throw FormatError(
+            QStringLiteral("not an Autoencoder Studio checkpoint (a safetensors file without our header)"));
     const QString version = meta.value(QStringLiteral("format_version"));
     if (version != QString::number(kFormatVersion))
         throw FormatError(QStringLiteral("format version %1 is not supported (this build reads version %2)")
-                              .arg(version.left(20)).arg(kFormatVersion));
+                              .arg(version.left(20))
+                              .arg(kFormatVersion));
     bool ok = false;
     layout.crc32 = meta.value(QStringLiteral("crc32")).toUInt(&ok);
     if (!ok)
@@ -148,14 +150,16 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
     const auto expected = tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest);
     if (expected.size() != layout.table.entries.size())
         throw FormatError(QStringLiteral("the tensor table has %1 tensors, a %2 checkpoint needs %3")
-                              .arg(layout.table.entries.size()).arg(layout.info.architecture).arg(expected.size()));
+                              .arg(layout.table.entries.size())
+                              .arg(layout.info.architecture)
+                              .arg(expected.size()));
     for (const SafeTensors::Entry &e : expected) {
         const SafeTensors::Entry *found = layout.table.find(e.name);
         if (!found)
             throw FormatError(QStringLiteral("tensor %1 is missing").arg(e.name));
         if (found->shape != e.shape)
-            throw FormatError(QStringLiteral("tensor %1 has the wrong shape for a %2 model")
-                                  .arg(e.name, layout.info.architecture));
+            throw FormatError(
+                QStringLiteral("tensor %1 has the wrong shape for a %2 model").arg(e.name, layout.info.architecture));
     }
     return layout;
 }
@@ -174,7 +178,8 @@ Checkpoint::Layout Checkpoint::readLayout(const QString &path, QFile &file)
             throw FormatError(QStringLiteral("format version 1 (its weights are a TorchScript archive, which this "
                                              "build no longer loads because such archives can carry code); "
                                              "this build reads version %1, so retrain or convert it with the "
-                                             "release that wrote it").arg(kFormatVersion));
+                                             "release that wrote it")
+                                  .arg(kFormatVersion));
         qint64 length = 0;
         try {
             length = SafeTensors::headerLength(prefix, file.size());

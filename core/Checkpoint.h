@@ -19,14 +19,14 @@ namespace aestudio {
 
 struct CheckpointInfo {
     int formatVersion = 0;
-    QString architecture;          // ModelSpec::describe(), e.g. "784-256-128-15"
+    QString architecture; // ModelSpec::describe(), e.g. "784-256-128-15"
     TrainingConfig config;
-    int epoch = 0;                 // epochs completed when saved
+    int epoch = 0; // epochs completed when saved
     QVector<EpochMetrics> history;
     int bestEpoch = 0;
     double bestValLoss = 0.0;
-    bool hasOptimizer = false;     // false for best.aes: weights only
-    qint64 optimizerSteps = 0;     // Adam's step count, for its bias correction
+    bool hasOptimizer = false; // false for best.aes: weights only
+    qint64 optimizerSteps = 0; // Adam's step count, for its bias correction
     QString datasetName;
 };
 

@@ -66,19 +66,24 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
     for (const auto &t : tensors.best)
         ordered.push_back(cpuFloat(t));
 
-    QVector<SafeTensors::Entry> table = Checkpoint::tensorTable(info.config.model, info.hasOptimizer, !tensors.best.empty());
+    QVector<SafeTensors::Entry> table
+        = Checkpoint::tensorTable(info.config.model, info.hasOptimizer, !tensors.best.empty());
     if (std::size_t(table.size()) != ordered.size())
         throw CheckpointError(QStringLiteral("%1: internal error: %2 tensors for a table of %3")
-                                  .arg(path).arg(ordered.size()).arg(table.size()));
+                                  .arg(path)
+                                  .arg(ordered.size())
+                                  .arg(table.size()));
     QByteArray data;
     for (int i = 0; i < table.size(); ++i) {
         const torch::Tensor &t = ordered[std::size_t(i)];
         if (t.numel() != table[i].elements())
             throw CheckpointError(QStringLiteral("%1: internal error: %2 has %3 values, its shape needs %4")
-                                      .arg(path, table[i].name).arg(t.numel()).arg(table[i].elements()));
+                                      .arg(path, table[i].name)
+                                      .arg(t.numel())
+                                      .arg(table[i].elements()));
         if (!torch::isfinite(t).all().item<bool>())
-            throw CheckpointError(QStringLiteral("%1: not saved: %2 holds NaN or infinite values")
-                                      .arg(path, table[i].name));
+            throw CheckpointError(
+                QStringLiteral("%1: not saved: %2 holds NaN or infinite values").arg(path, table[i].name));
         data.append(reinterpret_cast<const char *>(t.data_ptr<float>()), qsizetype(t.numel() * 4));
     }
     const QByteArray header = Checkpoint::buildHeader(info, table, crc32Of(data));
@@ -102,14 +107,18 @@ CheckpointTensors loadCheckpoint(const QString &path, CheckpointInfo *infoOut)
     }
     if (data.size() != dataSize)
         throw CheckpointError(QStringLiteral("%1: read %2 of %3 bytes of weights (%4)")
-                                  .arg(path).arg(data.size()).arg(dataSize).arg(file.errorString()));
+                                  .arg(path)
+                                  .arg(data.size())
+                                  .arg(dataSize)
+                                  .arg(file.errorString()));
     if (!Checkpoint::crcMatches(layout.crc32, crc32Of(data)))
         throw CheckpointError(QStringLiteral("%1: weights are corrupt (checksum mismatch)").arg(path));
 
     auto tensor = [&](const QString &name) {
         const SafeTensors::Entry *e = layout.table.find(name);
         std::vector<std::int64_t> shape(e->shape.begin(), e->shape.end());
-        torch::Tensor t = torch::from_blob(const_cast<char *>(data.constData()) + e->begin, shape, torch::kFloat32).clone();
+        torch::Tensor t
+            = torch::from_blob(const_cast<char *>(data.constData()) + e->begin, shape, torch::kFloat32).clone();
         if (!torch::isfinite(t).all().item<bool>())
             throw CheckpointError(QStringLiteral("%1: tensor %2 holds NaN or infinite values").arg(path, name));
         return t;

@@ -13,8 +13,8 @@ namespace aestudio {
 // What a checkpoint holds besides its header. CPU float32 tensors, in AutoEncoderImpl::parameters() order.
 struct CheckpointTensors {
     std::vector<torch::Tensor> weights;
-    torch::Tensor expAvg, expAvgSq;        // flat Adam moments; undefined in a weights-only checkpoint
-    std::vector<torch::Tensor> best;       // the best epoch's weights; empty in a weights-only checkpoint
+    torch::Tensor expAvg, expAvgSq;  // flat Adam moments; undefined in a weights-only checkpoint
+    std::vector<torch::Tensor> best; // the best epoch's weights; empty in a weights-only checkpoint
 };
 
 // Atomic, checked write (AtomicFile). Refuses (CheckpointError) non-finite values, so a diverged run can never

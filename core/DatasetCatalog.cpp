@@ -18,8 +18,8 @@
 namespace aestudio {
 namespace {
 
-const char *const kStems[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                               "t10k-labels-idx1-ubyte"};
+const char *const kStems[4]
+    = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
 QString findStem(const QDir &dir, const char *stem)
 {
@@ -33,7 +33,8 @@ QString findStem(const QDir &dir, const char *stem)
 bool hasAllFiles(const QString &directory)
 {
     const QDir dir(directory);
-    return std::all_of(std::begin(kStems), std::end(kStems), [&](const char *s) { return !findStem(dir, s).isEmpty(); });
+    return std::all_of(std::begin(kStems), std::end(kStems),
+                       [&](const char *s) { return !findStem(dir, s).isEmpty(); });
 }
 
 // maxItems < 0 reads both files whole; otherwise only their first maxItems items are inflated, and the two headers
@@ -46,7 +47,10 @@ ImageSet loadPair(const QString &imagesPath, const QString &labelsPath, std::int
     set.labels = IdxReader::readLabels(labelsPath, maxItems, &declaredLabels);
     if (declaredLabels != images.declaredCount)
         throw DatasetError(QStringLiteral("%1: %2 images but %3 has %4 labels")
-                               .arg(imagesPath).arg(images.declaredCount).arg(labelsPath).arg(declaredLabels));
+                               .arg(imagesPath)
+                               .arg(images.declaredCount)
+                               .arg(labelsPath)
+                               .arg(declaredLabels));
     set.pixels = std::move(images.pixels);
     return set;
 }
@@ -135,8 +139,8 @@ DatasetFiles DatasetCatalog::filesIn(const QString &directory)
 DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions &options)
 {
     if (!(options.validationFraction > 0.0 && options.validationFraction < 1.0))
-        throw ConfigError(QStringLiteral("validation fraction %1 must lie strictly between 0 and 1")
-                              .arg(options.validationFraction));
+        throw ConfigError(
+            QStringLiteral("validation fraction %1 must lie strictly between 0 and 1").arg(options.validationFraction));
     const DatasetLocation loc = locate(nameOrPath);
     if (!loc.found()) {
         if (!knownNames().contains(nameOrPath))
@@ -157,7 +161,8 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
     const int nVal = int(std::lround(pool * options.validationFraction));
     if (nVal < 1 || pool - nVal < 1)
         throw DatasetError(QStringLiteral("%1: %2 training images are too few to split into train and validation")
-                               .arg(loc.directory).arg(pool));
+                               .arg(loc.directory)
+                               .arg(pool));
     const std::vector<int> perm = seededPermutation(pool, options.seed);
     split.validation = gather(official, perm.data(), nVal);
     split.train = gather(official, perm.data() + nVal, pool - nVal);

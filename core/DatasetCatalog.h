@@ -25,8 +25,8 @@ struct DatasetFiles {
 };
 
 struct DatasetLocation {
-    QString name;       // "fashion-mnist", "mnist", or the folder path the user gave
-    QString directory;  // where the four files were found; empty when not found
+    QString name;      // "fashion-mnist", "mnist", or the folder path the user gave
+    QString directory; // where the four files were found; empty when not found
     QStringList searched;
     bool found() const { return !directory.isEmpty(); }
 };

@@ -14,7 +14,7 @@ class StudioError : public std::runtime_error {
 public:
     // Control characters (from a stranger's file names or bytes quoted in the message) are escaped as \xNN, so an
     // error is always one printable line in a terminal or a dialog.
-    explicit StudioError(const QString &message) : std::runtime_error(escapeControl(message).toStdString()) {}
+    explicit StudioError(const QString &message) : std::runtime_error(escapeControl(message).toStdString()) { }
     QString message() const { return QString::fromStdString(what()); }
 
     static QString escapeControl(const QString &text)
@@ -31,14 +31,26 @@ public:
     }
 };
 
-class DatasetError : public StudioError { using StudioError::StudioError; };
-class CheckpointError : public StudioError { using StudioError::StudioError; };
-class ConfigError : public StudioError { using StudioError::StudioError; };
-class TrainingError : public StudioError { using StudioError::StudioError; };
+class DatasetError : public StudioError {
+    using StudioError::StudioError;
+};
+class CheckpointError : public StudioError {
+    using StudioError::StudioError;
+};
+class ConfigError : public StudioError {
+    using StudioError::StudioError;
+};
+class TrainingError : public StudioError {
+    using StudioError::StudioError;
+};
 // A file could not be written completely (disk full, permissions, I/O error); nothing was left at its final path.
 // A file's bytes do not follow its format (used below the checkpoint and dataset layers, which add the path).
-class FormatError : public StudioError { using StudioError::StudioError; };
-class WriteError : public StudioError { using StudioError::StudioError; };
+class FormatError : public StudioError {
+    using StudioError::StudioError;
+};
+class WriteError : public StudioError {
+    using StudioError::StudioError;
+};
 
 // The one line a user sees for any exception: the first line only (libtorch appends a C++ backtrace to c10::Error),
 // control characters escaped, and a plain sentence for an allocation failure instead of "std::bad_alloc".

@@ -8,8 +8,7 @@
 
 namespace aestudio {
 
-FlatAdam::FlatAdam(std::vector<torch::Tensor> params, Options options)
-    : m_params(std::move(params)), m_options(options)
+FlatAdam::FlatAdam(std::vector<torch::Tensor> params, Options options) : m_params(std::move(params)), m_options(options)
 {
     std::int64_t total = 0;
     for (const auto &p : m_params)
@@ -46,9 +45,9 @@ kernels::AdamCoefficients FlatAdam::beginStep()
     ++m_step;
     const double bc1 = 1.0 - std::pow(m_options.beta1, double(m_step));
     const double bc2 = 1.0 - std::pow(m_options.beta2, double(m_step));
-    return kernels::AdamCoefficients{float(m_options.beta1), float(m_options.beta2), float(m_options.eps),
-                                     float(m_options.weightDecay), float(m_options.lr / bc1),
-                                     float(1.0 / std::sqrt(bc2))};
+    return kernels::AdamCoefficients{float(m_options.beta1),    float(m_options.beta2),
+                                     float(m_options.eps),      float(m_options.weightDecay),
+                                     float(m_options.lr / bc1), float(1.0 / std::sqrt(bc2))};
 }
 
 std::int64_t FlatAdam::flatOffset(const torch::Tensor &param) const

@@ -29,7 +29,11 @@ public:
         if (!m_file)
             throw DatasetError(QStringLiteral("%1: cannot open for reading").arg(path));
     }
-    ~GzStream() { if (m_file) gzclose(m_file); }
+    ~GzStream()
+    {
+        if (m_file)
+            gzclose(m_file);
+    }
     GzStream(const GzStream &) = delete;
     GzStream &operator=(const GzStream &) = delete;
 
@@ -84,7 +88,9 @@ std::array<std::uint32_t, N> readHeader(GzStream &in, const QString &path, std::
         const std::uint32_t dims = fields[0] & 0xff;
         if ((fields[0] & 0xffff0000u) == 0 && ((fields[0] >> 8) & 0xff) == 0x08 && dims != (expectedMagic & 0xff))
             throw DatasetError(QStringLiteral("%1: %2 file must have %3 dimension(s), header says %4")
-                                   .arg(path, QLatin1String(kind)).arg(expectedMagic & 0xff).arg(dims));
+                                   .arg(path, QLatin1String(kind))
+                                   .arg(expectedMagic & 0xff)
+                                   .arg(dims));
         throw DatasetError(QStringLiteral("%1: bad magic number 0x%2, expected 0x%3 (%4 file)")
                                .arg(path)
                                .arg(fields[0], 8, 16, QLatin1Char('0'))
@@ -93,7 +99,9 @@ std::array<std::uint32_t, N> readHeader(GzStream &in, const QString &path, std::
     }
     if (fields[1] > std::uint32_t(IdxReader::kMaxItems))
         throw DatasetError(QStringLiteral("%1: header claims %2 items, more than the limit of %3")
-                               .arg(path).arg(fields[1]).arg(IdxReader::kMaxItems));
+                               .arg(path)
+                               .arg(fields[1])
+                               .arg(IdxReader::kMaxItems));
     return fields;
 }
 
@@ -112,11 +120,13 @@ std::vector<std::uint8_t> readPayload(GzStream &in, const QString &path, std::in
         got += n;
         if (n < want)
             throw DatasetError(QStringLiteral("%1: payload is short: header promises %2 bytes, file has %3")
-                                   .arg(path).arg(expected).arg(got));
+                                   .arg(path)
+                                   .arg(expected)
+                                   .arg(got));
     }
     if (wholeFile && !in.atEnd())
-        throw DatasetError(QStringLiteral("%1: payload is longer than the %2 bytes the header promises")
-                               .arg(path).arg(expected));
+        throw DatasetError(
+            QStringLiteral("%1: payload is longer than the %2 bytes the header promises").arg(path).arg(expected));
     return data;
 }
 
@@ -132,7 +142,8 @@ IdxImages IdxReader::readImages(const QString &path, std::int64_t maxItems)
     GzStream in(path);
     const auto h = readHeader<4>(in, path, kImageMagic, "image");
     if (h[2] != kImageSide || h[3] != kImageSide)
-        throw DatasetError(QStringLiteral("%1: images are %2x%3, the studio needs 28x28").arg(path).arg(h[2]).arg(h[3]));
+        throw DatasetError(
+            QStringLiteral("%1: images are %2x%3, the studio needs 28x28").arg(path).arg(h[2]).arg(h[3]));
     IdxImages images;
     const std::int64_t count = itemsToRead(h[1], maxItems);
     images.count = int(count);
@@ -141,8 +152,7 @@ IdxImages IdxReader::readImages(const QString &path, std::int64_t maxItems)
     return images;
 }
 
-std::vector<std::uint8_t> IdxReader::readLabels(const QString &path, std::int64_t maxItems,
-                                               std::int64_t *declaredCount)
+std::vector<std::uint8_t> IdxReader::readLabels(const QString &path, std::int64_t maxItems, std::int64_t *declaredCount)
 {
     GzStream in(path);
     const auto h = readHeader<2>(in, path, kLabelMagic, "label");
@@ -151,7 +161,8 @@ std::vector<std::uint8_t> IdxReader::readLabels(const QString &path, std::int64_
     const std::vector<std::uint8_t> labels = readPayload(in, path, itemsToRead(h[1], maxItems), maxItems < 0);
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] > 9)
-            throw DatasetError(QStringLiteral("%1: label %2 at index %3 is outside 0-9").arg(path).arg(labels[i]).arg(i));
+            throw DatasetError(
+                QStringLiteral("%1: label %2 at index %3 is outside 0-9").arg(path).arg(labels[i]).arg(i));
     }
     return labels;
 }

@@ -12,8 +12,8 @@
 namespace aestudio {
 
 struct IdxImages {
-    int count = 0;                     // every image is kImageSide x kImageSide (checked)
-    int declaredCount = 0; // the item count in the header; more than `count` when the read was limited
+    int count = 0;                    // every image is kImageSide x kImageSide (checked)
+    int declaredCount = 0;            // the item count in the header; more than `count` when the read was limited
     std::vector<std::uint8_t> pixels; // count * rows * cols, row-major
 };
 

@@ -52,8 +52,8 @@ torch::Tensor pixelView(const ImageSet &images)
     return pixelView(images.pixels.data(), images.count());
 }
 
-QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, const NoiseSpec &noise,
-                           std::uint64_t seed, const torch::Device &device)
+QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, const NoiseSpec &noise, std::uint64_t seed,
+                           const torch::Device &device)
 {
     torch::NoGradGuard noGrad;
     ModeGuard mode(model);
@@ -83,7 +83,9 @@ QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, cons
     return m;
 }
 
-InferenceModel::InferenceModel(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+InferenceModel::InferenceModel(std::unique_ptr<Impl> impl) : d(std::move(impl))
+{
+}
 InferenceModel::~InferenceModel() = default;
 
 std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QString &path)

@@ -14,8 +14,8 @@ namespace aestudio {
 struct Reconstruction {
     int count = 0;
     std::vector<float> clean, noisy, reconstructed; // count * 784 each, in [0,1]
-    std::vector<double> psnrDb;       // per image: reconstruction vs clean
-    std::vector<double> noisyPsnrDb;  // per image: noisy input vs clean
+    std::vector<double> psnrDb;                     // per image: reconstruction vs clean
+    std::vector<double> noisyPsnrDb;                // per image: noisy input vs clean
     QualityMetrics metrics;
 };
 

@@ -19,7 +19,7 @@ struct InferenceModel::Impl {
 
 // Runs the model under eval() + NoGradGuard over `images` in chunks, with the noise seeded by `seed`, and restores
 // the model's previous train/eval mode afterwards.
-QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, const NoiseSpec &noise,
-                           std::uint64_t seed, const torch::Device &device);
+QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, const NoiseSpec &noise, std::uint64_t seed,
+                           const torch::Device &device);
 
 } // namespace aestudio

@@ -14,10 +14,10 @@ inline double psnrDb(double mse)
 }
 
 struct QualityMetrics {
-    double mse = 0.0;              // mean over images of per-image MSE (= overall pixel MSE)
-    double psnrMeanDb = 0.0;       // mean of per-image PSNR
-    double psnrGlobalDb = 0.0;     // 10*log10(1/mse), comparable to the seed's numbers
-    double noisyMse = 0.0;         // the noisy input against the clean image: the baseline to beat
+    double mse = 0.0;          // mean over images of per-image MSE (= overall pixel MSE)
+    double psnrMeanDb = 0.0;   // mean of per-image PSNR
+    double psnrGlobalDb = 0.0; // 10*log10(1/mse), comparable to the seed's numbers
+    double noisyMse = 0.0;     // the noisy input against the clean image: the baseline to beat
     double noisyPsnrMeanDb = 0.0;
     double noisyPsnrGlobalDb = 0.0;
     int images = 0;

@@ -21,8 +21,8 @@ public:
 
 private:
     NoiseSpec m_spec;
-    at::Generator m_generator;  // salt-and-pepper and masking
-    std::uint64_t m_gaussianKey = 0;  // Gaussian stream: its key and how many draws it has used
+    at::Generator m_generator;       // salt-and-pepper and masking
+    std::uint64_t m_gaussianKey = 0; // Gaussian stream: its key and how many draws it has used
     std::uint64_t m_gaussianDraws = 0;
     torch::Tensor m_draw; // scratch on the CPU, reused between batches
 };

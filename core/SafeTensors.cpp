@@ -120,11 +120,15 @@ SafeTensors::Header SafeTensors::parseHeader(const QByteArray &json, qint64 file
         e.begin = wholeNumber(offsets[0], dataSize);
         e.end = wholeNumber(offsets[1], dataSize);
         if (e.begin < 0 || e.end < 0 || e.end < e.begin)
-            throw bad(QStringLiteral("tensor %1 lies outside the file: truncated or crafted (data_offsets beyond %2 bytes)")
-                          .arg(name).arg(dataSize));
+            throw bad(
+                QStringLiteral("tensor %1 lies outside the file: truncated or crafted (data_offsets beyond %2 bytes)")
+                    .arg(name)
+                    .arg(dataSize));
         if (elements > kMaxDimension || e.end - e.begin != elements * 4)
             throw bad(QStringLiteral("tensor %1: its shape needs %2 bytes, its data_offsets give %3")
-                          .arg(name).arg(elements * 4).arg(e.end - e.begin));
+                          .arg(name)
+                          .arg(elements * 4)
+                          .arg(e.end - e.begin));
         header.entries.append(e);
     }
     // The byte ranges must tile the data section: no overlap, no gap, nothing after the last tensor.
@@ -133,8 +137,9 @@ SafeTensors::Header SafeTensors::parseHeader(const QByteArray &json, qint64 file
     qint64 next = 0;
     for (const Entry &e : header.entries) {
         if (e.begin != next)
-            throw bad(QStringLiteral("tensor %1 %2 another tensor's bytes").arg(e.name,
-                          e.begin < next ? QStringLiteral("overlaps") : QStringLiteral("leaves a gap before")));
+            throw bad(
+                QStringLiteral("tensor %1 %2 another tensor's bytes")
+                    .arg(e.name, e.begin < next ? QStringLiteral("overlaps") : QStringLiteral("leaves a gap before")));
         next = e.end;
     }
     if (next != dataSize)
@@ -157,9 +162,10 @@ QByteArray SafeTensors::buildHeader(QVector<Entry> &entries, const QHash<QString
         QJsonArray shape;
         for (qint64 d : e.shape)
             shape.append(double(d));
-        table.insert(e.name, QJsonObject{{QStringLiteral("dtype"), QStringLiteral("F32")},
-                                         {QStringLiteral("shape"), shape},
-                                         {QStringLiteral("data_offsets"), QJsonArray{double(e.begin), double(e.end)}}});
+        table.insert(e.name,
+                     QJsonObject{{QStringLiteral("dtype"), QStringLiteral("F32")},
+                                 {QStringLiteral("shape"), shape},
+                                 {QStringLiteral("data_offsets"), QJsonArray{double(e.begin), double(e.end)}}});
     }
     QByteArray json = QJsonDocument(table).toJson(QJsonDocument::Compact);
     while (json.size() % 8 != 0)

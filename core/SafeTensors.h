@@ -16,15 +16,15 @@ constexpr qint64 kMaxHeaderBytes = 16 << 20;
 struct Entry {
     QString name;
     QVector<qint64> shape;
-    qint64 begin = 0;  // byte range in the data section (after the header)
+    qint64 begin = 0; // byte range in the data section (after the header)
     qint64 end = 0;
     qint64 elements() const;
 };
 
 struct Header {
-    QHash<QString, QString> metadata;  // "__metadata__": string to string
-    QVector<Entry> entries;            // in data order
-    qint64 dataOffset = 0;             // where the data section starts in the file
+    QHash<QString, QString> metadata; // "__metadata__": string to string
+    QVector<Entry> entries;           // in data order
+    qint64 dataOffset = 0;            // where the data section starts in the file
     const Entry *find(const QString &name) const;
 };
 

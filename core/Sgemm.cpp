@@ -15,14 +15,14 @@ void sgemm(Op opA, Op opB, std::int64_t m, std::int64_t n, std::int64_t k, float
 {
     const bool ta = opA == Op::Transpose, tb = opB == Op::Transpose;
 #if AESTUDIO_HAVE_DNNL
-    const dnnl_status_t status =
-        dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    const dnnl_status_t status
+        = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     TORCH_CHECK(status == dnnl_success, "oneDNN sgemm failed with status ", int(status));
 #else
     // Strided views over the caller's memory, then one BLAS call through libtorch.
     const auto view = [](const float *p, std::int64_t rows, std::int64_t cols, std::int64_t ld, bool transposed) {
-        const torch::Tensor t = torch::from_blob(const_cast<float *>(p), {transposed ? cols : rows, transposed ? rows : cols},
-                                                 {ld, 1}, torch::kFloat32);
+        const torch::Tensor t = torch::from_blob(
+            const_cast<float *>(p), {transposed ? cols : rows, transposed ? rows : cols}, {ld, 1}, torch::kFloat32);
         return transposed ? t.t() : t;
     };
     torch::NoGradGuard noGrad;

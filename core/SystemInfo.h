@@ -14,13 +14,13 @@ struct SystemInfo {
     QString studioVersion;
     QString torchVersion;
     QString qtVersion;
-    QString blasLibrary;     // resolved path of the loaded libblas, or a description
+    QString blasLibrary;        // resolved path of the loaded libblas, or a description
     bool referenceBlas = false; // Debian's netlib BLAS: ~9x slower training
-    QString stepGemm;        // what the CPU training step's GEMMs use: "oneDNN 2.6.3" or libtorch's BLAS
-    int threads = 0;         // what training uses by default: one per hardware thread
+    QString stepGemm;           // what the CPU training step's GEMMs use: "oneDNN 2.6.3" or libtorch's BLAS
+    int threads = 0;            // what training uses by default: one per hardware thread
     int torchDefaultThreads = 0;
-    QString parallelInfo;    // ATen's description of OpenMP/MKL threading
-    QStringList devices;     // "cpu", "cuda:0 (name)"...
+    QString parallelInfo; // ATen's description of OpenMP/MKL threading
+    QStringList devices;  // "cpu", "cuda:0 (name)"...
 
     static SystemInfo collect();
     // Best of several n x n float matrix products on `threads` threads, in GFLOP/s, through libtorch's BLAS and

@@ -45,16 +45,16 @@ struct Trainer::Impl {
     torch::Device device{torch::kCPU};
     AutoEncoder model{nullptr};
     std::unique_ptr<FlatAdam> optimizer;
-    std::unique_ptr<FusedStep> fused;     // the CPU fast path; CUDA uses autograd
+    std::unique_ptr<FusedStep> fused; // the CPU fast path; CUDA uses autograd
     QVector<EpochMetrics> history;
     // The state at the end of the last finished epoch: what checkpoints hold and where a stopped run continues.
     std::vector<torch::Tensor> lastGood;
     FlatAdam::State lastGoodOptimizer;
-    bool pastLastGood = false;            // the live weights moved on since (stopped mid-epoch)
-    std::vector<torch::Tensor> best;      // weights of the best validation epoch
+    bool pastLastGood = false;       // the live weights moved on since (stopped mid-epoch)
+    std::vector<torch::Tensor> best; // weights of the best validation epoch
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
-    std::atomic<bool> poison{false};      // set through TrainerTestAccess: the next batch sees NaN weights
+    std::atomic<bool> poison{false}; // set through TrainerTestAccess: the next batch sees NaN weights
     PhaseSeconds phases;
 
     // The steps of run(): one batch, one epoch of batches (false when stopped), validation, and the bookkeeping
@@ -105,7 +105,8 @@ QString Trainer::resolveDevice(const QString &requested)
     const int index = requested == QLatin1String("cuda") ? 0 : requested.section(QLatin1Char(':'), 1).toInt();
     if (index < 0 || index >= int(torch::cuda::device_count()))
         throw ConfigError(QStringLiteral("device '%1' does not exist (%2 CUDA device(s))")
-                              .arg(requested).arg(torch::cuda::device_count()));
+                              .arg(requested)
+                              .arg(torch::cuda::device_count()));
     return QStringLiteral("cuda:%1").arg(index);
 }
 
@@ -118,9 +119,14 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     if (data->source != config.dataset || !(data->options == SplitOptions::of(config)))
         throw ConfigError(QStringLiteral("the loaded data (%1, validation %2, seed %3, limit %4) is not the split this "
                                          "run's settings ask for (%5, validation %6, seed %7, limit %8)")
-                              .arg(data->source).arg(data->options.validationFraction).arg(data->options.seed)
-                              .arg(data->options.limit).arg(config.dataset).arg(config.validationFraction)
-                              .arg(config.seed).arg(config.limit));
+                              .arg(data->source)
+                              .arg(data->options.validationFraction)
+                              .arg(data->options.seed)
+                              .arg(data->options.limit)
+                              .arg(config.dataset)
+                              .arg(config.validationFraction)
+                              .arg(config.seed)
+                              .arg(config.limit));
     d->config = config;
     d->data = std::move(data);
     d->device = torch::Device(resolveDevice(config.device).toStdString());
@@ -153,8 +159,10 @@ void Trainer::resumeFrom(const QString &checkpointPath)
         setParameterValues(d->model, saved.weights);
         d->optimizer->setState({saved.expAvg.to(d->device), saved.expAvgSq.to(d->device), info.optimizerSteps});
     } catch (const c10::Error &e) {
-        throw CheckpointError(QStringLiteral("%1: does not fit this model (%2)")
-                                  .arg(checkpointPath, QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+        throw CheckpointError(
+            QStringLiteral("%1: does not fit this model (%2)")
+                .arg(checkpointPath,
+                     QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
     }
     d->history = info.history;
     d->bestEpoch = info.bestEpoch;
@@ -173,7 +181,7 @@ struct Diverged : std::runtime_error {
 // Bench-only phase timing: each lap adds the time since the previous one to one phase.
 class PhaseClock {
 public:
-    explicit PhaseClock(Trainer::PhaseSeconds &into) : m_into(into) {}
+    explicit PhaseClock(Trainer::PhaseSeconds &into) : m_into(into) { }
     void start() { m_last = Clock::now(); }
     void lap(double Trainer::PhaseSeconds::*phase)
     {
@@ -235,7 +243,11 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     if (!std::isfinite(lossValue))
         throw Diverged(QStringLiteral("training diverged: loss is %1 at epoch %2, batch %3; kept the weights from the "
                                       "end of epoch %4")
-                           .arg(double(lossValue)).arg(epoch).arg(b + 1).arg(epoch - 1).toStdString());
+                           .arg(double(lossValue))
+                           .arg(epoch)
+                           .arg(b + 1)
+                           .arg(epoch - 1)
+                           .toStdString());
     if (loss.defined())
         loss.backward();
     clock.lap(&PhaseSeconds::forwardBackward);
@@ -247,8 +259,7 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     return lossValue;
 }
 
-bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control,
-                               double &lossSum)
+bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control, double &lossSum)
 {
     const TrainingConfig &cfg = config;
     model->train();
@@ -292,11 +303,13 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
 
 EpochMetrics Trainer::Impl::validateEpoch(const Pass &pass, int epoch)
 {
-    const QualityMetrics val = evaluateSet(model, pass.valPixels, config.noise,
-                                           streamSeed(config.seed, kValNoise, 0), device);
+    const QualityMetrics val
+        = evaluateSet(model, pass.valPixels, config.noise, streamSeed(config.seed, kValNoise, 0), device);
     if (!std::isfinite(val.mse))
         throw Diverged(QStringLiteral("training diverged: validation loss is %1 after epoch %2")
-                           .arg(val.mse).arg(epoch).toStdString());
+                           .arg(val.mse)
+                           .arg(epoch)
+                           .toStdString());
     EpochMetrics m;
     m.epoch = epoch;
     m.valLoss = val.mse;
@@ -409,12 +422,30 @@ std::shared_ptr<const InferenceModel> Trainer::snapshot() const
         std::make_unique<InferenceModel::Impl>(InferenceModel::Impl{copy, torch::kCPU}));
 }
 
-const TrainingConfig &Trainer::config() const { return d->config; }
-const DatasetSplit &Trainer::data() const { return *d->data; }
-const QVector<EpochMetrics> &Trainer::history() const { return d->history; }
-int Trainer::completedEpochs() const { return d->history.size(); }
-QString Trainer::deviceName() const { return QString::fromStdString(d->device.str()); }
-std::int64_t Trainer::parameterCount() const { return aestudio::parameterCount(d->model); }
+const TrainingConfig &Trainer::config() const
+{
+    return d->config;
+}
+const DatasetSplit &Trainer::data() const
+{
+    return *d->data;
+}
+const QVector<EpochMetrics> &Trainer::history() const
+{
+    return d->history;
+}
+int Trainer::completedEpochs() const
+{
+    return d->history.size();
+}
+QString Trainer::deviceName() const
+{
+    return QString::fromStdString(d->device.str());
+}
+std::int64_t Trainer::parameterCount() const
+{
+    return aestudio::parameterCount(d->model);
+}
 void TrainerTestAccess::poisonWeights(Trainer &trainer)
 {
     trainer.d->poison = true;

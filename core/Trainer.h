@@ -35,16 +35,16 @@ public:
     };
     Outcome run(TrainingObserver &observer, RunControl &control);
 
-    void saveCheckpoint(const QString &path) const;      // resumable: weights + optimizer + history
-    void saveBestCheckpoint(const QString &path) const;  // weights of the best validation epoch
-    std::shared_ptr<const InferenceModel> snapshot() const;  // current weights, CPU, eval mode
+    void saveCheckpoint(const QString &path) const;             // resumable: weights + optimizer + history
+    void saveBestCheckpoint(const QString &path) const;         // weights of the best validation epoch
+    std::shared_ptr<const InferenceModel> snapshot() const;     // current weights, CPU, eval mode
     std::shared_ptr<const InferenceModel> bestSnapshot() const; // weights of the best validation epoch
 
     const TrainingConfig &config() const;
     const DatasetSplit &data() const;
     const QVector<EpochMetrics> &history() const;
     int completedEpochs() const;
-    QString deviceName() const;                          // "cpu" or "cuda:0"
+    QString deviceName() const; // "cpu" or "cuda:0"
     std::int64_t parameterCount() const;
 
     // Where the optimisation loop's time went, summed over every batch this trainer ran (for bench profiles).

@@ -14,9 +14,12 @@ namespace aestudio {
 QString noiseTypeName(NoiseType type)
 {
     switch (type) {
-    case NoiseType::Gaussian: return QStringLiteral("gaussian");
-    case NoiseType::SaltPepper: return QStringLiteral("salt-pepper");
-    case NoiseType::Masking: return QStringLiteral("masking");
+    case NoiseType::Gaussian:
+        return QStringLiteral("gaussian");
+    case NoiseType::SaltPepper:
+        return QStringLiteral("salt-pepper");
+    case NoiseType::Masking:
+        return QStringLiteral("masking");
     }
     return {};
 }
@@ -72,30 +75,36 @@ void require(bool ok, const QString &what)
 void NoiseSpec::validate() const
 {
     const double top = type == NoiseType::Gaussian ? 10.0 : 1.0;
-    require(level >= 0.0 && level <= top, // NaN fails both comparisons
-            QStringLiteral("noise level %1 is out of range (0 to %2 for %3)").arg(level).arg(top).arg(noiseTypeName(type)));
+    require(
+        level >= 0.0 && level <= top, // NaN fails both comparisons
+        QStringLiteral("noise level %1 is out of range (0 to %2 for %3)").arg(level).arg(top).arg(noiseTypeName(type)));
 }
 
 void TrainingConfig::validate() const
 {
     require(!dataset.isEmpty(), QStringLiteral("no dataset given"));
     require(!model.hidden.isEmpty(), QStringLiteral("the model needs at least one hidden layer"));
-    require(model.hidden.size() <= 16, QStringLiteral("%1 hidden layers; at most 16 are supported").arg(model.hidden.size()));
+    require(model.hidden.size() <= 16,
+            QStringLiteral("%1 hidden layers; at most 16 are supported").arg(model.hidden.size()));
     for (int h : model.hidden)
         require(h >= 1 && h <= 65536, QStringLiteral("hidden width %1 must be between 1 and 65536").arg(h));
     require(model.latent >= 1 && model.latent <= 4096,
             QStringLiteral("latent dim %1 must be between 1 and 4096").arg(model.latent));
-    if (model.latent >= 1 && std::all_of(model.hidden.begin(), model.hidden.end(), [](int h) { return h >= 1 && h <= 65536; }))
+    if (model.latent >= 1
+        && std::all_of(model.hidden.begin(), model.hidden.end(), [](int h) { return h >= 1 && h <= 65536; }))
         require(model.parameterCount() <= ModelSpec::kMaxParameters,
                 QStringLiteral("model %1 would have %2 parameters; the limit is %3")
-                    .arg(model.describe()).arg(model.parameterCount()).arg(ModelSpec::kMaxParameters));
+                    .arg(model.describe())
+                    .arg(model.parameterCount())
+                    .arg(ModelSpec::kMaxParameters));
     require(model.dropout >= 0.0 && model.dropout < 1.0,
             QStringLiteral("dropout %1 must be in [0, 1)").arg(model.dropout));
     noise.validate();
     require(std::isfinite(weightDecay) && weightDecay >= 0.0 && weightDecay < 1.0,
             QStringLiteral("weight decay %1 must be in [0, 1)").arg(weightDecay));
     require(epochs >= 1 && epochs <= 100000, QStringLiteral("epochs %1 must be at least 1").arg(epochs));
-    require(batchSize >= 1 && batchSize <= 65536, QStringLiteral("batch size %1 must be between 1 and 65536").arg(batchSize));
+    require(batchSize >= 1 && batchSize <= 65536,
+            QStringLiteral("batch size %1 must be between 1 and 65536").arg(batchSize));
     require(std::isfinite(learningRate) && learningRate > 0.0 && learningRate < 10.0,
             QStringLiteral("learning rate %1 must be in (0, 10)").arg(learningRate));
     require(lrSchedule == QLatin1String("constant") || lrSchedule == QLatin1String("cosine"),
@@ -105,7 +114,8 @@ void TrainingConfig::validate() const
     require(validationFraction > 0.0 && validationFraction < 1.0,
             QStringLiteral("validation fraction %1 must be in (0, 1)").arg(validationFraction));
     require(patience >= 0, QStringLiteral("patience %1 must not be negative").arg(patience));
-    require(device == QLatin1String("auto") || device == QLatin1String("cpu") || device.startsWith(QLatin1String("cuda")),
+    require(device == QLatin1String("auto") || device == QLatin1String("cpu")
+                || device.startsWith(QLatin1String("cuda")),
             QStringLiteral("device '%1' must be auto, cpu or cuda[:N]").arg(device));
 }
 

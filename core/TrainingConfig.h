@@ -12,8 +12,8 @@ namespace aestudio {
 
 enum class NoiseType { Gaussian, SaltPepper, Masking };
 
-QString noiseTypeName(NoiseType type);              // "gaussian", "salt-pepper", "masking"
-NoiseType noiseTypeFromName(const QString &name);   // throws ConfigError on unknown names
+QString noiseTypeName(NoiseType type);            // "gaussian", "salt-pepper", "masking"
+NoiseType noiseTypeFromName(const QString &name); // throws ConfigError on unknown names
 
 struct NoiseSpec {
     NoiseType type = NoiseType::Gaussian;
@@ -26,9 +26,9 @@ struct ModelSpec {
     QVector<int> hidden{256, 128};
     int latent = 15;
     double dropout = 0.0;
-    static QVector<int> hiddenForDepth(int depth); // 3 -> {256,128}, 5 -> {512,256,128,64}; throws otherwise
-    int depth() const { return int(hidden.size()) + 1; }       // the seed's naming: layers per side, latent included
-    QString describe() const;                                 // "784-256-128-15"
+    static QVector<int> hiddenForDepth(int depth);       // 3 -> {256,128}, 5 -> {512,256,128,64}; throws otherwise
+    int depth() const { return int(hidden.size()) + 1; } // the seed's naming: layers per side, latent included
+    QString describe() const;                            // "784-256-128-15"
     // Weights and biases of encoder and decoder, computed from the shape alone (nothing is built).
     std::int64_t parameterCount() const;
     // A bound that every sane dense autoencoder here stays far below (the 5-layer model with latent 4096 has 6M),
@@ -51,12 +51,12 @@ struct TrainingConfig {
     double learningRateAt(std::int64_t step, std::int64_t totalSteps) const;
     std::uint64_t seed = 0;
     int limit = 0;
-    int threads = 0;          // 0 = one per hardware thread
+    int threads = 0; // 0 = one per hardware thread
     double validationFraction = 1.0 / 6.0;
-    int patience = 0;         // early-stopping patience in epochs; 0 = off
+    int patience = 0;                        // early-stopping patience in epochs; 0 = off
     QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda", "cuda:N"
 
-    void validate() const;    // throws ConfigError naming the bad value
+    void validate() const; // throws ConfigError naming the bad value
     QJsonObject toJson() const;
     static TrainingConfig fromJson(const QJsonObject &json); // validates
 };

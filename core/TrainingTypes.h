@@ -13,25 +13,25 @@
 namespace aestudio {
 
 struct EpochMetrics {
-    int epoch = 0;               // 1-based
+    int epoch = 0; // 1-based
     double trainLoss = 0.0;
-    double valLoss = 0.0;        // clean-target MSE on noisy validation inputs
-    double valPsnrDb = 0.0;      // mean of per-image PSNR
-    double valPsnrGlobalDb = 0.0;// 10*log10(1/valLoss)
-    double noisyPsnrDb = 0.0;    // the noisy validation input itself, per-image mean
-    double seconds = 0.0;        // wall time of the epoch, validation included
-    double trainSeconds = 0.0;   // the optimisation loop alone, for throughput comparisons
+    double valLoss = 0.0;         // clean-target MSE on noisy validation inputs
+    double valPsnrDb = 0.0;       // mean of per-image PSNR
+    double valPsnrGlobalDb = 0.0; // 10*log10(1/valLoss)
+    double noisyPsnrDb = 0.0;     // the noisy validation input itself, per-image mean
+    double seconds = 0.0;         // wall time of the epoch, validation included
+    double trainSeconds = 0.0;    // the optimisation loop alone, for throughput comparisons
 
     QJsonObject toJson() const;
     static EpochMetrics fromJson(const QJsonObject &json);
 };
 
 struct BatchProgress {
-    int epoch = 0;               // 1-based
+    int epoch = 0; // 1-based
     int epochs = 0;
-    int batch = 0;               // 1-based within the epoch
+    int batch = 0; // 1-based within the epoch
     int batches = 0;
-    double loss = 0.0;           // this batch
+    double loss = 0.0; // this batch
     double samplesPerSecond = 0.0;
     double etaSeconds = 0.0;     // to the end of the whole run
     qint64 step = 0;             // global optimizer step, for charts
@@ -42,8 +42,8 @@ struct TrainingSummary {
     int epochsCompleted = 0;
     int bestEpoch = 0;
     double bestValLoss = 0.0;
-    bool stopped = false;        // by the user
-    bool earlyStopped = false;   // by patience
+    bool stopped = false;      // by the user
+    bool earlyStopped = false; // by patience
     double seconds = 0.0;
 };
 
@@ -53,9 +53,9 @@ QString formatDuration(double seconds);
 class TrainingObserver {
 public:
     virtual ~TrainingObserver() = default;
-    virtual void batchProgress(const BatchProgress &) {}   // throttled to about every 50 ms
-    virtual void epochFinished(const EpochMetrics &) {}
-    virtual void trainingFinished(const TrainingSummary &) {} // not called when the run fails (see Trainer::run)
+    virtual void batchProgress(const BatchProgress &) { } // throttled to about every 50 ms
+    virtual void epochFinished(const EpochMetrics &) { }
+    virtual void trainingFinished(const TrainingSummary &) { } // not called when the run fails (see Trainer::run)
 };
 
 // Checked by the trainer every batch. Stop and pause are set from any thread.

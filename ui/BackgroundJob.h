@@ -19,10 +19,7 @@ namespace aestudio {
 
 class BackgroundJob {
 public:
-    explicit BackgroundJob(QObject *owner) : m_state(std::make_shared<State>())
-    {
-        m_state->owner = owner;
-    }
+    explicit BackgroundJob(QObject *owner) : m_state(std::make_shared<State>()) { m_state->owner = owner; }
     ~BackgroundJob()
     {
         QMutexLocker lock(&m_state->mutex);
@@ -39,22 +36,23 @@ public:
         const quint64 id = ++m_state->latest;
         ++m_state->running;
         std::shared_ptr<State> state = m_state;
-        QThreadPool::globalInstance()->start([state, id, work = std::move(work), done = std::move(done),
-                                              failed = std::move(failed)]() mutable {
-            const std::function<bool()> stale = [state, id] { return state->latest.load() != id; };
-            try {
-                if (!stale()) {
-                    auto result = work(stale);
-                    deliver(state, id, [done = std::move(done), result = std::move(result)]() mutable { done(result); });
+        QThreadPool::globalInstance()->start(
+            [state, id, work = std::move(work), done = std::move(done), failed = std::move(failed)]() mutable {
+                const std::function<bool()> stale = [state, id] { return state->latest.load() != id; };
+                try {
+                    if (!stale()) {
+                        auto result = work(stale);
+                        deliver(state, id,
+                                [done = std::move(done), result = std::move(result)]() mutable { done(result); });
+                    }
+                } catch (const std::exception &e) {
+                    if (failed)
+                        deliver(state, id, [failed, message = describeError(e)] { failed(message); });
                 }
-            } catch (const std::exception &e) {
-                if (failed)
-                    deliver(state, id, [failed, message = describeError(e)] { failed(message); });
-            }
-            --state->running;
-        });
+                --state->running;
+            });
     }
-    void cancel() { ++m_state->latest; }    // the current job's result, if any, is dropped
+    void cancel() { ++m_state->latest; } // the current job's result, if any, is dropped
     bool busy() const { return m_state->running.load() > 0; }
 
 private:
@@ -64,17 +62,19 @@ private:
         QMutex mutex;
         QObject *owner = nullptr;
     };
-    template <typename F>
-    static void deliver(const std::shared_ptr<State> &state, quint64 id, F &&f)
+    template <typename F> static void deliver(const std::shared_ptr<State> &state, quint64 id, F &&f)
     {
         QMutexLocker lock(&state->mutex);
         if (!state->owner || state->latest.load() != id)
             return;
         // Checked again on arrival: a job started between now and then supersedes this one.
-        QMetaObject::invokeMethod(state->owner, [state, id, f = std::forward<F>(f)]() mutable {
-            if (state->latest.load() == id)
-                f();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            state->owner,
+            [state, id, f = std::forward<F>(f)]() mutable {
+                if (state->latest.load() == id)
+                    f();
+            },
+            Qt::QueuedConnection);
     }
     std::shared_ptr<State> m_state;
 };

@@ -16,8 +16,7 @@
 namespace aestudio {
 
 ChartsPanel::ChartsPanel(QWidget *parent)
-    : QWidget(parent),
-      m_loss(new LiveChart(tr("Loss (MSE)"), tr("epoch"), tr("loss"))),
+    : QWidget(parent), m_loss(new LiveChart(tr("Loss (MSE)"), tr("epoch"), tr("loss"))),
       m_psnr(new LiveChart(tr("Validation PSNR"), tr("epoch"), tr("dB")))
 {
     m_loss->setObjectName(QStringLiteral("lossChart"));
@@ -117,8 +116,8 @@ void ChartsPanel::addBatches(const QVector<BatchProgress> &reports)
     m_raw.append(point);
     m_rawReports.append(count);
     const double alpha = m_smoothing->value() / 100.0;
-    m_smooth.append(QPointF(point.x(), m_smooth.isEmpty() ? point.y()
-                                                          : emaStep(m_smooth.back().y(), point.y(), alpha, count)));
+    m_smooth.append(
+        QPointF(point.x(), m_smooth.isEmpty() ? point.y() : emaStep(m_smooth.back().y(), point.y(), alpha, count)));
     m_loss->setPoints(m_rawSeries, m_raw);
     m_loss->setPoints(m_smoothSeries, m_smooth);
     scheduleRedraw();
@@ -151,8 +150,9 @@ bool ChartsPanel::pin(const QString &label, const QVector<EpochMetrics> &history
         return false;
     m_pinned.append({label, history});
     const QColor colour = QColor::fromHsv((int(m_pinned.size()) * 83 + 200) % 360, 160, 170);
-    const auto best = std::min_element(history.begin(), history.end(),
-                                       [](const EpochMetrics &a, const EpochMetrics &b) { return a.valLoss < b.valLoss; });
+    const auto best
+        = std::min_element(history.begin(), history.end(),
+                           [](const EpochMetrics &a, const EpochMetrics &b) { return a.valLoss < b.valLoss; });
     const QString name = tr("%1 (best %2 @ %3)").arg(label).arg(best->valLoss, 0, 'f', 4).arg(best->epoch);
     QVector<QPointF> loss, psnr;
     for (const EpochMetrics &m : history) {

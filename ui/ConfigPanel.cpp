@@ -156,7 +156,10 @@ void ConfigPanel::addTrainingRows(QFormLayout *form)
 void ConfigPanel::connectFields()
 {
     auto emitChanged = [this] { Q_EMIT changed(); };
-    connect(m_dataset, &QComboBox::currentIndexChanged, this, [this] { updateDatasetStatus(); Q_EMIT changed(); });
+    connect(m_dataset, &QComboBox::currentIndexChanged, this, [this] {
+        updateDatasetStatus();
+        Q_EMIT changed();
+    });
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"));
         if (!dir.isEmpty())
@@ -168,7 +171,10 @@ void ConfigPanel::connectFields()
         if (v > 0)
             m_latent->setValue(v);
     });
-    connect(m_latent, &QSpinBox::valueChanged, this, [this] { syncLatentPreset(); Q_EMIT changed(); });
+    connect(m_latent, &QSpinBox::valueChanged, this, [this] {
+        syncLatentPreset();
+        Q_EMIT changed();
+    });
     connect(m_dropout, &QSlider::valueChanged, this, [this](int v) {
         m_dropoutValue->setText(QString::number(v / 100.0, 'f', 2));
         Q_EMIT changed();

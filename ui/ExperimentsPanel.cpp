@@ -56,7 +56,8 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
 
     // Beside the other runs, so the Runs browser lists the sweep's cells too.
     setOutputFolder(QDir(RunDirectory::defaultRoot())
-                        .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss")) + QStringLiteral("-sweep")));
+                        .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss"))
+                                  + QStringLiteral("-sweep")));
     setRunning(false);
     connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         const QString name = m_runs->item(row, cName)->text();
@@ -162,7 +163,8 @@ void ExperimentsPanel::buildTables()
     m_runs = new QTableWidget(0, cCount);
     m_runs->setObjectName(QStringLiteral("runTable"));
     m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Depth"), tr("Latent"), tr("Dropout"), tr("L2"), tr("Progress"),
-                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR (dB)"), tr("Test PSNR (dB)")});
+                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR (dB)"),
+                                       tr("Test PSNR (dB)")});
     m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -223,10 +225,10 @@ void ExperimentsPanel::setRunning(bool running)
 {
     m_queue->setEnabled(!running);
     m_stop->setEnabled(running);
-    for (QWidget *w : {static_cast<QWidget *>(m_depths), static_cast<QWidget *>(m_latents),
-                       static_cast<QWidget *>(m_dropouts), static_cast<QWidget *>(m_weightDecays),
-                       static_cast<QWidget *>(m_epochs), static_cast<QWidget *>(m_epochsRegularised),
-                       static_cast<QWidget *>(m_jobs)})
+    for (QWidget *w :
+         {static_cast<QWidget *>(m_depths), static_cast<QWidget *>(m_latents), static_cast<QWidget *>(m_dropouts),
+          static_cast<QWidget *>(m_weightDecays), static_cast<QWidget *>(m_epochs),
+          static_cast<QWidget *>(m_epochsRegularised), static_cast<QWidget *>(m_jobs)})
         w->setEnabled(!running);
 }
 
@@ -269,7 +271,8 @@ void ExperimentsPanel::fillPlan()
     m_curves->removeAllSeries();
     m_curveSeries.clear();
     for (int i = 0; i < m_plan.size(); ++i)
-        m_curveSeries << m_curves->addSeries(m_plan[i].name, QColor::fromHsv((i * 360 / std::max(1, int(m_plan.size()))) % 360, 200, 200), 1.5);
+        m_curveSeries << m_curves->addSeries(
+            m_plan[i].name, QColor::fromHsv((i * 360 / std::max(1, int(m_plan.size()))) % 360, 200, 200), 1.5);
 }
 
 QString ExperimentsPanel::diffSelected() const
@@ -288,8 +291,10 @@ QString ExperimentsPanel::diffSelected() const
         QStringList values;
         for (const QJsonObject &c : configs) {
             const QJsonValue v = c.value(key);
-            values << (v.isDouble() ? QString::number(v.toDouble()) : v.isString() ? v.toString()
-                                                                                    : QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)));
+            values << (v.isDouble() ? QString::number(v.toDouble())
+                           : v.isString()
+                           ? v.toString()
+                           : QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)));
         }
         if (values.count(values.first()) != values.size())
             lines << QStringLiteral("%1: %2").arg(key, values.join(QStringLiteral(" | ")));
@@ -363,4 +368,3 @@ void ExperimentsPanel::rebuildPivot()
 }
 
 } // namespace aestudio
-

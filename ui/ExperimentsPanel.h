@@ -28,8 +28,8 @@ public:
     void setBase(const TrainingConfig &base) { m_base = base; }
     void setOutputFolder(const QString &folder);
     QString outputFolder() const { return m_outDir; }
-    SweepSpec spec() const;              // throws ConfigError on unparsable lists
-    void queue();                        // starts the grid (errors are shown in the panel)
+    SweepSpec spec() const; // throws ConfigError on unparsable lists
+    void queue();           // starts the grid (errors are shown in the panel)
     void stop();
     bool running() const;
     void useSeedStudyPreset();

@@ -75,13 +75,16 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
         originalTips << tr("probe %1").arg(i + 1);
         noisyTips << tr("probe %1 — %2").arg(i + 1).arg(noisy);
         if (i < r.psnrDb.size())
-            reconTips << tr("probe %1 — %2 (%3)").arg(i + 1).arg(tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2), noisy);
+            reconTips << tr("probe %1 — %2 (%3)")
+                             .arg(i + 1)
+                             .arg(tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2), noisy);
     }
     m_original->setGrid(r.original, r.columns, cell, originalTips);
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
     m_reconstructed->setGrid(r.reconstructed, r.columns, cell, reconTips);
     m_noisyCaption->setText(tr("Noisy input (%1 %2) — %3 dB")
-                                .arg(noiseTypeName(r.noise.type)).arg(r.noise.level, 0, 'f', 2)
+                                .arg(noiseTypeName(r.noise.type))
+                                .arg(r.noise.level, 0, 'f', 2)
                                 .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
     m_reconCaption->setText(r.reconstructed.isNull()
                                 ? tr("Reconstruction — no model yet")

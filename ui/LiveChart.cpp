@@ -49,7 +49,9 @@ int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, 
     s->attachAxis(m_log ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear);
     connect(s, &QLineSeries::hovered, this, [this, s](const QPointF &p, bool state) {
         if (state)
-            QToolTip::showText(QCursor::pos(), QStringLiteral("%1\nx = %2\ny = %3").arg(s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'g', 5), this);
+            QToolTip::showText(
+                QCursor::pos(),
+                QStringLiteral("%1\nx = %2\ny = %3").arg(s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'g', 5), this);
         else
             QToolTip::hideText();
     });

@@ -26,7 +26,7 @@ public:
     void setPoints(int series, QVector<QPointF> points); // applied at the next flush()
     const QVector<QPointF> &points(int series) const { return m_points[series]; }
     int seriesCount() const { return int(m_series.size()); }
-    int shownPointCount(int series) const;               // what the chart actually holds after flushes
+    int shownPointCount(int series) const; // what the chart actually holds after flushes
     void flush();
     // At most `maxPoints` points: x-ordered buckets, each contributing its lowest and highest point.
     static QVector<QPointF> decimate(const QVector<QPointF> &points, int maxPoints);
@@ -34,7 +34,7 @@ public:
     void setLogY(bool on);
     void setYFromZero(bool on);
 
-    QImage toImage(qreal devicePixelRatio) const;        // rendered at the widget's size times the ratio
+    QImage toImage(qreal devicePixelRatio) const; // rendered at the widget's size times the ratio
     QByteArray toSvg() const;
 
 private:

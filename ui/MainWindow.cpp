@@ -186,11 +186,13 @@ void MainWindow::connectSession()
         if (s == TrainingSession::State::Loading)
             m_status->setText(tr("Loading %1…").arg(m_session->config().dataset));
         else if (s == TrainingSession::State::Finished || s == TrainingSession::State::Stopped)
-            m_status->setText(tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
+            m_status->setText(
+                tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
     });
     connect(m_session, &TrainingSession::datasetLoaded, this,
             [this](const QString &name, int train, int val, int test) {
-                m_status->setText(tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
+                m_status->setText(
+                    tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
             });
     connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
     connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
@@ -202,7 +204,8 @@ void MainWindow::connectSession()
 
 void MainWindow::connectRuns()
 {
-    connect(m_runs, &RunsPanel::openRequested, this, [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
+    connect(m_runs, &RunsPanel::openRequested, this,
+            [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &folder) {
         runGuarded([&] {
             openRun(folder);
@@ -233,8 +236,13 @@ void MainWindow::showBatch(const BatchProgress &p)
     m_progress->setValue(int(1000 * done));
     m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
     m_status->setText(tr("Epoch %1/%2 · batch %3/%4 · loss %5 · %6 samples/s · ETA %7")
-                          .arg(p.epoch).arg(p.epochs).arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4)
-                          .arg(p.samplesPerSecond, 0, 'f', 0).arg(formatDuration(p.etaSeconds)));
+                          .arg(p.epoch)
+                          .arg(p.epochs)
+                          .arg(p.batch)
+                          .arg(p.batches)
+                          .arg(p.loss, 0, 'f', 4)
+                          .arg(p.samplesPerSecond, 0, 'f', 0)
+                          .arg(formatDuration(p.etaSeconds)));
     updateTitle();
 }
 
@@ -292,7 +300,8 @@ void MainWindow::startRun(StartMode mode)
     if (mode == StartMode::Ask && canContinue) {
         QMessageBox ask(QMessageBox::Question, tr("Start"),
                         tr("This model has trained %1 epoch(s). Continue it for %2 more, or start fresh?")
-                            .arg(m_session->history().size()).arg(config.epochs),
+                            .arg(m_session->history().size())
+                            .arg(config.epochs),
                         QMessageBox::Cancel, this);
         QPushButton *cont = ask.addButton(tr("Continue"), QMessageBox::AcceptRole);
         QPushButton *fresh = ask.addButton(tr("Start fresh"), QMessageBox::DestructiveRole);

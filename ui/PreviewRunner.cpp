@@ -4,7 +4,6 @@
 #include "ImageGrid.h"
 #include "SystemInfo.h"
 
-
 namespace aestudio {
 namespace {
 

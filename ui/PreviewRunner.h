@@ -16,7 +16,7 @@ namespace aestudio {
 class PreviewRunner : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kColumns = 8;   // probe images per grid row (16 probes: two rows)
+    static constexpr int kColumns = 8; // probe images per grid row (16 probes: two rows)
     static constexpr int kScale = 2;
 
     explicit PreviewRunner(QObject *parent = nullptr);

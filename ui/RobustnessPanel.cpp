@@ -48,9 +48,9 @@ void RobustnessPanel::updateEnabled()
 {
     const bool ready = m_snapshots->latest() && m_images.count() > 0;
     m_measure->setEnabled(ready && !m_busy);
-    m_measure->setToolTip(ready ? tr("PSNR of the current model at 11 noise levels on %1 validation images")
-                                      .arg(kEvalImages)
-                                : tr("Available once a model is training or opened"));
+    m_measure->setToolTip(
+        ready ? tr("PSNR of the current model at 11 noise levels on %1 validation images").arg(kEvalImages)
+              : tr("Available once a model is training or opened"));
 }
 
 void RobustnessPanel::clear()

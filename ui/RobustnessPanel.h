@@ -23,8 +23,8 @@ public:
 
     void setImages(const ProbeImages &images, const NoiseType type);
     void setMarker(double level);
-    void measure(const QString &label);   // adds a curve for the current snapshot
-    void updateEnabled();                 // Measure works once there are a model and images, one curve at a time
+    void measure(const QString &label); // adds a curve for the current snapshot
+    void updateEnabled();               // Measure works once there are a model and images, one curve at a time
     void clear();
     LiveChart *chart() const { return m_chart; }
     int curveCount() const { return m_curves; }

@@ -108,12 +108,12 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_note = button(tr("Note…"), tr("Attach a note to the run"), [this] { askNote(); });
     m_reveal = button(tr("Show folder"), tr("Open the run folder in the file manager"), [this] { reveal(); });
     m_delete = button(tr("Delete…"), tr("Move the selected runs to the trash"), [this] { deleteSelected(); });
-    auto *addFolder = button(tr("Add folder…"), tr("Also list the runs in another folder (e.g. a sweep's --out)"),
-                             [this] {
-                                 const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs"));
-                                 if (!dir.isEmpty())
-                                     addRoot(dir);
-                             });
+    auto *addFolder
+        = button(tr("Add folder…"), tr("Also list the runs in another folder (e.g. a sweep's --out)"), [this] {
+              const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs"));
+              if (!dir.isEmpty())
+                  addRoot(dir);
+          });
 
     auto *buttons = new QHBoxLayout;
     for (QPushButton *b : {m_open, m_resume, m_compare, m_rename, m_note, m_reveal, m_delete})

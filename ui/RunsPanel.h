@@ -29,7 +29,7 @@ public:
     // Where runs are looked for: the default runs root first, then folders the user added (kept in QSettings).
     QStringList roots() const { return m_roots; }
     void addRoot(const QString &folder);
-    void rescan();                              // reads every run again, off the GUI thread
+    void rescan(); // reads every run again, off the GUI thread
     QVector<RunRecord> runs() const { return m_records; }
     QStringList selectedPaths() const;
     void select(const QStringList &paths);

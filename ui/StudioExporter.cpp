@@ -50,8 +50,8 @@ QStringList StudioExporter::all(const Everything &w, const QString &folder)
     };
     // The run folder's layout first, byte for byte.
     const QDir run(w.runFolder);
-    for (const char *file : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json",
-                             "label.json"}) {
+    for (const char *file :
+         {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json", "label.json"}) {
         const QString name = QString::fromLatin1(file);
         if (!run.exists(name) || QFileInfo(run.filePath(name)) == QFileInfo(dir.filePath(name)))
             continue;

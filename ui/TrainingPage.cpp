@@ -70,7 +70,8 @@ void TrainingPage::connectPanels()
     connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::showPreview);
     connect(m_explorer->slider(), &QSlider::valueChanged, this,
             [this] { m_robustness->setMarker(m_explorer->noise().level); });
-    connect(m_robustness, &RobustnessPanel::measured, this, [this] { m_robustness->setMarker(m_explorer->noise().level); });
+    connect(m_robustness, &RobustnessPanel::measured, this,
+            [this] { m_robustness->setMarker(m_explorer->noise().level); });
     connect(m_robustness, &RobustnessPanel::failed, this, &TrainingPage::problem);
     connect(m_config, &ConfigPanel::changed, this, &TrainingPage::previewChosenDataset);
     connect(m_session, &TrainingSession::datasetLoaded, this,

@@ -26,14 +26,22 @@ TrainingSession::~TrainingSession()
 QString TrainingSession::stateName(State s)
 {
     switch (s) {
-    case State::Idle: return tr("Idle");
-    case State::Loading: return tr("Loading data");
-    case State::Running: return tr("Training");
-    case State::Paused: return tr("Paused");
-    case State::Stopping: return tr("Stopping");
-    case State::Finished: return tr("Finished");
-    case State::Stopped: return tr("Stopped");
-    case State::Failed: return tr("Failed");
+    case State::Idle:
+        return tr("Idle");
+    case State::Loading:
+        return tr("Loading data");
+    case State::Running:
+        return tr("Training");
+    case State::Paused:
+        return tr("Paused");
+    case State::Stopping:
+        return tr("Stopping");
+    case State::Finished:
+        return tr("Finished");
+    case State::Stopped:
+        return tr("Stopped");
+    case State::Failed:
+        return tr("Failed");
     }
     return {};
 }
@@ -68,8 +76,8 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
         m_history.clear();
     m_control = std::make_shared<RunControl>();
     // A checkpoint is read whole before its folder is written again, so a run can continue in its own folder.
-    auto *worker = new TrainingWorker({config, resumeFrom, resumeFrom.isEmpty() ? QString() : folder}, m_snapshots,
-                                      m_control);
+    auto *worker
+        = new TrainingWorker({config, resumeFrom, resumeFrom.isEmpty() ? QString() : folder}, m_snapshots, m_control);
     auto *thread = new QThread(this);
     worker->moveToThread(thread);
     connect(thread, &QThread::started, worker, &TrainingWorker::run);

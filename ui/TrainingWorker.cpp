@@ -70,7 +70,8 @@ void TrainingWorker::run()
         const TrainingConfig &c = m_job.config;
         auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(c));
         Q_EMIT datasetLoaded(data->name, data->train.count(), data->validation.count(), data->test.count(),
-                             ProbeImages::firstOf(data->validation), ProbeImages::firstOf(data->validation, kEvalImages));
+                             ProbeImages::firstOf(data->validation),
+                             ProbeImages::firstOf(data->validation, kEvalImages));
         const RunDirectory folder = m_job.folder.isEmpty() ? RunDirectory::createNew(c) : RunDirectory(m_job.folder);
         TrainingRun run(c, folder, TrainingRun::Options{m_job.resumeFrom, data});
         Q_EMIT runFolderReady(folder.path());

@@ -17,8 +17,8 @@ class TrainingWorker : public QObject {
 public:
     struct Job {
         TrainingConfig config;
-        QString resumeFrom;     // checkpoint to continue from, or empty
-        QString folder;         // the run folder to write (continuing a run), or empty for a new one
+        QString resumeFrom; // checkpoint to continue from, or empty
+        QString folder;     // the run folder to write (continuing a run), or empty for a new one
     };
     TrainingWorker(Job job, std::shared_ptr<SnapshotStore> snapshots, std::shared_ptr<RunControl> control);
 

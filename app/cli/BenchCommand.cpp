@@ -60,11 +60,12 @@ double runPytorch(const QString &python, const QString &script, const QString &d
                   int limit, int threads, QString *why)
 {
     QProcess p;
-    p.start(python, {script, QStringLiteral("--data"), dataDir, QStringLiteral("--depth"), QString::number(c.depth),
-                     QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"), QStringLiteral("0.2"),
-                     QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--batch-size"),
-                     QString::number(c.batchSize), QStringLiteral("--epochs"), QString::number(epochs),
-                     QStringLiteral("--threads"), QString::number(threads), QStringLiteral("--limit"), QString::number(limit)});
+    p.start(python,
+            {script, QStringLiteral("--data"), dataDir, QStringLiteral("--depth"), QString::number(c.depth),
+             QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"), QStringLiteral("0.2"),
+             QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--batch-size"),
+             QString::number(c.batchSize), QStringLiteral("--epochs"), QString::number(epochs),
+             QStringLiteral("--threads"), QString::number(threads), QStringLiteral("--limit"), QString::number(limit)});
     if (!p.waitForStarted()) {
         *why = QStringLiteral("%1 could not be started").arg(python);
         return -1;
@@ -82,7 +83,7 @@ double runPytorch(const QString &python, const QString &script, const QString &d
     return match.captured(1).toDouble();
 }
 
-class Silent : public TrainingObserver {};
+class Silent : public TrainingObserver { };
 
 } // namespace
 
@@ -93,11 +94,12 @@ int benchCommand(const QStringList &args)
         "Measure training throughput against the PyTorch reference, in one run, on the same data and settings."));
     p.addHelpOption();
     p.addOption({QStringLiteral("quick"), QStringLiteral("12,000 images instead of the full set.")});
-    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."), QStringLiteral("name|path"),
-                 QStringLiteral("fashion-mnist")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for both trainers (default 2)."), QStringLiteral("N"),
-                 QStringLiteral("2")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs per case; the best epoch counts, so the first absorbs warm-up (default 2)."),
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."),
+                 QStringLiteral("name|path"), QStringLiteral("fashion-mnist")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for both trainers (default 2)."),
+                 QStringLiteral("N"), QStringLiteral("2")});
+    p.addOption({QStringLiteral("epochs"),
+                 QStringLiteral("Epochs per case; the best epoch counts, so the first absorbs warm-up (default 2)."),
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("python"), QStringLiteral("Python with torch (default /usr/bin/python3)."),
                  QStringLiteral("exe"), QStringLiteral("/usr/bin/python3")});
@@ -112,7 +114,8 @@ int benchCommand(const QStringList &args)
     const DatasetLocation loc = DatasetCatalog::locate(dataset);
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(dataset, SplitOptions{1.0 / 6.0, 0, limit}));
     const QString script = findBaselineScript(p.value(QStringLiteral("baseline")));
-    QString pytorchProblem = script.isEmpty() ? QStringLiteral("pytorch_baseline.py not found (use --baseline)") : QString();
+    QString pytorchProblem
+        = script.isEmpty() ? QStringLiteral("pytorch_baseline.py not found (use --baseline)") : QString();
 
     std::printf("bench: %s, %d train images, %d epoch(s) per case, %d thread(s)\n", qPrintable(data->name),
                 data->train.count(), epochs, threads);
@@ -122,7 +125,8 @@ int benchCommand(const QStringList &args)
                 sgemm.torchBlas, gemm::backendName(), sgemm.stepGemm);
     std::printf("%-22s %12s %12s %8s %10s %8s\n", "case", "ours smp/s", "torch smp/s", "ratio", "GFLOP/s", "% peak");
 
-    const BenchCase cases[] = {{"3-layer, batch 64", 3, 64}, {"3-layer, batch 256", 3, 256}, {"5-layer, batch 64", 5, 64}};
+    const BenchCase cases[]
+        = {{"3-layer, batch 64", 3, 64}, {"3-layer, batch 256", 3, 256}, {"5-layer, batch 64", 5, 64}};
     double ratios[3] = {0, 0, 0}, pct[3] = {0, 0, 0};
     QStringList profiles;
     for (int i = 0; i < 3; ++i) {
@@ -151,12 +155,16 @@ int benchCommand(const QStringList &args)
         const Trainer::PhaseSeconds ph = trainer.phaseSeconds();
         const double perEpoch = 1.0 / std::max<qsizetype>(1, trainer.history().size());
         const QString step = ph.optimizerFused
-                                 ? QStringLiteral("forward+backward+Adam (fused) %1 s").arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
-                                 : QStringLiteral("forward+backward %1 s, Adam %2 s")
-                                       .arg(ph.forwardBackward * perEpoch, 0, 'f', 2).arg(ph.optimizer * perEpoch, 0, 'f', 2);
+            ? QStringLiteral("forward+backward+Adam (fused) %1 s").arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
+            : QStringLiteral("forward+backward %1 s, Adam %2 s")
+                  .arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
+                  .arg(ph.optimizer * perEpoch, 0, 'f', 2);
         profiles << QStringLiteral("%1: data %2 s, noise %3 s, %4, other %5 s")
-                        .arg(QString::fromLatin1(c.name)).arg(ph.data * perEpoch, 0, 'f', 2).arg(ph.noise * perEpoch, 0, 'f', 2)
-                        .arg(step).arg(ph.other * perEpoch, 0, 'f', 2);
+                        .arg(QString::fromLatin1(c.name))
+                        .arg(ph.data * perEpoch, 0, 'f', 2)
+                        .arg(ph.noise * perEpoch, 0, 'f', 2)
+                        .arg(step)
+                        .arg(ph.other * perEpoch, 0, 'f', 2);
         const double gflops = ours * modelFlopsPerSample(cfg.model) / 1e9;
         pct[i] = 100.0 * gflops / peak;
         double theirs = -1;
@@ -178,8 +186,8 @@ int benchCommand(const QStringList &args)
     std::printf("\npeak RSS while training %s: %.0f MB\n", qPrintable(data->name), rssMb);
     if (!pytorchProblem.isEmpty())
         std::printf("PyTorch reference not run: %s\n", qPrintable(pytorchProblem));
-    std::printf("RESULT ratio_bs64=%.2f ratio_bs256=%.2f ratio_5layer=%.2f sgemm_pct_bs256=%.1f rss_mb=%.0f\n", ratios[0],
-                ratios[1], ratios[2], pct[1], rssMb);
+    std::printf("RESULT ratio_bs64=%.2f ratio_bs256=%.2f ratio_5layer=%.2f sgemm_pct_bs256=%.1f rss_mb=%.0f\n",
+                ratios[0], ratios[1], ratios[2], pct[1], rssMb);
     return 0;
 }
 

@@ -21,7 +21,8 @@ int threadsOption(const QCommandLineParser &p, const QString &name)
 {
     const int requested = intOption(p, name);
     if (requested < 0)
-        throw ConfigError(QStringLiteral("--%1 %2 must be 0 (one per hardware thread) or more").arg(name).arg(requested));
+        throw ConfigError(
+            QStringLiteral("--%1 %2 must be 0 (one per hardware thread) or more").arg(name).arg(requested));
     const int hardware = SystemInfo::hardwareThreads();
     if (requested > hardware) {
         std::fprintf(stderr, "--%s %d is more than the %d hardware threads; using %d\n", qPrintable(name), requested,

@@ -20,8 +20,13 @@ void ConsoleProgress::clearLine()
 void ConsoleProgress::batchProgress(const BatchProgress &p)
 {
     const QString line = QStringLiteral("epoch %1/%2  batch %3/%4  loss %5  %6 samples/s  ETA %7")
-                             .arg(p.epoch).arg(p.epochs).arg(p.batch).arg(p.batches)
-                             .arg(p.loss, 0, 'f', 5).arg(p.samplesPerSecond, 0, 'f', 0).arg(formatDuration(p.etaSeconds));
+                             .arg(p.epoch)
+                             .arg(p.epochs)
+                             .arg(p.batch)
+                             .arg(p.batches)
+                             .arg(p.loss, 0, 'f', 5)
+                             .arg(p.samplesPerSecond, 0, 'f', 0)
+                             .arg(formatDuration(p.etaSeconds));
     if (m_tty) {
         std::fprintf(stderr, "\r\033[K%s", qPrintable(line));
         std::fflush(stderr);
@@ -38,8 +43,9 @@ void ConsoleProgress::batchProgress(const BatchProgress &p)
 void ConsoleProgress::epochFinished(const EpochMetrics &m)
 {
     clearLine();
-    std::printf("epoch %d: train_loss %.5f  val_loss %.5f  val_psnr %.2f dB (global %.2f dB, noisy input %.2f dB)  %.1f s\n",
-                m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.valPsnrGlobalDb, m.noisyPsnrDb, m.seconds);
+    std::printf(
+        "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr %.2f dB (global %.2f dB, noisy input %.2f dB)  %.1f s\n",
+        m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.valPsnrGlobalDb, m.noisyPsnrDb, m.seconds);
     std::fflush(stdout);
     if (m_afterEpoch)
         m_afterEpoch(m);

@@ -25,16 +25,20 @@ int evalCommand(const QStringList &args)
                  QStringLiteral("name|path")});
     p.addOption({QStringLiteral("noise"), QStringLiteral("Evaluation noise level (default: the training level)."),
                  QStringLiteral("SIGMA")});
-    p.addOption({QStringLiteral("noise-type"), QStringLiteral("gaussian, salt-pepper or masking."), QStringLiteral("type")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Noise seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("grid"), QStringLiteral("Also write a 3x16 grid PNG of test images."), QStringLiteral("file")});
+    p.addOption(
+        {QStringLiteral("noise-type"), QStringLiteral("gaussian, salt-pepper or masking."), QStringLiteral("type")});
+    p.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Noise seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption(
+        {QStringLiteral("grid"), QStringLiteral("Also write a 3x16 grid PNG of test images."), QStringLiteral("file")});
     parseArguments(p, args);
     if (!p.isSet(QStringLiteral("checkpoint")))
         throw ConfigError(QStringLiteral("--checkpoint FILE is required"));
 
     const QString path = p.value(QStringLiteral("checkpoint"));
     const CheckpointInfo info = Checkpoint::readInfo(path);
-    const QString dataset = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : info.config.dataset;
+    const QString dataset
+        = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : info.config.dataset;
     const NoiseSpec noise = noiseOptions(p, info.config.noise);
     const std::uint64_t seed = seedOption(p, QStringLiteral("seed"));
     const auto model = InferenceModel::fromCheckpoint(path);
@@ -43,13 +47,14 @@ int evalCommand(const QStringList &args)
     std::printf("checkpoint %s: model %s, epoch %d\n", qPrintable(path), qPrintable(info.architecture), info.epoch);
     std::printf("test set %s: %d images, noise %s %.3f\n", qPrintable(data.name), m.images,
                 qPrintable(noiseTypeName(noise.type)), noise.level);
-    std::printf("test_mse %.6f\npsnr_mean_db %.3f\npsnr_global_db %.3f\nnoisy_psnr_mean_db %.3f\nnoisy_psnr_global_db %.3f\n"
-                "gain_db %.3f\n",
-                m.mse, m.psnrMeanDb, m.psnrGlobalDb, m.noisyPsnrMeanDb, m.noisyPsnrGlobalDb,
-                m.psnrMeanDb - m.noisyPsnrMeanDb);
+    std::printf(
+        "test_mse %.6f\npsnr_mean_db %.3f\npsnr_global_db %.3f\nnoisy_psnr_mean_db %.3f\nnoisy_psnr_global_db %.3f\n"
+        "gain_db %.3f\n",
+        m.mse, m.psnrMeanDb, m.psnrGlobalDb, m.noisyPsnrMeanDb, m.noisyPsnrGlobalDb, m.psnrMeanDb - m.noisyPsnrMeanDb);
     if (p.isSet(QStringLiteral("grid"))) {
         const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
-        AtomicFile::writeImage(p.value(QStringLiteral("grid")), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
+        AtomicFile::writeImage(p.value(QStringLiteral("grid")),
+                               ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));
     }
     return 0;

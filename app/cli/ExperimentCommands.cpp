@@ -21,8 +21,7 @@
 namespace aestudio::cli {
 namespace {
 
-template <typename T>
-QVector<T> listOption(const QCommandLineParser &p, const QString &name)
+template <typename T> QVector<T> listOption(const QCommandLineParser &p, const QString &name)
 {
     QVector<T> out;
     for (double v : SweepSpec::parseList(p.value(name), QStringLiteral("--") + name))
@@ -33,7 +32,7 @@ QVector<T> listOption(const QCommandLineParser &p, const QString &name)
 // Prints one line per finished epoch and run; several runs may report at once, so output is serialised.
 class SweepPrinter : public SweepObserver {
 public:
-    explicit SweepPrinter(int total) : m_total(total) {}
+    explicit SweepPrinter(int total) : m_total(total) { }
     void runStarted(int index, const SweepSpec::Run &run) override
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -75,14 +74,18 @@ QVector<SweepResult> runSweep(const SweepSpec &spec, const QString &out)
 
 void addSweepOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."), QStringLiteral("name|path"),
-                 QStringLiteral("fashion-mnist")});
-    p.addOption({QStringLiteral("noise"), QStringLiteral("Training noise sigma (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."),
+                 QStringLiteral("name|path"), QStringLiteral("fashion-mnist")});
+    p.addOption({QStringLiteral("noise"), QStringLiteral("Training noise sigma (default 0)."), QStringLiteral("S"),
+                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images."), QStringLiteral("N"),
+                 QStringLiteral("0")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once; threads are split between them (default 1)."),
                  QStringLiteral("N"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads in total (default: all)."), QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads in total (default: all)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
+    p.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Seed (default 0)."), QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
 }
 
@@ -109,19 +112,25 @@ int sweepCommand(const QStringList &args)
     p.addHelpOption();
     addSweepOptions(p);
     const SweepSpec seed = SweepSpec::seedStudy({});
-    auto listDefault = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    auto listDefault
+        = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
     p.addOption({QStringLiteral("depths"), QStringLiteral("Depths (default %1).").arg(listDefault(seed.depths)),
                  QStringLiteral("list"), listDefault(seed.depths)});
     p.addOption({QStringLiteral("latents"), QStringLiteral("Latent dims (default %1).").arg(listDefault(seed.latents)),
                  QStringLiteral("list"), listDefault(seed.latents)});
-    p.addOption({QStringLiteral("dropouts"), QStringLiteral("Dropout values (default %1).").arg(listDefault(seed.dropouts)),
-                 QStringLiteral("list"), listDefault(seed.dropouts)});
-    p.addOption({QStringLiteral("weight-decays"), QStringLiteral("L2 values (default 0)."), QStringLiteral("list"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
-    p.addOption({QStringLiteral("epochs-regularised"), QStringLiteral("Epochs for runs with dropout or L2 (default: --epochs)."),
-                 QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("extend"), QStringLiteral("Add this grid's runs to a folder that holds another sweep; "
-                                                          "its finished runs stay in the results.")});
+    p.addOption({QStringLiteral("dropouts"),
+                 QStringLiteral("Dropout values (default %1).").arg(listDefault(seed.dropouts)), QStringLiteral("list"),
+                 listDefault(seed.dropouts)});
+    p.addOption({QStringLiteral("weight-decays"), QStringLiteral("L2 values (default 0)."), QStringLiteral("list"),
+                 QStringLiteral("0")});
+    p.addOption(
+        {QStringLiteral("epochs"), QStringLiteral("Epochs (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
+    p.addOption({QStringLiteral("epochs-regularised"),
+                 QStringLiteral("Epochs for runs with dropout or L2 (default: --epochs)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("extend"),
+                 QStringLiteral("Add this grid's runs to a folder that holds another sweep; "
+                                "its finished runs stay in the results.")});
     parseArguments(p, args);
     SweepSpec spec = baseSpec(p);
     spec.extend = p.isSet(QStringLiteral("extend"));
@@ -144,13 +153,17 @@ int robustnessCommand(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("PSNR against evaluation noise for one or more checkpoints."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("checkpoint"), QStringLiteral("Checkpoint; repeat for several curves."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default: the first checkpoint's)."), QStringLiteral("name|path")});
+    p.addOption({QStringLiteral("checkpoint"), QStringLiteral("Checkpoint; repeat for several curves."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default: the first checkpoint's)."),
+                 QStringLiteral("name|path")});
     p.addOption({QStringLiteral("noise-type"), QStringLiteral("gaussian, salt-pepper or masking (default gaussian)."),
                  QStringLiteral("type"), QStringLiteral("gaussian")});
-    p.addOption({QStringLiteral("points"), QStringLiteral("Levels from 0 to 1 (default 11)."), QStringLiteral("N"), QStringLiteral("11")});
+    p.addOption({QStringLiteral("points"), QStringLiteral("Levels from 0 to 1 (default 11)."), QStringLiteral("N"),
+                 QStringLiteral("11")});
     p.addOption({QStringLiteral("marker"), QStringLiteral("Draw a marker at this level."), QStringLiteral("S")});
-    p.addOption({QStringLiteral("out"), QStringLiteral("Output CSV; a PNG plot is written beside it (required)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output CSV; a PNG plot is written beside it (required)."),
+                 QStringLiteral("file")});
     parseArguments(p, args);
     const QStringList checkpoints = p.values(QStringLiteral("checkpoint"));
     if (checkpoints.isEmpty() || !p.isSet(QStringLiteral("out")))
@@ -160,7 +173,8 @@ int robustnessCommand(const QStringList &args)
     if (points < 2 || points > 1001)
         throw ConfigError(QStringLiteral("--points %1 must be between 2 and 1001").arg(points));
     const CheckpointInfo first = Checkpoint::readInfo(checkpoints.first());
-    const QString dataset = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : first.config.dataset;
+    const QString dataset
+        = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : first.config.dataset;
     const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(first.config));
     QVector<RobustnessCurve> curves;
     QByteArray csv;
@@ -183,9 +197,11 @@ int robustnessCommand(const QStringList &args)
         csv.prepend("checkpoint,level,psnr_db,psnr_global_db,noisy_psnr_db\n");
     const QString out = p.value(QStringLiteral("out"));
     AtomicFile::write(out, csv);
-    const QString png = out.endsWith(QLatin1String(".csv")) ? out.chopped(4) + QStringLiteral(".png") : out + QStringLiteral(".png");
+    const QString png
+        = out.endsWith(QLatin1String(".csv")) ? out.chopped(4) + QStringLiteral(".png") : out + QStringLiteral(".png");
     const double marker = p.isSet(QStringLiteral("marker")) ? doubleOption(p, QStringLiteral("marker")) : -1.0;
-    AtomicFile::writeImage(png, RobustnessCurve::plot(curves, QStringLiteral("%1 level").arg(noiseTypeName(type)), marker));
+    AtomicFile::writeImage(png,
+                           RobustnessCurve::plot(curves, QStringLiteral("%1 level").arg(noiseTypeName(type)), marker));
     std::printf("wrote %s and %s\n", qPrintable(out), qPrintable(png));
     return 0;
 }

@@ -20,10 +20,14 @@ int infoCommand(const QStringList &args)
     const SystemInfo s = SystemInfo::collect();
     std::printf("aestudio %s\nlibtorch %s\nQt %s\n", qPrintable(s.studioVersion), qPrintable(s.torchVersion),
                 qPrintable(s.qtVersion));
-    std::printf("BLAS: %s\ntraining-step GEMM: %s\nthreads: %d for training (one per hardware thread; --threads overrides), libtorch "
+    std::printf("BLAS: %s\ntraining-step GEMM: %s\nthreads: %d for training (one per hardware thread; --threads "
+                "overrides), libtorch "
                 "default %d\ndevices: %s\n",
-                qPrintable(s.blasLibrary), qPrintable(s.stepGemm), s.threads, s.torchDefaultThreads, qPrintable(s.devices.join(QStringLiteral(", "))));
-    std::printf("parallel: %s\n", qPrintable(s.parallelInfo.section(QLatin1Char('\n'), 0, 3).replace(QLatin1Char('\n'), QStringLiteral("; "))));
+                qPrintable(s.blasLibrary), qPrintable(s.stepGemm), s.threads, s.torchDefaultThreads,
+                qPrintable(s.devices.join(QStringLiteral(", "))));
+    std::printf(
+        "parallel: %s\n",
+        qPrintable(s.parallelInfo.section(QLatin1Char('\n'), 0, 3).replace(QLatin1Char('\n'), QStringLiteral("; "))));
     std::printf("datasets:\n");
     for (const QString &name : DatasetCatalog::knownNames()) {
         const DatasetLocation loc = DatasetCatalog::locate(name);

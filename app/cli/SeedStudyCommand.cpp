@@ -23,7 +23,9 @@ using Table = QMap<QString, QMap<int, double>>;
 // Table 1.1 of the seed report, validation loss (MSE).
 Table seedTable(const QString &dataset)
 {
-    auto row = [](double a, double b, double c, double d) { return QMap<int, double>{{15, a}, {30, b}, {50, c}, {100, d}}; };
+    auto row = [](double a, double b, double c, double d) {
+        return QMap<int, double>{{15, a}, {30, b}, {50, c}, {100, d}};
+    };
     if (dataset == QLatin1String("mnist"))
         return {{QStringLiteral("Non-Regularized 3 layers"), row(0.0236, 0.0186, 0.0262, 0.0171)},
                 {QStringLiteral("Non-Regularized 5 layers"), row(0.0449, 0.0315, 0.0352, 0.0379)},
@@ -57,27 +59,31 @@ int seedStudyCommand(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Run the seed report's study and write table.md beside its numbers."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."), QStringLiteral("name|path"),
-                 QStringLiteral("fashion-mnist")});
-    p.addOption({QStringLiteral("reference"), QStringLiteral("Which of the report's tables to compare with: mnist or "
-                                                             "fashion-mnist (default: from the dataset name)."),
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset (default fashion-mnist)."),
+                 QStringLiteral("name|path"), QStringLiteral("fashion-mnist")});
+    p.addOption({QStringLiteral("reference"),
+                 QStringLiteral("Which of the report's tables to compare with: mnist or "
+                                "fashion-mnist (default: from the dataset name)."),
                  QStringLiteral("name")});
-    p.addOption({QStringLiteral("dropout"), QStringLiteral("Dropout of the regularised rows (default 0.2)."), QStringLiteral("P"),
-                 QStringLiteral("0.2")});
+    p.addOption({QStringLiteral("dropout"), QStringLiteral("Dropout of the regularised rows (default 0.2)."),
+                 QStringLiteral("P"), QStringLiteral("0.2")});
     p.addOption({QStringLiteral("denoise-dropout"), QStringLiteral("Dropout of the denoising model (default 0)."),
                  QStringLiteral("P"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("denoise-epochs"), QStringLiteral("Epochs of the denoising model (default 40; the "
-                                                                  "report used 20)."),
+    p.addOption({QStringLiteral("denoise-epochs"),
+                 QStringLiteral("Epochs of the denoising model (default 40; the "
+                                "report used 20)."),
                  QStringLiteral("N"), QStringLiteral("40")});
     p.addOption({QStringLiteral("denoise-lr"), QStringLiteral("Learning rate of the denoising model (default 1e-3)."),
                  QStringLiteral("X"), QStringLiteral("0.001")});
-    p.addOption({QStringLiteral("denoise-schedule"), QStringLiteral("Learning-rate schedule of the denoising model "
-                                                                    "(default cosine)."),
+    p.addOption({QStringLiteral("denoise-schedule"),
+                 QStringLiteral("Learning-rate schedule of the denoising model "
+                                "(default cosine)."),
                  QStringLiteral("name"), QStringLiteral("cosine")});
     p.addOption({QStringLiteral("skip-table"), QStringLiteral("Only the denoising part.")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images (for quick checks)."),
                  QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once (default 1)."), QStringLiteral("N"),
+                 QStringLiteral("1")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
     parseArguments(p, args);
     if (!p.isSet(QStringLiteral("out")))
@@ -87,11 +93,13 @@ int seedStudyCommand(const QStringList &args)
     QString reference = p.value(QStringLiteral("reference"));
     if (reference.isEmpty())
         reference = dataset.contains(QLatin1String("fashion")) || !dataset.contains(QLatin1String("mnist"))
-            ? QStringLiteral("fashion-mnist") : QStringLiteral("mnist");
+            ? QStringLiteral("fashion-mnist")
+            : QStringLiteral("mnist");
     if (reference != QLatin1String("mnist") && reference != QLatin1String("fashion-mnist"))
         throw ConfigError(QStringLiteral("--reference must be mnist or fashion-mnist, not '%1'").arg(reference));
 
-    QString md = QStringLiteral("# Seed study on %1 (compared with the report's %2 numbers)\n\n").arg(dataset, reference);
+    QString md
+        = QStringLiteral("# Seed study on %1 (compared with the report's %2 numbers)\n\n").arg(dataset, reference);
     QVector<SweepResult> all;
     if (!p.isSet(QStringLiteral("skip-table"))) {
         TrainingConfig base;
@@ -104,7 +112,8 @@ int seedStudyCommand(const QStringList &args)
         class Printer : public SweepObserver {
             void runFinished(int i, const SweepResult &r) override
             {
-                std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss, r.bestEpoch);
+                std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss,
+                            r.bestEpoch);
                 std::fflush(stdout);
             }
         } printer;
@@ -148,10 +157,15 @@ int seedStudyCommand(const QStringList &args)
     const QString runDir = QDir(denoiseSweep.outDir()).filePath(d.name);
     const auto model = InferenceModel::fromCheckpoint(QDir(runDir).filePath(QStringLiteral("best.aes")));
     const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(d.config));
-    md += QStringLiteral("## Denoising autoencoder (3 layers, latent 15, dropout %1, trained at σ=0.5 for %2 epochs, lr %3, "
-                         "%4 schedule)\n\n")
-              .arg(d.config.model.dropout).arg(d.config.epochs).arg(d.config.learningRate).arg(d.config.lrSchedule);
-    md += QStringLiteral("| σ | validation PSNR, 10·log10(1/MSE) | test PSNR (global) | test PSNR (per-image mean) | noisy input | seed |\n|---|---|---|---|---|---|\n");
+    md += QStringLiteral(
+              "## Denoising autoencoder (3 layers, latent 15, dropout %1, trained at σ=0.5 for %2 epochs, lr %3, "
+              "%4 schedule)\n\n")
+              .arg(d.config.model.dropout)
+              .arg(d.config.epochs)
+              .arg(d.config.learningRate)
+              .arg(d.config.lrSchedule);
+    md += QStringLiteral("| σ | validation PSNR, 10·log10(1/MSE) | test PSNR (global) | test PSNR (per-image mean) | "
+                         "noisy input | seed |\n|---|---|---|---|---|---|\n");
     for (double sigma : {0.2, 0.5}) {
         const NoiseSpec noise{NoiseType::Gaussian, sigma};
         const QualityMetrics test = model->evaluate(data.test, noise, 0);
@@ -160,11 +174,16 @@ int seedStudyCommand(const QStringList &args)
         const QString grid = QStringLiteral("grid-sigma%1.png").arg(sigma);
         AtomicFile::writeImage(QDir(out).filePath(grid), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
         md += QStringLiteral("| %1 | %2 dB | %3 dB | %4 dB | %5 dB | %6 |\n")
-                  .arg(sigma).arg(val.psnrGlobalDb, 0, 'f', 2).arg(test.psnrGlobalDb, 0, 'f', 2)
-                  .arg(test.psnrMeanDb, 0, 'f', 2).arg(test.noisyPsnrGlobalDb, 0, 'f', 2)
-                  .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(seedDenoisePsnr(reference)) : QStringLiteral("–"));
+                  .arg(sigma)
+                  .arg(val.psnrGlobalDb, 0, 'f', 2)
+                  .arg(test.psnrGlobalDb, 0, 'f', 2)
+                  .arg(test.psnrMeanDb, 0, 'f', 2)
+                  .arg(test.noisyPsnrGlobalDb, 0, 'f', 2)
+                  .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(seedDenoisePsnr(reference))
+                                    : QStringLiteral("–"));
     }
-    md += QStringLiteral("\nGrids (original / noisy / reconstructed test images): `grid-sigma0.2.png`, `grid-sigma0.5.png`.\n");
+    md += QStringLiteral(
+        "\nGrids (original / noisy / reconstructed test images): `grid-sigma0.2.png`, `grid-sigma0.5.png`.\n");
     AtomicFile::write(QDir(out).filePath(QStringLiteral("table.md")), md.toUtf8());
     std::printf("\n%s\nwrote %s/table.md\n", qPrintable(md), qPrintable(out));
     return 0;

@@ -26,13 +26,16 @@ int trainCommand(const QStringList &args)
                                                "checkpoint.aes, best.aes and grid.png into its run folder."));
     p.addHelpOption();
     p.addOptions(trainingOptions());
-    p.addOption({QStringLiteral("out"), QStringLiteral("Run folder (default: a new folder under %1, or the folder of "
-                                                       "the --resume checkpoint).").arg(RunDirectory::defaultRoot()),
+    p.addOption({QStringLiteral("out"),
+                 QStringLiteral("Run folder (default: a new folder under %1, or the folder of "
+                                "the --resume checkpoint).")
+                     .arg(RunDirectory::defaultRoot()),
                  QStringLiteral("dir")});
     p.addOption({QStringLiteral("name"), QStringLiteral("A short name for the run, added to its folder name."),
                  QStringLiteral("text")});
-    p.addOption({QStringLiteral("resume"), QStringLiteral("Continue from a checkpoint.aes; its settings are the "
-                                                          "defaults, --epochs sets the new total."),
+    p.addOption({QStringLiteral("resume"),
+                 QStringLiteral("Continue from a checkpoint.aes; its settings are the "
+                                "defaults, --epochs sets the new total."),
                  QStringLiteral("ckpt")});
     parseArguments(p, args);
     if (!p.positionalArguments().isEmpty())
@@ -52,7 +55,8 @@ int trainCommand(const QStringList &args)
             const QString own = outDir.absoluteFilePath(QStringLiteral("checkpoint.aes"));
             if (resume.isEmpty() || QFileInfo(resume).canonicalFilePath() != QFileInfo(own).canonicalFilePath())
                 throw ConfigError(QStringLiteral("%1 already holds a run; choose a new --out folder, or continue it "
-                                                 "with --resume %2").arg(outDir.path(), own));
+                                                 "with --resume %2")
+                                      .arg(outDir.path(), own));
         }
     }
     if (!resume.isEmpty())
@@ -62,8 +66,8 @@ int trainCommand(const QStringList &args)
     std::printf("loading %s...\n", qPrintable(config.dataset));
     std::fflush(stdout);
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(config));
-    const RunDirectory folder = out.isEmpty() ? RunDirectory::createNew(config, p.value(QStringLiteral("name")))
-                                              : RunDirectory(out);
+    const RunDirectory folder
+        = out.isEmpty() ? RunDirectory::createNew(config, p.value(QStringLiteral("name"))) : RunDirectory(out);
     if (!out.isEmpty() && p.isSet(QStringLiteral("name")))
         folder.writeLabel(p.value(QStringLiteral("name")), {});
     TrainingRun run(config, folder, TrainingRun::Options{resume, data});

@@ -16,17 +16,16 @@
 
 namespace {
 
-const char kUsage[] =
-    "usage: aestudio-cli <command> [options]\n"
-    "commands:\n"
-    "  train   train an autoencoder and write a run folder\n"
-    "  eval    evaluate a checkpoint on the test set\n"
-    "  info    versions, BLAS, threads, devices and datasets\n"
-    "  sweep   train a grid of depths x latents x dropouts (resumable); results.csv, table.md\n"
-    "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
-    "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
-    "  bench   training throughput against the PyTorch reference [--quick]\n"
-    "Run 'aestudio-cli <command> --help' for the options of a command.\n";
+const char kUsage[] = "usage: aestudio-cli <command> [options]\n"
+                      "commands:\n"
+                      "  train   train an autoencoder and write a run folder\n"
+                      "  eval    evaluate a checkpoint on the test set\n"
+                      "  info    versions, BLAS, threads, devices and datasets\n"
+                      "  sweep   train a grid of depths x latents x dropouts (resumable); results.csv, table.md\n"
+                      "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
+                      "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
+                      "  bench   training throughput against the PyTorch reference [--quick]\n"
+                      "Run 'aestudio-cli <command> --help' for the options of a command.\n";
 
 } // namespace
 
@@ -45,8 +44,8 @@ int main(int argc, char *argv[])
         ::mkdir(dir.constData(), 0700);
         qputenv("XDG_RUNTIME_DIR", dir);
     }
-    std::unique_ptr<QCoreApplication> app = needsFonts ? std::make_unique<QGuiApplication>(argc, argv)
-                                                       : std::make_unique<QCoreApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app
+        = needsFonts ? std::make_unique<QGuiApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("aestudio-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
     // QCoreApplication adopts the user's locale for the C library too; numbers on stdout use '.' everywhere, as the

@@ -20,7 +20,7 @@ gaussianBlock(const float *clean, float *out, std::int64_t count, float sigma, s
     std::int32_t bits1[kHalf], bits2[kHalf];
     for (std::int64_t k = 0; k < kHalf; ++k) {
         const std::uint64_t h = mix(firstDraw + std::uint64_t(k));
-        bits1[k] = std::int32_t(h >> 40);             // 24 bits each
+        bits1[k] = std::int32_t(h >> 40); // 24 bits each
         bits2[k] = std::int32_t((h >> 8) & 0xffffffu);
     }
     float cosPart[kHalf], sinPart[kHalf];
@@ -53,8 +53,8 @@ void run(const float *clean, float *out, std::int64_t n, float sigma, std::uint6
     at::parallel_for(0, blocks, 16, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t b = begin; b < end; ++b) {
             const std::int64_t offset = b * kGaussianBlock;
-            gaussianBlock(clean ? clean + offset : nullptr, out + offset, std::min(kGaussianBlock, n - offset),
-                          sigma, key + std::uint64_t(b) * kHalf);
+            gaussianBlock(clean ? clean + offset : nullptr, out + offset, std::min(kGaussianBlock, n - offset), sigma,
+                          key + std::uint64_t(b) * kHalf);
         }
     });
 }

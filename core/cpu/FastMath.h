@@ -85,12 +85,12 @@ struct SinCos {
 // sin and cos of 2*pi*u for u in [0, 1]. Returned by value: out-parameters would stop `omp simd` vectorising.
 inline SinCos sinCos2Pi(float u)
 {
-    const float j = roundSmall(u * 4.0f); // nearest quarter turn, 0..4
+    const float j = roundSmall(u * 4.0f);                   // nearest quarter turn, 0..4
     const float r = (u - 0.25f * j) * 6.28318530717958648f; // in [-pi/4, pi/4]
     const float r2 = r * r;
     const float sr = r + r * r2 * (-1.6666654611e-1f + r2 * (8.3321608736e-3f + r2 * -1.9515295891e-4f));
     const float cr = 1.0f - 0.5f * r2
-                     + r2 * r2 * (4.166664568298827e-2f + r2 * (-1.388731625493765e-3f + r2 * 2.443315711809948e-5f));
+        + r2 * r2 * (4.166664568298827e-2f + r2 * (-1.388731625493765e-3f + r2 * 2.443315711809948e-5f));
     // Quarter turns rotate (s, c) -> (c, -s): swap on odd turns, flip signs by bit operations (no selects, which
     // GCC 12 does not if-convert here).
     const std::uint32_t q = std::uint32_t(std::int32_t(j)) & 3u;

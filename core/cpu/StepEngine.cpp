@@ -96,8 +96,8 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
                     kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
                                        l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
                                        adam->coefficients);
-                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                       l.flatBias + units.begin, l.flatBias + units.end, adam->coefficients);
+                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq, l.flatBias + units.begin,
+                                       l.flatBias + units.end, adam->coefficients);
                 }
             }
         }

@@ -19,9 +19,9 @@ enum class Activation { ReluDropout, Identity, Sigmoid };
 struct Layer {
     std::int64_t in = 0, out = 0;
     Activation activation = Activation::Identity;
-    float *weight = nullptr, *bias = nullptr;         // [out, in], [out]
-    float *gradWeight = nullptr, *gradBias = nullptr; // written, not accumulated
-    std::int64_t flatWeight = -1, flatBias = -1;      // offsets in the optimizer's flat buffers
+    float *weight = nullptr, *bias = nullptr;                         // [out, in], [out]
+    float *gradWeight = nullptr, *gradBias = nullptr;                 // written, not accumulated
+    std::int64_t flatWeight = -1, flatBias = -1;                      // offsets in the optimizer's flat buffers
     float *z = nullptr, *a = nullptr, *mask = nullptr, *dz = nullptr; // [batch, out] scratch; a == z for Identity
 };
 

@@ -42,7 +42,8 @@ struct PlotFrame {
     double xMax = 1, yMin = 0, yMax = 1;
     QPointF map(double x, double y) const
     {
-        return QPointF(area.left() + area.width() * x / xMax, area.bottom() - area.height() * (y - yMin) / (yMax - yMin));
+        return QPointF(area.left() + area.width() * x / xMax,
+                       area.bottom() - area.height() * (y - yMin) / (yMax - yMin));
     }
 };
 
@@ -99,8 +100,8 @@ QImage RobustnessCurve::plot(const QVector<RobustnessCurve> &curves, const QStri
     drawAxes(p, frame, xLabel);
 
     p.setClipRect(area); // curves leave the visible range (noisy input at sigma 0.1 is above the top)
-    static const QColor colours[] = {QColor(52, 101, 164), QColor(204, 0, 0), QColor(78, 154, 6), QColor(117, 80, 123),
-                                     QColor(245, 121, 0), QColor(193, 125, 17)};
+    static const QColor colours[] = {QColor(52, 101, 164), QColor(204, 0, 0),   QColor(78, 154, 6),
+                                     QColor(117, 80, 123), QColor(245, 121, 0), QColor(193, 125, 17)};
     int legendY = int(area.top()) + 8;
     auto legend = [&](const QString &text, const QPen &pen) {
         p.setPen(pen);

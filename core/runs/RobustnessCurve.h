@@ -12,9 +12,9 @@ namespace aestudio {
 
 struct RobustnessPoint {
     double level = 0.0;
-    double psnrDb = 0.0;        // mean of per-image PSNR of the reconstruction
+    double psnrDb = 0.0; // mean of per-image PSNR of the reconstruction
     double psnrGlobalDb = 0.0;
-    double noisyPsnrDb = 0.0;   // the noisy input itself
+    double noisyPsnrDb = 0.0; // the noisy input itself
 };
 
 struct RobustnessCurve {

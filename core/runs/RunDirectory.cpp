@@ -57,8 +57,8 @@ RunDirectory RunDirectory::createNew(const TrainingConfig &config, const QString
     if (!QDir().mkpath(base))
         throw WriteError(QStringLiteral("%1: cannot create the runs folder").arg(base));
     QString stem = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss")) + QLatin1Char('-')
-        + slug(QFileInfo(config.dataset).fileName()) + QStringLiteral("-d%1-l%2").arg(config.model.depth())
-                                                             .arg(config.model.latent);
+        + slug(QFileInfo(config.dataset).fileName())
+        + QStringLiteral("-d%1-l%2").arg(config.model.depth()).arg(config.model.latent);
     if (!slug(name).isEmpty())
         stem += QLatin1Char('-') + slug(name);
     const QDir dir(base);
@@ -86,14 +86,15 @@ void RunDirectory::writeStatus(const QString &state, const QDateTime &started, c
 void RunDirectory::writeLabel(const QString &name, const QString &note) const
 {
     AtomicFile::writeJson(file(QStringLiteral("label.json")),
-                        QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("note"), note}});
+                          QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("note"), note}});
 }
 
 void RunDirectory::writeRecipe(const Trainer &trainer) const
 {
     QJsonObject system = SystemInfo::collect().toJson();
     system.insert(QStringLiteral("device"), trainer.deviceName());
-    AtomicFile::writeJson(file(QStringLiteral("config.json")), RunFiles::recipe(trainer.config(), trainer.data(), system));
+    AtomicFile::writeJson(file(QStringLiteral("config.json")),
+                          RunFiles::recipe(trainer.config(), trainer.data(), system));
 }
 
 void RunDirectory::writeProgress(const Trainer &trainer) const

@@ -28,14 +28,13 @@ public:
     // runs started in the same second get "-2", "-3", ... and never share one.
     static RunDirectory createNew(const TrainingConfig &config, const QString &name = {}, const QString &root = {});
 
-    void writeRecipe(const Trainer &trainer) const;            // config.json
-    void writeProgress(const Trainer &trainer) const;          // metrics.csv, checkpoint.aes, best.aes
-    void writeGrid(const Trainer &trainer) const;              // grid.png on validation probes
+    void writeRecipe(const Trainer &trainer) const;   // config.json
+    void writeProgress(const Trainer &trainer) const; // metrics.csv, checkpoint.aes, best.aes
+    void writeGrid(const Trainer &trainer) const;     // grid.png on validation probes
     // run.json: state ("running", "stopped", "finished", "failed"), the error, this process and host (so a reader
     // can tell a crashed run from a live one), and when the run started and was last written.
     void writeStatus(const QString &state, const QDateTime &started, const QString &error = {}) const;
     void writeLabel(const QString &name, const QString &note) const; // label.json
-
 
 private:
     QString m_path;

@@ -55,7 +55,8 @@ QJsonObject RunFiles::recipe(const TrainingConfig &config, const DatasetSplit &d
 {
     QJsonArray files;
     for (const QString &path : data.files.all())
-        files.append(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("sha256"), DatasetCatalog::sha256(path)}});
+        files.append(
+            QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("sha256"), DatasetCatalog::sha256(path)}});
     return QJsonObject{
         {QStringLiteral("config"), config.toJson()},
         {QStringLiteral("dataset"),

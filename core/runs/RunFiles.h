@@ -21,6 +21,5 @@ QVector<EpochMetrics> parseMetricsCsv(const QByteArray &csv);
 // The recipe: every setting, the dataset's files with their SHA-256, and the library versions.
 QJsonObject recipe(const TrainingConfig &config, const DatasetSplit &data, const QJsonObject &system);
 
-
 } // namespace RunFiles
 } // namespace aestudio

@@ -77,12 +77,18 @@ QString RunRecord::architecture() const
 QString RunRecord::statusName(Status s)
 {
     switch (s) {
-    case Status::Running: return QStringLiteral("running");
-    case Status::Finished: return QStringLiteral("finished");
-    case Status::Stopped: return QStringLiteral("stopped");
-    case Status::Failed: return QStringLiteral("failed");
-    case Status::Crashed: return QStringLiteral("crashed");
-    case Status::Unknown: return QStringLiteral("unknown");
+    case Status::Running:
+        return QStringLiteral("running");
+    case Status::Finished:
+        return QStringLiteral("finished");
+    case Status::Stopped:
+        return QStringLiteral("stopped");
+    case Status::Failed:
+        return QStringLiteral("failed");
+    case Status::Crashed:
+        return QStringLiteral("crashed");
+    case Status::Unknown:
+        return QStringLiteral("unknown");
     }
     return {};
 }
@@ -134,7 +140,7 @@ RunRecord RunRecord::read(const QString &folder)
     if (state == QLatin1String("running")) {
         const bool here = r.host.isEmpty() || r.host == QSysInfo::machineHostName();
         r.status = !here || processAlive(status.value(QStringLiteral("pid")).toInteger()) ? Status::Running
-                                                                                           : Status::Crashed;
+                                                                                          : Status::Crashed;
     } else if (state == QLatin1String("finished")) {
         r.status = Status::Finished;
     } else if (state == QLatin1String("stopped")) {

@@ -16,16 +16,16 @@ struct RunRecord {
 
     QString path;
     QString folderName;
-    QString name;          // label.json's name, else the folder name
+    QString name; // label.json's name, else the folder name
     QString note;
     QDateTime started;
     TrainingConfig config;
     QString datasetName;
     QVector<EpochMetrics> history;
     Status status = Status::Unknown;
-    QString error;         // the run's own failure, when it failed
-    QString host;          // where it ran (a run on another host cannot be checked for liveness)
-    QString problem;       // why the folder could not be read, when it could not
+    QString error;   // the run's own failure, when it failed
+    QString host;    // where it ran (a run on another host cannot be checked for liveness)
+    QString problem; // why the folder could not be read, when it could not
 
     bool readable() const { return problem.isEmpty(); }
     bool hasCheckpoint() const;

@@ -146,14 +146,16 @@ QString SweepResult::rowLabel() const
     return label;
 }
 
-Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir(std::move(outDir)) {}
+Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir(std::move(outDir))
+{
+}
 
 namespace {
 
 // Forwards one cell's reports to the sweep's observer with the cell's index.
 class CellObserver : public TrainingObserver {
 public:
-    CellObserver(int index, SweepObserver &outer) : m_index(index), m_outer(outer) {}
+    CellObserver(int index, SweepObserver &outer) : m_index(index), m_outer(outer) { }
     void batchProgress(const BatchProgress &p) override { m_outer.runProgress(m_index, p); }
     void epochFinished(const EpochMetrics &m) override { m_outer.runEpoch(m_index, m); }
 
@@ -164,8 +166,8 @@ private:
 
 } // namespace
 
-SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,
-                          int threads, SweepObserver &observer, RunControl &control)
+SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data, int threads,
+                          SweepObserver &observer, RunControl &control)
 {
     const RunDirectory dir(QDir(m_outDir).filePath(run.name));
     TrainingConfig config = run.config;
@@ -179,7 +181,8 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
         const CheckpointInfo info = Checkpoint::readInfo(checkpoint);
         if (!sameRecipe(info.config, run.config))
             throw ConfigError(QStringLiteral("%1 holds an unfinished run with other settings; choose another output "
-                                             "folder").arg(dir.path()));
+                                             "folder")
+                                  .arg(dir.path()));
         options.resumeFrom = checkpoint;
     }
     TrainingRun training(config, dir, options);
@@ -232,7 +235,9 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
     if (!previousNames.isEmpty() && (!oldOnly.isEmpty() || previousNames.size() != names.size()) && !m_spec.extend)
         throw ConfigError(QStringLiteral("%1 holds another sweep (%2 runs, this one has %3); choose another output "
                                          "folder, or add these runs to it with --extend")
-                              .arg(m_outDir).arg(previousNames.size()).arg(names.size()));
+                              .arg(m_outDir)
+                              .arg(previousNames.size())
+                              .arg(names.size()));
     QJsonArray allNames;
     for (const QString &n : names + oldOnly)
         allNames.append(n);

@@ -17,21 +17,21 @@
 namespace aestudio {
 
 struct SweepSpec {
-    TrainingConfig base;                 // dataset, noise, batch size, lr, seed, limit, ...
-    QVector<int> depths;                 // see seedStudy() for the seed report's grid
+    TrainingConfig base; // dataset, noise, batch size, lr, seed, limit, ...
+    QVector<int> depths; // see seedStudy() for the seed report's grid
     QVector<int> latents;
     QVector<double> dropouts{0.0};
     QVector<double> weightDecays{0.0};
     int epochs = 20;
-    int epochsRegularised = 0;           // for runs with dropout or weight decay; 0 = same as epochs
+    int epochsRegularised = 0; // for runs with dropout or weight decay; 0 = same as epochs
     int jobs = 1;
-    int threads = 0;                     // in total, split between jobs; 0 = one per hardware thread
+    int threads = 0; // in total, split between jobs; 0 = one per hardware thread
     // A folder that holds another grid is refused, unless this is set: then the new runs are added to it and the
     // old finished runs stay in the results.
     bool extend = false;
 
     struct Run {
-        QString name;                    // folder name, e.g. "d3-l15-p0.2-wd0"
+        QString name; // folder name, e.g. "d3-l15-p0.2-wd0"
         TrainingConfig config;
     };
     QVector<Run> runs() const;
@@ -44,29 +44,28 @@ struct SweepSpec {
     static QString formatList(const QVector<double> &values);
 };
 
-
 struct SweepResult {
     QString name;
     TrainingConfig config;
     int bestEpoch = 0;
     double bestValLoss = 0.0;
-    double valPsnrDb = 0.0;              // at the best epoch
+    double valPsnrDb = 0.0; // at the best epoch
     double valPsnrGlobalDb = 0.0;
     double testMse = 0.0, testPsnrDb = 0.0, testPsnrGlobalDb = 0.0; // best weights on the test set
     double seconds = 0.0;
-    bool skipped = false;                // already finished by an earlier invocation
+    bool skipped = false; // already finished by an earlier invocation
 
     QJsonObject toJson() const;
     static SweepResult fromJson(const QJsonObject &json);
     bool regularised() const { return config.model.dropout > 0.0 || config.weightDecay > 0.0; }
-    QString rowLabel() const;            // "Non-Regularized 3 layers", "Regularized 5 layers (p=0.2)"
+    QString rowLabel() const; // "Non-Regularized 3 layers", "Regularized 5 layers (p=0.2)"
 };
 
 // The Table 1.1 pivot of finished results: one row per model type, one column per latent dim, the best validation
 // loss in each cell; shared by table.md and the studio's pivot table.
 struct SweepPivot {
-    QStringList rows;                    // in order of first appearance
-    QVector<int> latents;                // ascending
+    QStringList rows;     // in order of first appearance
+    QVector<int> latents; // ascending
     QMap<QString, QMap<int, double>> cells;
     int bestLatent(const QString &row) const; // the column with the lowest loss, or -1
     static SweepPivot of(const QVector<SweepResult> &results);
@@ -77,10 +76,10 @@ struct SweepPivot {
 class SweepObserver {
 public:
     virtual ~SweepObserver() = default;
-    virtual void runStarted(int /*index*/, const SweepSpec::Run &) {}
-    virtual void runProgress(int /*index*/, const BatchProgress &) {}
-    virtual void runEpoch(int /*index*/, const EpochMetrics &) {}
-    virtual void runFinished(int /*index*/, const SweepResult &) {}
+    virtual void runStarted(int /*index*/, const SweepSpec::Run &) { }
+    virtual void runProgress(int /*index*/, const BatchProgress &) { }
+    virtual void runEpoch(int /*index*/, const EpochMetrics &) { }
+    virtual void runFinished(int /*index*/, const SweepResult &) { }
 };
 
 class Sweep {
@@ -102,8 +101,8 @@ private:
     QVector<SweepResult> claimFolder(const QStringList &names) const;
     QVector<int> unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
                             SweepObserver &observer) const;
-    SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data,
-                       int threads, SweepObserver &observer, RunControl &control);
+    SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data, int threads,
+                       SweepObserver &observer, RunControl &control);
     SweepSpec m_spec;
     QString m_outDir;
 };

@@ -10,7 +10,7 @@ namespace {
 // Writes the folder after each epoch, then lets the caller's observer hear about it.
 class FolderWriter : public TrainingObserver {
 public:
-    FolderWriter(TrainingObserver &inner, const std::function<void()> &write) : m_inner(inner), m_write(write) {}
+    FolderWriter(TrainingObserver &inner, const std::function<void()> &write) : m_inner(inner), m_write(write) { }
     void batchProgress(const BatchProgress &p) override { m_inner.batchProgress(p); }
     void epochFinished(const EpochMetrics &m) override
     {

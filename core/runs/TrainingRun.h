@@ -16,8 +16,8 @@ namespace aestudio {
 class TrainingRun {
 public:
     struct Options {
-        QString resumeFrom;                        // a checkpoint to continue, or empty
-        std::shared_ptr<const DatasetSplit> data;  // the split, when the caller already loaded it (sweeps share one)
+        QString resumeFrom;                       // a checkpoint to continue, or empty
+        std::shared_ptr<const DatasetSplit> data; // the split, when the caller already loaded it (sweeps share one)
     };
     // Throws ConfigError, DatasetError, CheckpointError or WriteError before anything trains.
     TrainingRun(const TrainingConfig &config, const RunDirectory &folder, const Options &options);

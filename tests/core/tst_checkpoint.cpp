@@ -33,9 +33,9 @@ using namespace aestudio::testing;
 namespace {
 
 struct NullObserver : TrainingObserver {
-    void batchProgress(const BatchProgress &) override {}
-    void epochFinished(const EpochMetrics &) override {}
-    void trainingFinished(const TrainingSummary &) override {}
+    void batchProgress(const BatchProgress &) override { }
+    void epochFinished(const EpochMetrics &) override { }
+    void trainingFinished(const TrainingSummary &) override { }
 };
 
 QByteArray readAll(const QString &path)
@@ -56,8 +56,9 @@ struct Parts {
     }
     QJsonObject info() const
     {
-        return QJsonDocument::fromJson(table[QStringLiteral("__metadata__")].toObject()[QStringLiteral("aestudio")]
-                                           .toString().toUtf8()).object();
+        return QJsonDocument::fromJson(
+                   table[QStringLiteral("__metadata__")].toObject()[QStringLiteral("aestudio")].toString().toUtf8())
+            .object();
     }
     void setInfo(const QJsonObject &info)
     {
@@ -183,25 +184,44 @@ void TestCheckpoint::craftedFilesAreRefused_data()
 {
     QTest::addColumn<QString>("fault");
     QTest::addColumn<QString>("expected");
-    QTest::addRow("truncated") << "truncate" << "truncated";
-    QTest::addRow("flipped weight byte") << "flip" << "checksum";
-    QTest::addRow("not a checkpoint") << "garbage" << "not an Autoencoder Studio checkpoint";
-    QTest::addRow("empty") << "empty" << "not an Autoencoder Studio checkpoint";
-    QTest::addRow("version 1 TorchScript") << "v1" << "format version 1";
-    QTest::addRow("future version") << "version" << "format version 7";
-    QTest::addRow("trailing bytes") << "append" << "after the last tensor";
-    QTest::addRow("header length past the end") << "length" << "truncated header";
-    QTest::addRow("foreign safetensors") << "foreign" << "not an Autoencoder Studio checkpoint";
-    QTest::addRow("renamed tensor") << "rename" << "invalid tensor name";
-    QTest::addRow("unexpected tensor") << "extra" << "missing";
-    QTest::addRow("float64 dtype") << "dtype" << "dtype 'F64'";
-    QTest::addRow("wrong shape") << "shape" << "wrong shape";
-    QTest::addRow("shape disagrees with bytes") << "shapebytes" << "its shape needs";
-    QTest::addRow("offsets beyond the file") << "offsets" << "outside the file";
-    QTest::addRow("overlapping tensors") << "overlap" << "overlaps";
-    QTest::addRow("metadata not strings") << "metanum" << "not a string";
-    QTest::addRow("architecture disagrees") << "arch" << "disagrees";
-    QTest::addRow("missing") << "missing" << "file not found";
+    QTest::addRow("truncated") << "truncate"
+                               << "truncated";
+    QTest::addRow("flipped weight byte") << "flip"
+                                         << "checksum";
+    QTest::addRow("not a checkpoint") << "garbage"
+                                      << "not an Autoencoder Studio checkpoint";
+    QTest::addRow("empty") << "empty"
+                           << "not an Autoencoder Studio checkpoint";
+    QTest::addRow("version 1 TorchScript") << "v1"
+                                           << "format version 1";
+    QTest::addRow("future version") << "version"
+                                    << "format version 7";
+    QTest::addRow("trailing bytes") << "append"
+                                    << "after the last tensor";
+    QTest::addRow("header length past the end") << "length"
+                                                << "truncated header";
+    QTest::addRow("foreign safetensors") << "foreign"
+                                         << "not an Autoencoder Studio checkpoint";
+    QTest::addRow("renamed tensor") << "rename"
+                                    << "invalid tensor name";
+    QTest::addRow("unexpected tensor") << "extra"
+                                       << "missing";
+    QTest::addRow("float64 dtype") << "dtype"
+                                   << "dtype 'F64'";
+    QTest::addRow("wrong shape") << "shape"
+                                 << "wrong shape";
+    QTest::addRow("shape disagrees with bytes") << "shapebytes"
+                                                << "its shape needs";
+    QTest::addRow("offsets beyond the file") << "offsets"
+                                             << "outside the file";
+    QTest::addRow("overlapping tensors") << "overlap"
+                                         << "overlaps";
+    QTest::addRow("metadata not strings") << "metanum"
+                                          << "not a string";
+    QTest::addRow("architecture disagrees") << "arch"
+                                            << "disagrees";
+    QTest::addRow("missing") << "missing"
+                             << "file not found";
 }
 
 void TestCheckpoint::craftedFilesAreRefused()
@@ -233,19 +253,26 @@ void TestCheckpoint::craftedFilesAreRefused()
         parts.table.remove(QStringLiteral("__metadata__"));
         bytes = parts.bytes();
     } else if (fault == QLatin1String("rename")) {
-        parts.table[QStringLiteral("model.encoder.0.we\x01ght")] = parts.table.take(QStringLiteral("model.encoder.0.weight"));
+        parts.table[QStringLiteral("model.encoder.0.we\x01ght")]
+            = parts.table.take(QStringLiteral("model.encoder.0.weight"));
         bytes = parts.bytes();
     } else if (fault == QLatin1String("extra")) {
-        parts.table[QStringLiteral("model.encoder.0.evil")] = parts.table.take(QStringLiteral("model.encoder.0.weight"));
+        parts.table[QStringLiteral("model.encoder.0.evil")]
+            = parts.table.take(QStringLiteral("model.encoder.0.weight"));
         bytes = parts.bytes();
     } else if (fault == QLatin1String("dtype")) {
-        parts.editTensor(QStringLiteral("model.encoder.0.bias"), [](QJsonObject &t) { t[QStringLiteral("dtype")] = QStringLiteral("F64"); });
+        parts.editTensor(QStringLiteral("model.encoder.0.bias"),
+                         [](QJsonObject &t) { t[QStringLiteral("dtype")] = QStringLiteral("F64"); });
         bytes = parts.bytes();
     } else if (fault == QLatin1String("shape")) {
-        parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) { t[QStringLiteral("shape")] = QJsonArray{784, 256}; });
+        parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) {
+            t[QStringLiteral("shape")] = QJsonArray{784, 256};
+        });
         bytes = parts.bytes();
     } else if (fault == QLatin1String("shapebytes")) {
-        parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) { t[QStringLiteral("shape")] = QJsonArray{256, 785}; });
+        parts.editTensor(QStringLiteral("model.encoder.0.weight"), [](QJsonObject &t) {
+            t[QStringLiteral("shape")] = QJsonArray{256, 785};
+        });
         bytes = parts.bytes();
     } else if (fault == QLatin1String("offsets")) {
         parts.editTensor(QStringLiteral("model.encoder.0.bias"), [&](QJsonObject &t) {
@@ -253,9 +280,11 @@ void TestCheckpoint::craftedFilesAreRefused()
         });
         bytes = parts.bytes();
     } else if (fault == QLatin1String("overlap")) {
-        const QJsonArray a = parts.table[QStringLiteral("model.encoder.0.bias")].toObject()[QStringLiteral("data_offsets")].toArray();
+        const QJsonArray a
+            = parts.table[QStringLiteral("model.encoder.0.bias")].toObject()[QStringLiteral("data_offsets")].toArray();
         parts.editTensor(QStringLiteral("model.decoder.0.bias"), [&](QJsonObject &t) {
-            const qint64 len = qint64(t[QStringLiteral("data_offsets")].toArray()[1].toDouble() - t[QStringLiteral("data_offsets")].toArray()[0].toDouble());
+            const qint64 len = qint64(t[QStringLiteral("data_offsets")].toArray()[1].toDouble()
+                                      - t[QStringLiteral("data_offsets")].toArray()[0].toDouble());
             t[QStringLiteral("data_offsets")] = offsets(qint64(a[0].toDouble()), qint64(a[0].toDouble()) + len);
         });
         bytes = parts.bytes();
@@ -280,7 +309,8 @@ void TestCheckpoint::craftedFilesAreRefused()
                 InferenceModel::fromCheckpoint(bad);
             else if (attempt == 1)
                 trainer.resumeFrom(bad);
-            else if (fault != QLatin1String("flip")) // readInfo reads the header only; the checksum covers the tensor bytes
+            else if (fault
+                     != QLatin1String("flip")) // readInfo reads the header only; the checksum covers the tensor bytes
                 Checkpoint::readInfo(bad);
             else
                 throw CheckpointError(bad + QStringLiteral(": checksum (not checked by readInfo)"));
@@ -329,9 +359,8 @@ void TestCheckpoint::specialFilesSayWhatTheyAre()
     QVERIFY(QFile::link(loop, loop));
     const QString folder = m_dir.filePath(QStringLiteral("folder.aes"));
     QVERIFY(QDir().mkpath(folder));
-    const QList<QPair<QString, QString>> cases{{fifo, QStringLiteral("FIFO")},
-                                               {loop, QStringLiteral("symbolic link")},
-                                               {folder, QStringLiteral("folder")}};
+    const QList<QPair<QString, QString>> cases{
+        {fifo, QStringLiteral("FIFO")}, {loop, QStringLiteral("symbolic link")}, {folder, QStringLiteral("folder")}};
     for (const auto &c : cases) {
         QElapsedTimer timer;
         timer.start();
@@ -374,7 +403,7 @@ void TestCheckpoint::nonFiniteWeightsAreNeverSaved()
     TrainerTestAccess::poisonWeights(next);
     const Trainer::Outcome out = next.run(observer, control);
     QVERIFY(out.failed);
-    next.saveCheckpoint(path);   // the last good state: epoch 2's tensors again, byte-identical
+    next.saveCheckpoint(path); // the last good state: epoch 2's tensors again, byte-identical
     QCOMPARE(Parts(readAll(path)).data, Parts(before).data);
     QCOMPARE(Checkpoint::readInfo(path).epoch, 2);
     next.saveBestCheckpoint(m_dir.filePath(QStringLiteral("finite-best.aes")));

@@ -61,11 +61,12 @@ void TestCli::initTestCase()
 
 void TestCli::trainWritesEveryFile()
 {
-    const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--depth"),
-                          QStringLiteral("3"), QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"),
-                          QStringLiteral("0.2"), QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--epochs"),
-                          QStringLiteral("2"), QStringLiteral("--batch-size"), QStringLiteral("32"), QStringLiteral("--threads"),
-                          QStringLiteral("2"), QStringLiteral("--out"), m_run});
+    const Result r
+        = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--depth"),
+               QStringLiteral("3"), QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"),
+               QStringLiteral("0.2"), QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--epochs"),
+               QStringLiteral("2"), QStringLiteral("--batch-size"), QStringLiteral("32"), QStringLiteral("--threads"),
+               QStringLiteral("2"), QStringLiteral("--out"), m_run});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains(QStringLiteral("epoch 1: train_loss")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("epoch 2: train_loss")), qPrintable(r.out));
@@ -100,18 +101,21 @@ void TestCli::trainWritesEveryFile()
 void TestCli::evalReadsTheCheckpoint()
 {
     const QString grid = m_dir.filePath(QStringLiteral("eval-grid.png"));
-    const Result r = cli({QStringLiteral("eval"), QStringLiteral("--checkpoint"), QDir(m_run).filePath(QStringLiteral("best.aes")),
-                          QStringLiteral("--noise"), QStringLiteral("0.2"), QStringLiteral("--grid"), grid});
+    const Result r
+        = cli({QStringLiteral("eval"), QStringLiteral("--checkpoint"), QDir(m_run).filePath(QStringLiteral("best.aes")),
+               QStringLiteral("--noise"), QStringLiteral("0.2"), QStringLiteral("--grid"), grid});
     QVERIFY2(r.code == 0, qPrintable(r.err));
-    QVERIFY2(r.out.contains(QStringLiteral("test set")) && r.out.contains(QStringLiteral("40 images")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("test set")) && r.out.contains(QStringLiteral("40 images")),
+             qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("psnr_global_db")));
     QCOMPARE(QImage(grid).size(), QSize(16 * 28 * 4, 3 * 28 * 4));
 }
 
 void TestCli::resumeExtendsTheRun()
 {
-    const Result r = cli({QStringLiteral("train"), QStringLiteral("--resume"), QDir(m_run).filePath(QStringLiteral("checkpoint.aes")),
-                          QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--out"), m_run});
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--resume"),
+                          QDir(m_run).filePath(QStringLiteral("checkpoint.aes")), QStringLiteral("--epochs"),
+                          QStringLiteral("3"), QStringLiteral("--out"), m_run});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains(QStringLiteral("epoch 3: train_loss")) && !r.out.contains(QStringLiteral("epoch 1:")),
              qPrintable(r.out));
@@ -126,12 +130,14 @@ void TestCli::trainWithoutOutKeepsTheRun()
 {
     const QDir root(m_dir.filePath(QStringLiteral("runs")));
     const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--epochs"),
-                          QStringLiteral("1"), QStringLiteral("--latent"), QStringLiteral("30"), QStringLiteral("--name"),
-                          QStringLiteral("first try")});
+                          QStringLiteral("1"), QStringLiteral("--latent"), QStringLiteral("30"),
+                          QStringLiteral("--name"), QStringLiteral("first try")});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     const QStringList runs = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     QCOMPARE(runs.size(), 1);
-    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try$")).match(runs[0]).hasMatch(),
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try$"))
+                 .match(runs[0])
+                 .hasMatch(),
              qPrintable(runs[0]));
     const QDir run(root.filePath(runs[0]));
     for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json"})
@@ -141,8 +147,9 @@ void TestCli::trainWithoutOutKeepsTheRun()
     QCOMPARE(QJsonDocument::fromJson(status.readAll()).object()[QStringLiteral("state")].toString(),
              QStringLiteral("finished"));
 
-    const Result more = cli({QStringLiteral("train"), QStringLiteral("--resume"),
-                             run.filePath(QStringLiteral("checkpoint.aes")), QStringLiteral("--epochs"), QStringLiteral("2")});
+    const Result more
+        = cli({QStringLiteral("train"), QStringLiteral("--resume"), run.filePath(QStringLiteral("checkpoint.aes")),
+               QStringLiteral("--epochs"), QStringLiteral("2")});
     QVERIFY2(more.code == 0, qPrintable(more.err + more.out));
     QCOMPARE(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
     QFile csv(run.filePath(QStringLiteral("metrics.csv")));
@@ -160,8 +167,8 @@ void TestCli::realMnistSubsetTrains()
         QSKIP("$AESTUDIO_SHARED_DIR/datasets/mnist-subset is not present; real-data check skipped");
     const QString out = m_dir.filePath(QStringLiteral("mnist-run"));
     const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), subset, QStringLiteral("--limit"),
-                          QStringLiteral("600"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--noise"),
-                          QStringLiteral("0.5"), QStringLiteral("--out"), out});
+                          QStringLiteral("600"), QStringLiteral("--epochs"), QStringLiteral("1"),
+                          QStringLiteral("--noise"), QStringLiteral("0.5"), QStringLiteral("--out"), out});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains(QStringLiteral("500 train / 100 validation / 2000 test")), qPrintable(r.out));
 }
@@ -176,40 +183,50 @@ void TestCli::badInputGivesOneLine_data()
                                                        QStringLiteral("--out"), QStringLiteral("OUT")}
                                         << QStringLiteral("bad magic") << QStringLiteral("corrupt");
     QTest::addRow("missing folder") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"),
-                                                   QStringLiteral("/no/such/folder"), QStringLiteral("--out"), QStringLiteral("OUT")}
+                                                   QStringLiteral("/no/such/folder"), QStringLiteral("--out"),
+                                                   QStringLiteral("OUT")}
                                     << QStringLiteral("/no/such/folder") << QString();
-    QTest::addRow("bad latent") << QStringList{QStringLiteral("train"), QStringLiteral("--latent"), QStringLiteral("abc"),
-                                               QStringLiteral("--out"), QStringLiteral("OUT")}
+    QTest::addRow("bad latent") << QStringList{QStringLiteral("train"), QStringLiteral("--latent"),
+                                               QStringLiteral("abc"), QStringLiteral("--out"), QStringLiteral("OUT")}
                                 << QStringLiteral("--latent 'abc'") << QString();
     QTest::addRow("bad depth") << QStringList{QStringLiteral("train"), QStringLiteral("--depth"), QStringLiteral("4"),
                                               QStringLiteral("--out"), QStringLiteral("OUT")}
                                << QStringLiteral("depth 4") << QString();
-    QTest::addRow("dropout 1.5") << QStringList{QStringLiteral("train"), QStringLiteral("--dropout"), QStringLiteral("1.5"),
-                                                QStringLiteral("--out"), QStringLiteral("OUT")}
+    QTest::addRow("dropout 1.5") << QStringList{QStringLiteral("train"), QStringLiteral("--dropout"),
+                                                QStringLiteral("1.5"), QStringLiteral("--out"), QStringLiteral("OUT")}
                                  << QStringLiteral("dropout 1.5") << QString();
-    QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("GARBAGE")}
-                                        << QStringLiteral("not an Autoencoder Studio checkpoint") << QStringLiteral("garbage");
-    QTest::addRow("eval noise nan") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
-                                                   QStringLiteral("--noise"), QStringLiteral("nan")}
+    QTest::addRow("garbage checkpoint") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"),
+                                                       QStringLiteral("GARBAGE")}
+                                        << QStringLiteral("not an Autoencoder Studio checkpoint")
+                                        << QStringLiteral("garbage");
+    QTest::addRow("eval noise nan") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"),
+                                                   QStringLiteral("RUN/best.aes"), QStringLiteral("--noise"),
+                                                   QStringLiteral("nan")}
                                     << QStringLiteral("noise level nan is out of range") << QString();
-    QTest::addRow("eval noise -3") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
-                                                  QStringLiteral("--noise"), QStringLiteral("-3")}
+    QTest::addRow("eval noise -3") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"),
+                                                  QStringLiteral("RUN/best.aes"), QStringLiteral("--noise"),
+                                                  QStringLiteral("-3")}
                                    << QStringLiteral("noise level -3 is out of range") << QString();
-    QTest::addRow("robustness points unbounded") << QStringList{QStringLiteral("robustness"), QStringLiteral("--checkpoint"),
-                                                                QStringLiteral("RUN/best.aes"), QStringLiteral("--points"),
-                                                                QStringLiteral("100000000"), QStringLiteral("--out"), QStringLiteral("OUT.csv")}
-                                                 << QStringLiteral("--points 100000000") << QString();
-    QTest::addRow("unknown option") << QStringList{QStringLiteral("train"), QStringLiteral("--bogus"), QStringLiteral("--out"), QStringLiteral("OUT")}
+    QTest::addRow("robustness points unbounded")
+        << QStringList{QStringLiteral("robustness"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
+                       QStringLiteral("--points"),   QStringLiteral("100000000"),    QStringLiteral("--out"),
+                       QStringLiteral("OUT.csv")}
+        << QStringLiteral("--points 100000000") << QString();
+    QTest::addRow("unknown option") << QStringList{QStringLiteral("train"), QStringLiteral("--bogus"),
+                                                   QStringLiteral("--out"), QStringLiteral("OUT")}
                                     << QStringLiteral("Unknown option 'bogus'") << QString();
     QTest::addRow("missing value") << QStringList{QStringLiteral("train"), QStringLiteral("--out")}
                                    << QStringLiteral("Missing value after '--out'") << QString();
-    QTest::addRow("out is another run") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"), QStringLiteral("DATA"),
-                                                       QStringLiteral("--out"), QStringLiteral("RUN")}
+    QTest::addRow("out is another run") << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"),
+                                                       QStringLiteral("DATA"), QStringLiteral("--out"),
+                                                       QStringLiteral("RUN")}
                                         << QStringLiteral("already holds a run") << QString();
-    QTest::addRow("resume from best.aes") << QStringList{QStringLiteral("train"), QStringLiteral("--resume"), QStringLiteral("RUN/best.aes"),
-                                                         QStringLiteral("--out"), QStringLiteral("OUT")}
-                                          << QStringLiteral("weights only") << QString();
-    QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command") << QString();
+    QTest::addRow("resume from best.aes")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--resume"), QStringLiteral("RUN/best.aes"),
+                       QStringLiteral("--out"), QStringLiteral("OUT")}
+        << QStringLiteral("weights only") << QString();
+    QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command")
+                                     << QString();
 }
 
 void TestCli::badInputGivesOneLine()
@@ -221,8 +238,8 @@ void TestCli::badInputGivesOneLine()
     const QString garbage = m_dir.filePath(QStringLiteral("garbage.aes"));
     if (setup == QLatin1String("corrupt")) {
         QDir().mkpath(corruptDir);
-        for (const char *stem : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                                 "t10k-labels-idx1-ubyte"})
+        for (const char *stem :
+             {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
             writeBytes(QDir(corruptDir).filePath(QString::fromLatin1(stem)), QByteArray(1000, '\x42'));
     }
     if (setup == QLatin1String("garbage"))
@@ -234,7 +251,8 @@ void TestCli::badInputGivesOneLine()
     args.replaceInStrings(QStringLiteral("DATA"), m_data);
     const Result r = cli(args);
     QVERIFY2(r.code > 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
-    if (QTest::currentDataTag() == QByteArrayLiteral("unknown option") || QTest::currentDataTag() == QByteArrayLiteral("missing value"))
+    if (QTest::currentDataTag() == QByteArrayLiteral("unknown option")
+        || QTest::currentDataTag() == QByteArrayLiteral("missing value"))
         QCOMPARE(r.code, 2); // usage errors exit 2, like every configuration error
     const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
     QVERIFY2(lines.size() == 1 || args.first() == QLatin1String("fly"), qPrintable(r.err));

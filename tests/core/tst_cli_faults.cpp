@@ -43,9 +43,19 @@ void TestCliFaults::initTestCase()
 
 QStringList TestCliFaults::trainArgs(const QString &out, int epochs, int batch) const
 {
-    return {QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--epochs"),
-            QString::number(epochs), QStringLiteral("--batch-size"), QString::number(batch), QStringLiteral("--threads"),
-            QStringLiteral("1"), QStringLiteral("--noise"), QStringLiteral("0.3"), QStringLiteral("--out"), out};
+    return {QStringLiteral("train"),
+            QStringLiteral("--dataset"),
+            m_data,
+            QStringLiteral("--epochs"),
+            QString::number(epochs),
+            QStringLiteral("--batch-size"),
+            QString::number(batch),
+            QStringLiteral("--threads"),
+            QStringLiteral("1"),
+            QStringLiteral("--noise"),
+            QStringLiteral("0.3"),
+            QStringLiteral("--out"),
+            out};
 }
 
 int TestCliFaults::checkpointsLoad(const QString &dir)
@@ -87,12 +97,14 @@ void TestCliFaults::sigintAtRandomMomentsIsAlwaysSafe()
             ::kill(pid_t(pid), SIGINT);
         QVERIFY2(p.waitForFinished(60000), "the run did not stop after Ctrl+C");
         const QString log = QString::fromUtf8(p.readAll());
-        QVERIFY2(p.exitStatus() == QProcess::NormalExit, qPrintable(QStringLiteral("run %1 crashed:\n%2").arg(i).arg(log)));
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit,
+                 qPrintable(QStringLiteral("run %1 crashed:\n%2").arg(i).arg(log)));
         QVERIFY2(p.exitCode() == 0 || p.exitCode() == 130,
                  qPrintable(QStringLiteral("run %1 exited %2:\n%3").arg(i).arg(p.exitCode()).arg(log)));
         if (p.exitCode() == 130)
             ++interruptedMidRun;
-        QVERIFY2(checkpointsLoad(out) >= 0, qPrintable(QStringLiteral("run %1 left a checkpoint that does not load").arg(i)));
+        QVERIFY2(checkpointsLoad(out) >= 0,
+                 qPrintable(QStringLiteral("run %1 left a checkpoint that does not load").arg(i)));
     }
     qInfo("%d of 30 runs were stopped by Ctrl+C, the rest had finished or not yet started training", interruptedMidRun);
     QVERIFY(interruptedMidRun >= 10);

@@ -38,7 +38,8 @@ void TestDataset::locatesKnownNameThroughEnvironment()
     qunsetenv("AESTUDIO_DATA_DIR");
     QVERIFY(loc.found());
     QCOMPARE(loc.directory, root.filePath(QStringLiteral("mnist")));
-    QVERIFY(!DatasetCatalog::searchDirectories(QStringLiteral("mnist")).contains(QStringLiteral("/usr/share/datasets/mnist")));
+    QVERIFY(!DatasetCatalog::searchDirectories(QStringLiteral("mnist"))
+                 .contains(QStringLiteral("/usr/share/datasets/mnist")));
     QVERIFY(DatasetCatalog::searchDirectories(QStringLiteral("fashion-mnist"))
                 .contains(QStringLiteral("/usr/share/datasets/fashion-mnist")));
 }

@@ -69,7 +69,8 @@ void TestExperiments::specExpandsTheGrid()
     QCOMPARE(runs.size(), 2 * 4 * 2);
     QCOMPARE(runs.first().name, QStringLiteral("d3-l15-p0-wd0"));
     QCOMPARE(runs.first().config.epochs, 20);
-    const auto regularised = std::find_if(runs.begin(), runs.end(), [](const auto &r) { return r.config.model.dropout > 0; });
+    const auto regularised
+        = std::find_if(runs.begin(), runs.end(), [](const auto &r) { return r.config.model.dropout > 0; });
     QCOMPARE(regularised->config.epochs, 15);
     QCOMPARE(runs.last().config.model.hidden, ModelSpec::hiddenForDepth(5));
 }
@@ -215,7 +216,8 @@ void TestExperiments::robustnessFallsWithNoise()
     c.device = QStringLiteral("cpu");
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(m_data, SplitOptions{}));
     Trainer trainer(c, data);
-    struct : TrainingObserver {} quiet;
+    struct : TrainingObserver {
+    } quiet;
     RunControl control;
     QVERIFY(!trainer.run(quiet, control).failed);
     const RobustnessCurve curve = RobustnessCurve::measure(*trainer.snapshot(), data->test, NoiseType::Gaussian, 11);
@@ -232,7 +234,8 @@ void TestExperiments::robustnessFallsWithNoise()
     QCOMPARE(csv[0], QByteArray("level,psnr_db,psnr_global_db,noisy_psnr_db"));
     const QImage plot = RobustnessCurve::plot({curve}, QStringLiteral("sigma"), 0.5);
     QCOMPARE(plot.size(), QSize(900, 560));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, RobustnessCurve::measure(*trainer.snapshot(), data->test, NoiseType::Gaussian, 1));
+    QVERIFY_THROWS_EXCEPTION(ConfigError,
+                             RobustnessCurve::measure(*trainer.snapshot(), data->test, NoiseType::Gaussian, 1));
 }
 
 // QTEST_MAIN, not GUILESS: the robustness plot draws text, and fonts need a QGuiApplication (offscreen in CTest).

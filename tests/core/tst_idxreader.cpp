@@ -108,7 +108,8 @@ void TestIdxReader::badImageFiles_data()
     QTest::addRow("empty file") << QByteArray() << QStringLiteral("truncated header");
     QTest::addRow("truncated header") << good.left(10) << QStringLiteral("truncated header");
     QTest::addRow("bad magic") << badMagic << QStringLiteral("bad magic");
-    QTest::addRow("label magic in image file") << idxLabelsBytes(std::vector<std::uint8_t>(20, 1)) << QStringLiteral("dimension");
+    QTest::addRow("label magic in image file")
+        << idxLabelsBytes(std::vector<std::uint8_t>(20, 1)) << QStringLiteral("dimension");
     QTest::addRow("2 dimensions") << wrongDims << QStringLiteral("dimension");
     QTest::addRow("not 28x28") << idxImagesBytes(std::vector<std::uint8_t>(2 * 32 * 32), 2, 32, 32)
                                << QStringLiteral("32x32");
@@ -146,7 +147,8 @@ void TestIdxReader::imageLabelCountMismatch()
 {
     QTemporaryDir dir;
     writeDataset(dir.path(), 20, 10, false);
-    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
+    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")),
+               idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
     try {
         DatasetCatalog::load(dir.path(), {});
         QFAIL("mismatched counts were accepted");
@@ -185,7 +187,8 @@ void TestIdxReader::limitStillChecksTheCounts()
 {
     QTemporaryDir dir;
     writeDataset(dir.path(), 20, 10, false);
-    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
+    writeBytes(dir.filePath(QStringLiteral("train-labels-idx1-ubyte")),
+               idxLabelsBytes(std::vector<std::uint8_t>(19, 1)));
     SplitOptions options;
     options.limit = 12;
     try {

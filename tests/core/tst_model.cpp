@@ -170,16 +170,16 @@ void TestModel::evaluateSetHandComputed()
             p.zero_();
     }
     std::vector<std::uint8_t> pixels(2 * 784);
-    std::fill(pixels.begin(), pixels.begin() + 784, 0);   // image 0: black -> MSE 0.25
-    std::fill(pixels.begin() + 784, pixels.end(), 102);   // image 1: 0.4 -> MSE 0.01
+    std::fill(pixels.begin(), pixels.begin() + 784, 0); // image 0: black -> MSE 0.25
+    std::fill(pixels.begin() + 784, pixels.end(), 102); // image 1: 0.4 -> MSE 0.01
     const QualityMetrics m = evaluateSet(model, pixelView(pixels.data(), 2), NoiseSpec{}, 0, torch::kCPU);
     QCOMPARE(m.images, 2);
     QVERIFY(std::abs(m.mse - 0.13) < 1e-6);
     QVERIFY(std::abs(m.psnrMeanDb - (6.0206 + 20.0) / 2) < 1e-3);
     QVERIFY(std::abs(m.psnrGlobalDb - 10 * std::log10(1 / 0.13)) < 1e-4);
-    QCOMPARE(m.noisyMse, 0.0);                 // no noise: the input is the clean image
+    QCOMPARE(m.noisyMse, 0.0); // no noise: the input is the clean image
     QCOMPARE(m.noisyPsnrMeanDb, 100.0);
-    QVERIFY(model->is_training());             // evaluation restored the mode it found
+    QVERIFY(model->is_training()); // evaluation restored the mode it found
 }
 
 void TestModel::fusedStepMatchesAutograd_data()
@@ -210,7 +210,8 @@ void TestModel::fusedStepMatchesAutograd()
     for (std::size_t i = 0; i < a.size(); ++i) {
         const double scale = a[i].grad().abs().max().item<double>();
         const double diff = (a[i].grad() - b[i].grad()).abs().max().item<double>();
-        QVERIFY2(diff <= 1e-4 * scale + 1e-9, qPrintable(QStringLiteral("param %1: %2 (scale %3)").arg(i).arg(diff).arg(scale)));
+        QVERIFY2(diff <= 1e-4 * scale + 1e-9,
+                 qPrintable(QStringLiteral("param %1: %2 (scale %3)").arg(i).arg(diff).arg(scale)));
     }
 }
 
@@ -332,7 +333,10 @@ void TestModel::flatAdamMatchesTorchAdam()
         worst = std::max(worst, (a[i] - b[i]).abs().max().item<double>());
     QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("max |difference| %1").arg(worst)));
     // And the parameters really moved (the test would pass trivially if neither optimizer stepped).
-    AutoEncoder untouched = [&] { torch::manual_seed(3); return AutoEncoder(spec); }();
+    AutoEncoder untouched = [&] {
+        torch::manual_seed(3);
+        return AutoEncoder(spec);
+    }();
     QVERIFY((untouched->parameters()[0] - b[0]).abs().max().item<double>() > 1e-4);
 }
 
@@ -346,7 +350,8 @@ void TestModel::fastMathMatchesCmath()
         logErr = std::max(logErr, std::abs(double(fastmath::log(y)) - std::log(double(y))));
         const float u = float(i) / 200000.0f;
         const fastmath::SinCos sc = fastmath::sinCos2Pi(u);
-        trigErr = std::max({trigErr, std::abs(sc.sin - std::sin(2.0 * M_PI * u)), std::abs(sc.cos - std::cos(2.0 * M_PI * u))});
+        trigErr = std::max(
+            {trigErr, std::abs(sc.sin - std::sin(2.0 * M_PI * u)), std::abs(sc.cos - std::cos(2.0 * M_PI * u))});
     }
     const QString report = QStringLiteral("exp rel %1, log abs %2, sincos abs %3").arg(expErr).arg(logErr).arg(trigErr);
     qInfo("%s", qPrintable(report));
@@ -365,7 +370,7 @@ void TestModel::counterGaussianIsNormalAndThreadIndependent()
     counterrandom::fillGaussian(one.data(), n, 1.0f, 1234);
     counterrandom::fillGaussian(prefix.data(), std::int64_t(prefix.size()), 1.0f, 1234);
     at::set_num_threads(2);
-    QVERIFY(one == two);                                         // any thread split gives the same numbers
+    QVERIFY(one == two);                                            // any thread split gives the same numbers
     QVERIFY(std::equal(prefix.begin(), prefix.end(), one.begin())); // value i depends only on (key, i)
     double sum = 0, sumSq = 0, sumQuad = 0;
     std::int64_t beyond2 = 0, beyond3 = 0;
@@ -378,8 +383,12 @@ void TestModel::counterGaussianIsNormalAndThreadIndependent()
     }
     const double mean = sum / n, var = sumSq / n - mean * mean, kurtosis = sumQuad / n / (var * var);
     const double p2 = double(beyond2) / n, p3 = double(beyond3) / n;
-    const QString report =
-        QStringLiteral("mean %1 var %2 kurtosis %3 P(|z|>2) %4 P(|z|>3) %5").arg(mean).arg(var).arg(kurtosis).arg(p2).arg(p3);
+    const QString report = QStringLiteral("mean %1 var %2 kurtosis %3 P(|z|>2) %4 P(|z|>3) %5")
+                               .arg(mean)
+                               .arg(var)
+                               .arg(kurtosis)
+                               .arg(p2)
+                               .arg(p3);
     qInfo("%s", qPrintable(report));
     // Standard errors at n = 2^20: mean 0.001, var 0.0014, tail fractions 0.0002 and 0.00005.
     QVERIFY2(std::abs(mean) < 0.005 && std::abs(var - 1.0) < 0.007 && std::abs(kurtosis - 3.0) < 0.05

@@ -142,7 +142,7 @@ void TestRuns::crashedRunIsToldFromALiveOne()
 {
     const RunDirectory folder(m_dir.filePath(QStringLiteral("crashed")));
     AtomicFile::writeJson(folder.file(QStringLiteral("config.json")),
-                        QJsonObject{{QStringLiteral("config"), config(2).toJson()}});
+                          QJsonObject{{QStringLiteral("config"), config(2).toJson()}});
     folder.writeStatus(QStringLiteral("running"), QDateTime::currentDateTime()); // this process: alive
     QCOMPARE(RunRecord::read(folder.path()).status, RunRecord::Status::Running);
 

@@ -98,7 +98,8 @@ void TestTrainer::lossFallsWithNoise()
     QVERIFY(rec.epochs.last().valLoss < rec.epochs.first().valLoss);
     // The model denoises: its reconstruction beats the noisy input it was given.
     for (const EpochMetrics &m : rec.epochs)
-        qInfo("epoch %d train %.5f val %.5f psnr %.2f noisy %.2f", m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.noisyPsnrDb);
+        qInfo("epoch %d train %.5f val %.5f psnr %.2f noisy %.2f", m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb,
+              m.noisyPsnrDb);
     QVERIFY(rec.epochs.last().valPsnrDb > rec.epochs.last().noisyPsnrDb);
     QCOMPARE(out.summary.epochsCompleted, 10);
     QVERIFY(out.summary.bestEpoch >= 1);
@@ -321,8 +322,10 @@ void TestTrainer::resumeKeepsTheRealBestWeights()
     const QString bestAfterResume = m_dir.filePath(QStringLiteral("best-after-resume.aes"));
     third.saveBestCheckpoint(bestAfterResume);
     const NoiseSpec noise{NoiseType::Gaussian, 0.3};
-    const auto expected = InferenceModel::fromCheckpoint(bestOfFirst)->reconstruct(m_data->test.pixels.data(), 8, noise, 5);
-    const auto actual = InferenceModel::fromCheckpoint(bestAfterResume)->reconstruct(m_data->test.pixels.data(), 8, noise, 5);
+    const auto expected
+        = InferenceModel::fromCheckpoint(bestOfFirst)->reconstruct(m_data->test.pixels.data(), 8, noise, 5);
+    const auto actual
+        = InferenceModel::fromCheckpoint(bestAfterResume)->reconstruct(m_data->test.pixels.data(), 8, noise, 5);
     QVERIFY(expected.reconstructed == actual.reconstructed);
     QCOMPARE(Checkpoint::readInfo(bestAfterResume).epoch, 1);
 }

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     try {
         const auto layout = aestudio::Checkpoint::parseHeader(json, 8 + json.size() + qint64(dataSize));
         // What the loader does next: every tensor it will build is in the table, with the size checked.
-        for (const auto &e : aestudio::Checkpoint::tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest))
+        for (const auto &e :
+             aestudio::Checkpoint::tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest))
             if (!layout.table.find(e.name) || layout.table.find(e.name)->elements() != e.elements())
                 __builtin_trap();
     } catch (const aestudio::StudioError &) {

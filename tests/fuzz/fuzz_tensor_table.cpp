@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         const auto header = aestudio::SafeTensors::parseHeader(file.mid(8, n), file.size());
         qint64 next = header.dataOffset;
         for (const auto &e : header.entries) {
-            if (header.dataOffset + e.begin != next || header.dataOffset + e.end > file.size() || e.end - e.begin != e.elements() * 4)
+            if (header.dataOffset + e.begin != next || header.dataOffset + e.end > file.size()
+                || e.end - e.begin != e.elements() * 4)
                 __builtin_trap();
             next = header.dataOffset + e.end;
         }

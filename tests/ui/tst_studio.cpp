@@ -36,8 +36,7 @@ using namespace aestudio;
 using namespace aestudio::testing;
 
 namespace {
-template <typename Pred>
-bool anyRun(const RunsPanel *panel, Pred pred)
+template <typename Pred> bool anyRun(const RunsPanel *panel, Pred pred)
 {
     const QVector<RunRecord> runs = panel->runs();
     return std::any_of(runs.begin(), runs.end(), pred);
@@ -143,7 +142,7 @@ void TestStudio::shortRunGrowsChartsAndGrids()
     // Charts: the folded redraw lands within ~40 ms and shows every epoch point.
     QTRY_COMPARE(w.chartsPanel()->lossChart()->shownPointCount(3), 3); // validation per epoch
     QCOMPARE(w.chartsPanel()->psnrChart()->shownPointCount(0), 3);
-    QVERIFY(w.chartsPanel()->lossChart()->shownPointCount(0) >= 3);   // raw batch losses
+    QVERIFY(w.chartsPanel()->lossChart()->shownPointCount(0) >= 3); // raw batch losses
     QVERIFY(w.chartsPanel()->redrawCount() < batches.count() + epochs.count() + 2);
     QCOMPARE(w.progressBar()->value(), 1000);
 
@@ -243,10 +242,11 @@ void TestStudio::exportsLoadBack()
     QTemporaryDir out;
     const QStringList files = w->exportAll(out.path());
     // The run folder's own layout (as `aestudio-cli train` writes it), then the studio's views.
-    for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json",
-                             "loss.png", "loss.svg", "psnr.png", "psnr.svg", "grid-original.png", "grid-noisy.png",
-                             "grid-reconstructed.png", "grid-explorer.png"})
-        QVERIFY2(files.contains(QString::fromLatin1(name)) && QFile::exists(out.filePath(QString::fromLatin1(name))), name);
+    for (const char *name :
+         {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json", "loss.png", "loss.svg",
+          "psnr.png", "psnr.svg", "grid-original.png", "grid-noisy.png", "grid-reconstructed.png", "grid-explorer.png"})
+        QVERIFY2(files.contains(QString::fromLatin1(name)) && QFile::exists(out.filePath(QString::fromLatin1(name))),
+                 name);
     QFile recipe(out.filePath(QStringLiteral("config.json")));
     QVERIFY(recipe.open(QIODevice::ReadOnly));
     const QByteArray recipeText = recipe.readAll();
@@ -323,7 +323,7 @@ void TestStudio::runsMadeElsewhereAppearLive()
     const int before = int(runs->runs().size());
     const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("from-the-cli"));
     AtomicFile::writeJson(made.file(QStringLiteral("config.json")),
-                        QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
+                          QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
     QTRY_COMPARE_WITH_TIMEOUT(int(runs->runs().size()), before + 1, 5000);
     QVERIFY(anyRun(runs, [&](const RunRecord &r) { return r.path == made.path(); }));
 }
@@ -498,7 +498,8 @@ void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
     points[8765].setY(-3.0); // a dip
     const QVector<QPointF> shown = LiveChart::decimate(points, 400);
     QVERIFY(shown.size() <= 400 && shown.size() >= 200);
-    QVERIFY(std::is_sorted(shown.begin(), shown.end(), [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); }));
+    QVERIFY(
+        std::is_sorted(shown.begin(), shown.end(), [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); }));
     const auto [lo, hi] = std::minmax_element(shown.begin(), shown.end(),
                                               [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); });
     QCOMPARE(hi->y(), 7.0);

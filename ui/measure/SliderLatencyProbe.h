@@ -13,7 +13,7 @@ class SliderLatencyProbe : public QObject {
     Q_OBJECT
 public:
     explicit SliderLatencyProbe(MainWindow *window, QObject *parent = nullptr);
-    void moveSlider();                     // sets the eval slider to its next value and starts a measurement
+    void moveSlider(); // sets the eval slider to its next value and starts a measurement
     const QVector<double> &latenciesMs() const { return m_latencies; }
 
 private:

@@ -26,12 +26,14 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE, then quit."), QStringLiteral("file")},
         {QStringLiteral("screenshot-after"), QStringLiteral("Seconds to wait before the screenshot (default 8)."),
          QStringLiteral("s"), QStringLiteral("8")},
-        {QStringLiteral("measure-ui"), QStringLiteral("Train for S seconds while measuring event-loop stalls and "
-                                                      "noise-slider latency; print a RESULT line and quit."),
+        {QStringLiteral("measure-ui"),
+         QStringLiteral("Train for S seconds while measuring event-loop stalls and "
+                        "noise-slider latency; print a RESULT line and quit."),
          QStringLiteral("s")},
         {QStringLiteral("quit-after-show"), QStringLiteral("Print the time from main() to the first paint and quit.")},
-        {QStringLiteral("experiments"), QStringLiteral("Show the Experiments page on this sweep folder with the seed "
-                                                       "study preset queued (finished runs load at once)."),
+        {QStringLiteral("experiments"),
+         QStringLiteral("Show the Experiments page on this sweep folder with the seed "
+                        "study preset queued (finished runs load at once)."),
          QStringLiteral("dir")},
         {QStringLiteral("runs"), QStringLiteral("Show the Runs page.")},
     };
@@ -140,12 +142,12 @@ void StudioMeasurement::finishMeasurement()
     const double samplesPerSecond = m_throughput->studioSamplesPerSecond();
     const double headless = m_throughput->headlessSamplesPerSecond();
     const double vsHeadless = headless > 0 ? 100.0 * samplesPerSecond / headless : 0.0;
-    std::printf("RESULT stall_p99_ms=%.1f stall_p99_watch_ms=%.1f stall_max_ms=%.1f stall_samples=%d slider_p95_ms=%.1f "
-                "slider_p50_ms=%.1f slider_samples=%d studio_samples_per_s=%.0f headless_samples_per_s=%.0f "
-                "studio_vs_headless_pct=%.1f\n",
-                percentile(lateness, 99), percentile(m_watchStalls, 99), percentile(lateness, 100), int(lateness.size()),
-                percentile(latency, 95), percentile(latency, 50), int(latency.size()), samplesPerSecond, headless,
-                vsHeadless);
+    std::printf(
+        "RESULT stall_p99_ms=%.1f stall_p99_watch_ms=%.1f stall_max_ms=%.1f stall_samples=%d slider_p95_ms=%.1f "
+        "slider_p50_ms=%.1f slider_samples=%d studio_samples_per_s=%.0f headless_samples_per_s=%.0f "
+        "studio_vs_headless_pct=%.1f\n",
+        percentile(lateness, 99), percentile(m_watchStalls, 99), percentile(lateness, 100), int(lateness.size()),
+        percentile(latency, 95), percentile(latency, 50), int(latency.size()), samplesPerSecond, headless, vsHeadless);
     std::fflush(stdout);
     m_window->close();
 }
