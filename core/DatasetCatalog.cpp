@@ -174,6 +174,22 @@ SplitOptions SplitOptions::of(const TrainingConfig &config)
     return SplitOptions{config.validationFraction, config.seed, config.limit};
 }
 
+QString DatasetSplit::mismatch(const TrainingConfig &config) const
+{
+    if (source == config.dataset && options == SplitOptions::of(config))
+        return {};
+    return QStringLiteral("the loaded data (%1, validation %2, seed %3, limit %4) is not the split this run's settings "
+                          "ask for (%5, validation %6, seed %7, limit %8)")
+        .arg(source)
+        .arg(options.validationFraction)
+        .arg(options.seed)
+        .arg(options.limit)
+        .arg(config.dataset)
+        .arg(config.validationFraction)
+        .arg(config.seed)
+        .arg(config.limit);
+}
+
 DatasetSplit DatasetCatalog::load(const TrainingConfig &config)
 {
     return load(config.dataset, SplitOptions::of(config));

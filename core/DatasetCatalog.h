@@ -52,6 +52,9 @@ struct DatasetSplit {
     SplitOptions options; // how it was split
     DatasetFiles files;
     ImageSet train, validation, test;
+
+    // Why this split is not the one `config` asks for (another dataset, fraction, seed or limit), or empty.
+    QString mismatch(const TrainingConfig &config) const;
 };
 
 namespace DatasetCatalog {

@@ -1,5 +1,6 @@
 #include "SystemInfo.h"
 
+#include "Errors.h"
 #include "Sgemm.h"
 
 #include <torch/torch.h>
@@ -39,6 +40,23 @@ QString loadedBlas()
 }
 
 } // namespace
+
+QString SystemInfo::resolveDevice(const QString &requested)
+{
+    if (requested == QLatin1String("cpu"))
+        return requested;
+    const bool cuda = torch::cuda::is_available();
+    if (requested == QLatin1String("auto"))
+        return cuda ? QStringLiteral("cuda:0") : QStringLiteral("cpu");
+    if (!cuda)
+        throw ConfigError(QStringLiteral("device '%1' requested, but no CUDA device is available").arg(requested));
+    const int index = requested == QLatin1String("cuda") ? 0 : requested.section(QLatin1Char(':'), 1).toInt();
+    if (index < 0 || index >= int(torch::cuda::device_count()))
+        throw ConfigError(QStringLiteral("device '%1' does not exist (%2 CUDA device(s))")
+                              .arg(requested)
+                              .arg(torch::cuda::device_count()));
+    return QStringLiteral("cuda:%1").arg(index);
+}
 
 int SystemInfo::hardwareThreads()
 {

@@ -36,6 +36,8 @@ struct SystemInfo {
     static void setThreadsForCallingThread(int threads);
     // The one meaning of a thread setting: 0 means one per hardware thread, anything else is taken as given.
     static int hardwareThreads();
+    // "auto" -> "cuda:0" when CUDA is available, else "cpu". Throws ConfigError for unavailable CUDA devices.
+    static QString resolveDevice(const QString &requested);
     static int threadsFor(int requested) { return requested > 0 ? requested : hardwareThreads(); }
     QJsonObject toJson() const;
     // One-line warning when the reference BLAS is active, else empty.

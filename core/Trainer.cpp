@@ -93,43 +93,17 @@ struct Trainer::Impl {
     }
 };
 
-QString Trainer::resolveDevice(const QString &requested)
-{
-    if (requested == QLatin1String("cpu"))
-        return requested;
-    const bool cuda = torch::cuda::is_available();
-    if (requested == QLatin1String("auto"))
-        return cuda ? QStringLiteral("cuda:0") : QStringLiteral("cpu");
-    if (!cuda)
-        throw ConfigError(QStringLiteral("device '%1' requested, but no CUDA device is available").arg(requested));
-    const int index = requested == QLatin1String("cuda") ? 0 : requested.section(QLatin1Char(':'), 1).toInt();
-    if (index < 0 || index >= int(torch::cuda::device_count()))
-        throw ConfigError(QStringLiteral("device '%1' does not exist (%2 CUDA device(s))")
-                              .arg(requested)
-                              .arg(torch::cuda::device_count()));
-    return QStringLiteral("cuda:%1").arg(index);
-}
-
 Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSplit> data) : d(std::make_unique<Impl>())
 {
     config.validate();
     if (!data || data->train.count() == 0 || data->validation.count() == 0)
         throw ConfigError(QStringLiteral("the dataset split is empty"));
     // A split made for other settings would train on other images than the recipe says.
-    if (data->source != config.dataset || !(data->options == SplitOptions::of(config)))
-        throw ConfigError(QStringLiteral("the loaded data (%1, validation %2, seed %3, limit %4) is not the split this "
-                                         "run's settings ask for (%5, validation %6, seed %7, limit %8)")
-                              .arg(data->source)
-                              .arg(data->options.validationFraction)
-                              .arg(data->options.seed)
-                              .arg(data->options.limit)
-                              .arg(config.dataset)
-                              .arg(config.validationFraction)
-                              .arg(config.seed)
-                              .arg(config.limit));
+    if (const QString why = data->mismatch(config); !why.isEmpty())
+        throw ConfigError(why);
     d->config = config;
     d->data = std::move(data);
-    d->device = torch::Device(resolveDevice(config.device).toStdString());
+    d->device = torch::Device(SystemInfo::resolveDevice(config.device).toStdString());
     torch::manual_seed(config.seed);
     d->model = AutoEncoder(config.model);
     d->model->to(d->device);

@@ -54,9 +54,6 @@ public:
     };
     PhaseSeconds phaseSeconds() const;
 
-    // "auto" -> "cuda:0" when CUDA is available, else "cpu". Throws ConfigError for unavailable CUDA devices.
-    static QString resolveDevice(const QString &requested);
-
 private:
     friend struct TrainerTestAccess;
     struct Impl;
