@@ -2,12 +2,14 @@
 // ours. Table 1.1: depths {3,5} x latents {15,30,50,100} x {no regularisation (20 epochs), dropout (15 epochs)} on
 // clean inputs; then the denoising autoencoder (3 layers, latent 15, sigma 0.5), shown at sigma 0.2 and 0.5.
 #include "CliOptions.h"
-#include "AtomicFile.h"
 #include "Commands.h"
+
+#include "AtomicFile.h"
 
 #include "Errors.h"
 #include "ImageGrid.h"
 #include "RunDirectory.h"
+#include "StopSignals.h"
 #include "Sweep.h"
 
 #include <QCommandLineParser>
@@ -43,7 +45,15 @@ double seedDenoisePsnr(const QString &dataset)
     return dataset == QLatin1String("mnist") ? 17.0 : 15.0;
 }
 
-class Quiet : public SweepObserver {
+// Ctrl+C stops the study after the current batch; the run folders are consistent, and the same command continues.
+void stopIfInterrupted(const RunControl &control)
+{
+    if (control.stopRequested())
+        throw TrainingError(QStringLiteral("interrupted; run the same command again to continue where it stopped"));
+}
+
+// Prints every epoch of the denoising run (the table's sweep prints one line per finished run).
+class DenoisePrinter : public SweepObserver {
 public:
     void runEpoch(int, const EpochMetrics &m) override
     {
@@ -86,6 +96,8 @@ int seedStudyCommand(const QStringList &args)
                  QStringLiteral("1")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
     parseArguments(p, args);
+    RunControl control;
+    const StopSignals::Scope interrupts([&](int) { control.requestStop(); }); // stop after this batch
     if (!p.isSet(QStringLiteral("out")))
         throw ConfigError(QStringLiteral("--out DIR is required"));
     const QString out = p.value(QStringLiteral("out"));
@@ -117,8 +129,8 @@ int seedStudyCommand(const QStringList &args)
                 std::fflush(stdout);
             }
         } printer;
-        RunControl control;
         all = sweep.run(printer, control);
+        stopIfInterrupted(control);
         const Table seed = seedTable(reference);
         int beaten = 0, cells = 0;
         for (const SweepResult &r : all) {
@@ -151,9 +163,9 @@ int seedStudyCommand(const QStringList &args)
     denoise.epochsRegularised = denoise.epochs;
     std::printf("denoising autoencoder: %s\n", qPrintable(denoise.runs().first().name));
     Sweep denoiseSweep(denoise, QDir(out).filePath(QStringLiteral("denoise")));
-    Quiet quiet;
-    RunControl control;
-    const SweepResult d = denoiseSweep.run(quiet, control).first();
+    DenoisePrinter denoisePrinter;
+    const SweepResult d = denoiseSweep.run(denoisePrinter, control).first();
+    stopIfInterrupted(control);
     const QString runDir = QDir(denoiseSweep.outDir()).filePath(d.name);
     const auto model = InferenceModel::fromCheckpoint(QDir(runDir).filePath(QStringLiteral("best.aes")));
     const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(d.config));
