@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 using namespace aestudio::testing;
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void evalReadsTheCheckpoint();
     void resumeExtendsTheRun();
     void trainWithoutOutKeepsTheRun();
+    void threadsAboveTheHardwareAreClamped();
     void realMnistSubsetTrains();
     void badInputGivesOneLine_data();
     void badInputGivesOneLine();
@@ -155,6 +157,24 @@ void TestCli::trainWithoutOutKeepsTheRun()
     QFile csv(run.filePath(QStringLiteral("metrics.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().trimmed().split('\n').size(), 3);
+}
+
+// 1000 threads made a run 11x slower: more than the hardware has is clamped, said once, and recorded as used.
+void TestCli::threadsAboveTheHardwareAreClamped()
+{
+    const QString out = m_dir.filePath(QStringLiteral("threads-run"));
+    const Result r
+        = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--epochs"),
+               QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1000"), QStringLiteral("--out"), out});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    const int hardware = QThread::idealThreadCount();
+    QVERIFY2(
+        r.err.contains(QStringLiteral("--threads 1000 is more than the %1 hardware threads; using %1").arg(hardware)),
+        qPrintable(r.err));
+    QFile cfg(QDir(out).filePath(QStringLiteral("config.json")));
+    QVERIFY(cfg.open(QIODevice::ReadOnly));
+    const QJsonObject recipe = QJsonDocument::fromJson(cfg.readAll()).object();
+    QCOMPARE(recipe[QStringLiteral("config")].toObject()[QStringLiteral("threads")].toInt(), hardware);
 }
 
 void TestCli::realMnistSubsetTrains()
