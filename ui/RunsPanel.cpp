@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
+#include <QStandardPaths>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -34,6 +35,27 @@ QStandardItem *cell(const QString &text, const QVariant &sortKey)
     item->setEditable(false);
     item->setData(sortKey, kSortRole);
     return item;
+}
+
+// QFile::moveToTrash, made safe: Qt 6.4 reports success and moves the folder to "./files/" under the working
+// directory when it cannot set up $XDG_DATA_HOME/Trash (seen here when ~/.local/share did not exist). So the trash's
+// parent is created first, and a folder that landed anywhere but in a trash is moved back. Returns the problem, or
+// an empty string.
+QString moveToTrash(const QString &path)
+{
+    QString dataHome = qEnvironmentVariable("XDG_DATA_HOME");
+    if (dataHome.isEmpty())
+        dataHome = QDir::home().filePath(QStringLiteral(".local/share"));
+    QDir().mkpath(dataHome);
+    QDir().mkpath(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)); // differs in test mode
+    QString inTrash;
+    if (!QFile::moveToTrash(path, &inTrash))
+        return QObject::tr("%1: could not be moved to the trash; delete the folder by hand").arg(path);
+    const QFileInfo landed(inTrash);
+    if (landed.isAbsolute() && landed.absolutePath().contains(QLatin1String("Trash")))
+        return {};
+    QDir().rename(landed.absoluteFilePath(), path);
+    return QObject::tr("%1: this system has no usable trash; delete the folder by hand").arg(path);
 }
 
 QList<QStandardItem *> rowFor(const RunRecord &r)
@@ -344,8 +366,9 @@ void RunsPanel::deleteSelected(bool askFirst)
             failed << tr("%1 is still running").arg(r->name);
             continue;
         }
-        if (!QFile::moveToTrash(path))
-            failed << tr("%1: this system has no trash for it; delete the folder by hand").arg(path);
+        const QString problem = moveToTrash(path);
+        if (!problem.isEmpty())
+            failed << problem;
     }
     if (!failed.isEmpty())
         Q_EMIT problem(failed.join(QLatin1Char('\n')));

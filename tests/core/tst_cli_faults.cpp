@@ -95,7 +95,8 @@ void TestCliFaults::sigintAtRandomMomentsIsAlwaysSafe()
         const qint64 pid = p.processId();
         if (pid > 0 && p.state() == QProcess::Running)
             ::kill(pid_t(pid), SIGINT);
-        QVERIFY2(p.waitForFinished(60000), "the run did not stop after Ctrl+C");
+        // waitForFinished() is false for a process that had already finished before the signal: nothing to wait for.
+        QVERIFY2(p.state() == QProcess::NotRunning || p.waitForFinished(60000), "the run did not stop after Ctrl+C");
         const QString log = QString::fromUtf8(p.readAll());
         QVERIFY2(p.exitStatus() == QProcess::NormalExit,
                  qPrintable(QStringLiteral("run %1 crashed:\n%2").arg(i).arg(log)));

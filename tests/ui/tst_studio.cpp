@@ -56,6 +56,7 @@ private Q_SLOTS:
     void runIsKeptAcrossARestartAndResumes();
     void runsMadeElsewhereAppearLive();
     void gridsShowTheProbesBeforeTraining();
+    void runsCanBeRenamedNotedAndTrashed();
     void badSettingsFallBackToDefaults();
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
@@ -352,6 +353,44 @@ void TestStudio::gridsShowTheProbesBeforeTraining()
     // A button that cannot act yet says so instead of doing nothing.
     QPushButton *measure = w.robustness()->findChild<QPushButton *>();
     QVERIFY(measure && !measure->isEnabled());
+}
+
+void TestStudio::runsCanBeRenamedNotedAndTrashed()
+{
+    const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("to-trash"));
+    AtomicFile::writeJson(made.file(QStringLiteral("config.json")),
+                          QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
+    RunsPanel panel;
+    QTRY_VERIFY(anyRun(&panel, [&](const RunRecord &r) { return r.path == made.path(); }));
+    panel.select({made.path()});
+    QCOMPARE(panel.selectedPaths(), QStringList{made.path()});
+    panel.renameSelected(QStringLiteral("Baseline"));
+    QTRY_VERIFY(anyRun(
+        &panel, [&](const RunRecord &r) { return r.path == made.path() && r.name == QLatin1String("Baseline"); }));
+    panel.select({made.path()});
+    panel.setNoteOfSelected(QStringLiteral("lr too high?"));
+    const RunRecord noted = RunRecord::read(made.path());
+    QCOMPARE(noted.name, QStringLiteral("Baseline"));
+    QCOMPARE(noted.note, QStringLiteral("lr too high?"));
+    // The filter finds it by its new name.
+    panel.findChild<QLineEdit *>()->setText(QStringLiteral("baseline"));
+    QCOMPARE(panel.view()->model()->rowCount(), 1);
+    panel.findChild<QLineEdit *>()->clear();
+
+    QTRY_VERIFY(anyRun(&panel, [&](const RunRecord &r) { return r.path == made.path(); }));
+    panel.select({made.path()});
+    QSignalSpy problems(&panel, &RunsPanel::problem);
+    panel.deleteSelected(false);
+    QVERIFY2(problems.isEmpty(), problems.isEmpty() ? "" : qPrintable(problems.first().first().toString()));
+    QVERIFY(!QFileInfo::exists(made.path()));
+    // In Qt's test mode the trash lives under ~/.qttest, never the user's own.
+    const QDir trash(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+                     + QStringLiteral("/Trash/files"));
+    const QStringList trashed
+        = trash.entryList({QFileInfo(made.path()).fileName() + QLatin1Char('*')}, QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(trashed.size(), 1);
+    QDir(trash.filePath(trashed.first())).removeRecursively();
+    QTRY_VERIFY(!anyRun(&panel, [&](const RunRecord &r) { return r.path == made.path(); }));
 }
 
 void TestStudio::badSettingsFallBackToDefaults()
