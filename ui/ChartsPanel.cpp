@@ -220,7 +220,7 @@ void ChartsPanel::flushNow()
     m_lastRedraw.start();
     m_loss->flush();
     m_psnr->flush();
-    ++m_redraws;
+    Q_EMIT redrawn();
 }
 
 } // namespace aestudio

@@ -37,8 +37,10 @@ public:
 
     LiveChart *lossChart() const { return m_loss; }
     LiveChart *psnrChart() const { return m_psnr; }
-    int redrawCount() const { return m_redraws; }
     void flushNow();
+
+Q_SIGNALS:
+    void redrawn(); // once per folded redraw of both charts
 
 private:
     void scheduleRedraw();
@@ -52,7 +54,6 @@ private:
     QCheckBox *m_fromZero;
     QTimer m_redraw;
     QElapsedTimer m_lastRedraw;
-    int m_redraws = 0;
     int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
     int m_psnrSeries, m_noisySeries;
     QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_noisyPoints;

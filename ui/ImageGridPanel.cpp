@@ -1,5 +1,8 @@
 #include "ImageGridPanel.h"
 
+#include "ImageFormat.h"
+#include "PreviewRunner.h"
+
 #include "ImageGrid.h"
 
 #include <QEvent>
@@ -12,7 +15,8 @@ namespace aestudio {
 ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
 {
     setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    setMinimumSize(8 * 28 * 2, 2 * 28 * 2);
+    setMinimumSize(PreviewRunner::kColumns * kImageSide * PreviewRunner::kScale,
+                   2 * kImageSide * PreviewRunner::kScale);
     setStyleSheet(QStringLiteral("background: black"));
 }
 
@@ -89,7 +93,7 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
     m_reconCaption->setText(r.reconstructed.isNull()
                                 ? tr("Reconstruction — no model yet")
                                 : tr("Reconstruction — %1 dB").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
-    ++m_updates;
+    Q_EMIT previewShown();
 }
 
 void ImageGridPanel::clear()

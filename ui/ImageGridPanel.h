@@ -33,11 +33,13 @@ public:
     explicit ImageGridPanel(QWidget *parent = nullptr);
     void showPreview(const PreviewResult &result);
     void clear();
-    int updates() const { return m_updates; }
     ProbeGridView *original() const { return m_original; }
     ProbeGridView *noisy() const { return m_noisy; }
     ProbeGridView *reconstructed() const { return m_reconstructed; }
     QImage stacked() const; // the three grids with captions, for export
+
+Q_SIGNALS:
+    void previewShown(); // the grids show a new preview
 
 private:
     ProbeGridView *m_original;
@@ -45,7 +47,6 @@ private:
     ProbeGridView *m_reconstructed;
     QLabel *m_noisyCaption;
     QLabel *m_reconCaption;
-    int m_updates = 0;
 };
 
 } // namespace aestudio
