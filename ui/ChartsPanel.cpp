@@ -165,6 +165,13 @@ bool ChartsPanel::pin(const QString &label, const QVector<EpochMetrics> &history
     return true;
 }
 
+void ChartsPanel::compare(const QVector<RunRecord> &runs)
+{
+    clearPins();
+    for (const RunRecord &r : runs)
+        pin(r.name, r.history);
+}
+
 void ChartsPanel::clearPins()
 {
     // Series beyond the live ones are pins; drop them all by rebuilding the live series.

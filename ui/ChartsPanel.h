@@ -2,6 +2,7 @@
 // into a single redraw at most every 100 ms. Smoothing (EMA), log-y and "y from 0" are user toggles.
 #pragma once
 
+#include "RunRecord.h"
 #include "TrainingTypes.h"
 
 #include <QElapsedTimer>
@@ -33,6 +34,8 @@ public:
     // runs; the legend names it with its best epoch and value. Returns false for an empty history.
     bool pin(const QString &label, const QVector<EpochMetrics> &history);
     void clearPins();
+    // Overlays these runs' curves (read from their folders) in place of any compared before.
+    void compare(const QVector<RunRecord> &runs);
     int pinCount() const { return int(m_pinned.size()); }
 
     LiveChart *lossChart() const { return m_loss; }

@@ -1,24 +1,20 @@
 #include "MainWindow.h"
-#include "AtomicFile.h"
 
 #include "ChartsPanel.h"
 #include "Checkpoint.h"
 #include "ConfigPanel.h"
-#include "DatasetCatalog.h"
 #include "Errors.h"
+#include "AtomicFile.h"
 #include "ExperimentsPanel.h"
 #include "ImageGridPanel.h"
-#include "LiveChart.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "RunsPanel.h"
-#include "StudioExporter.h"
 #include "StudioSettings.h"
 #include "TrainingPage.h"
 #include "SystemInfo.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QFile>
 #include <QFileDialog>
@@ -29,7 +25,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -208,15 +203,13 @@ void MainWindow::connectRuns()
             [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &folder) {
         runGuarded([&] {
-            openRun(folder);
-            // To the run's own planned total, in its own folder.
-            m_session->start(m_session->config(), m_session->checkpointPath(), folder);
+            // Once it is open: to the run's own planned total, in its own folder.
+            openRun(folder,
+                    [this, folder] { m_session->start(m_session->config(), m_session->checkpointPath(), folder); });
         });
     });
     connect(m_runs, &RunsPanel::compareRequested, this, [this](const QVector<RunRecord> &runs) {
-        m_charts->clearPins();
-        for (const RunRecord &r : runs)
-            m_charts->pin(r.name, r.history);
+        m_charts->compare(runs);
         m_pages->setCurrentIndex(0);
         m_status->setText(tr("Comparing %n run(s) on the charts", nullptr, int(runs.size())));
     });
@@ -224,9 +217,9 @@ void MainWindow::connectRuns()
     connect(m_session, &TrainingSession::runFolderChanged, m_runs, &RunsPanel::rescan);
 }
 
-void MainWindow::openRun(const QString &folder)
+void MainWindow::openRun(const QString &folder, const std::function<void()> &then)
 {
-    openCheckpoint(QDir(folder).filePath(QStringLiteral("checkpoint.aes")));
+    openCheckpoint(QDir(folder).filePath(QStringLiteral("checkpoint.aes")), then);
     m_pages->setCurrentIndex(0);
 }
 
@@ -324,12 +317,36 @@ void MainWindow::startRun(StartMode mode)
     m_explorer->setNoise(config.noise);
 }
 
-void MainWindow::openCheckpoint(const QString &path)
+void MainWindow::openCheckpoint(const QString &path, const std::function<void()> &then)
 {
     if (m_session->isActive())
         throw StudioError(tr("Stop the current run before opening a checkpoint."));
-    const CheckpointInfo info = Checkpoint::readInfo(path);
-    auto model = InferenceModel::fromCheckpoint(path);
+    using Opened = std::pair<CheckpointInfo, std::shared_ptr<const InferenceModel>>;
+    m_status->setText(tr("Opening %1…").arg(path));
+    m_openJob.start(
+        [path](const std::function<bool()> &) {
+            CheckpointInfo info = Checkpoint::readInfo(path);
+            return Opened(std::move(info), InferenceModel::fromCheckpoint(path));
+        },
+        [this, path, then](const Opened &opened) {
+            if (m_session->isActive()) { // a run started while the file was loading: it wins
+                Q_EMIT checkpointOpened(path, false);
+                return;
+            }
+            showOpened(path, opened.first, opened.second);
+            Q_EMIT checkpointOpened(path, true);
+            if (then)
+                then();
+        },
+        [this, path](const QString &message) {
+            showError(message);
+            Q_EMIT checkpointOpened(path, false);
+        });
+}
+
+void MainWindow::showOpened(const QString &path, const CheckpointInfo &info,
+                            std::shared_ptr<const InferenceModel> model)
+{
     m_config->setConfig(info.config);
     m_charts->setHistory(info.history);
     m_session->adopt(info.config, info.history, path, std::move(model));
@@ -353,35 +370,21 @@ void MainWindow::saveCheckpoint(const QString &path)
 
 QStringList MainWindow::exportAll(const QString &folder)
 {
-    m_charts->flushNow();
-    StudioExporter::Everything w;
-    w.lossChart = m_charts->lossChart();
-    w.psnrChart = m_charts->psnrChart();
-    w.original = m_grids->original()->image();
-    w.noisy = m_grids->noisy()->image();
-    w.reconstructed = m_grids->reconstructed()->image();
-    if (!w.original.isNull())
-        w.stacked = m_grids->stacked();
-    w.runFolder = m_session->runFolder();
-    return StudioExporter::all(w, folder);
+    return m_training->exportAll(m_session->runFolder(), folder);
 }
 
 void MainWindow::restoreSettings()
 {
     QSettings settings;
     m_config->setConfig(StudioSettings::loadConfig(settings));
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_training->splitter()->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+    StudioSettings::restoreWindow(settings, this, m_training->splitter());
 }
 
 void MainWindow::saveSettings()
 {
     QSettings settings;
     StudioSettings::saveConfig(settings, m_config->config());
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/split"), m_training->splitter()->saveState());
+    StudioSettings::saveWindow(settings, *this, *m_training->splitter());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,8 @@
 // training session, the charts, the grids and the noise explorer; each of those is its own class.
 #pragma once
 
+#include "BackgroundJob.h"
+#include "Checkpoint.h"
 #include "StudioTypes.h"
 #include "TrainingSession.h"
 
@@ -32,9 +34,11 @@ public:
     ~MainWindow() override;
 
     void startRun(StartMode mode = StartMode::Ask);
-    // Throws StudioError; the menu action shows the message instead.
-    void openCheckpoint(const QString &path);
-    void openRun(const QString &folder); // its checkpoint, curves and grids
+    // Loads the checkpoint off the GUI thread, then shows its settings, curves and model and runs `then`; a newer
+    // open supersedes it. Throws StudioError at once while a run is active; a file that does not load is reported
+    // in a message box. checkpointOpened() says how it ended.
+    void openCheckpoint(const QString &path, const std::function<void()> &then = {});
+    void openRun(const QString &folder, const std::function<void()> &then = {}); // its checkpoint.aes
     void saveCheckpoint(const QString &path);
     QStringList exportAll(const QString &folder);
 
@@ -53,6 +57,7 @@ public:
 
 Q_SIGNALS:
     void probesReady();
+    void checkpointOpened(const QString &path, bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -67,6 +72,7 @@ private:
     void showBatch(const BatchProgress &p);
     void showError(const QString &message);
     void runGuarded(const std::function<void()> &work);
+    void showOpened(const QString &path, const CheckpointInfo &info, std::shared_ptr<const InferenceModel> model);
     void restoreSettings();
     void saveSettings();
 
@@ -84,6 +90,7 @@ private:
     QLabel *m_status;
     QString m_epochText;
     QMap<QString, QAction *> m_actions;
+    BackgroundJob m_openJob{this};
 };
 
 } // namespace aestudio

@@ -3,7 +3,9 @@
 #include "Errors.h"
 
 #include <QJsonArray>
+#include <QMainWindow>
 #include <QSettings>
+#include <QSplitter>
 
 namespace aestudio::StudioSettings {
 namespace {
@@ -89,6 +91,20 @@ void saveConfig(QSettings &settings, const TrainingConfig &config)
     for (auto it = json.begin(); it != json.end(); ++it)
         settings.setValue(it.key(), toStored(it.value()));
     settings.endGroup();
+}
+
+void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter &split)
+{
+    settings.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), window.saveState());
+    settings.setValue(QStringLiteral("window/split"), split.saveState());
+}
+
+void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split)
+{
+    window->restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    window->restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
 }
 
 } // namespace aestudio::StudioSettings

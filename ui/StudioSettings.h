@@ -4,7 +4,9 @@
 
 #include "TrainingConfig.h"
 
+class QMainWindow;
 class QSettings;
+class QSplitter;
 
 namespace aestudio::StudioSettings {
 
@@ -12,5 +14,8 @@ namespace aestudio::StudioSettings {
 TrainingConfig defaults();
 TrainingConfig loadConfig(QSettings &settings);
 void saveConfig(QSettings &settings, const TrainingConfig &config);
+// The window's geometry, toolbar state and the Training page's splitter.
+void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter &split);
+void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split);
 
 } // namespace aestudio::StudioSettings

@@ -121,6 +121,21 @@ void TrainingPage::previewChosenDataset()
     loadProbes(c, false); // a dataset that cannot load says so in the settings panel already
 }
 
+QStringList TrainingPage::exportAll(const QString &runFolder, const QString &folder)
+{
+    m_charts->flushNow();
+    StudioExporter::Everything w;
+    w.lossChart = m_charts->lossChart();
+    w.psnrChart = m_charts->psnrChart();
+    w.original = m_grids->original()->image();
+    w.noisy = m_grids->noisy()->image();
+    w.reconstructed = m_grids->reconstructed()->image();
+    if (!w.original.isNull())
+        w.stacked = m_grids->stacked();
+    w.runFolder = runFolder;
+    return StudioExporter::all(w, folder);
+}
+
 QList<QAction *> TrainingPage::exportActions()
 {
     QList<QAction *> actions;
