@@ -99,9 +99,11 @@ void RunDirectory::writeRecipe(const Trainer &trainer) const
 
 void RunDirectory::writeProgress(const Trainer &trainer) const
 {
-    AtomicFile::write(file(QStringLiteral("metrics.csv")), RunFiles::metricsCsv(trainer.history()));
+    // The checkpoints first, the metrics last: after a crash or a failed write between them, metrics.csv never
+    // claims an epoch the checkpoint does not hold (it may lag one behind; the next save catches up).
     trainer.saveCheckpoint(file(QStringLiteral("checkpoint.aes")));
     trainer.saveBestCheckpoint(file(QStringLiteral("best.aes")));
+    AtomicFile::write(file(QStringLiteral("metrics.csv")), RunFiles::metricsCsv(trainer.history()));
 }
 
 void RunDirectory::writeGrid(const Trainer &trainer) const

@@ -29,7 +29,7 @@ public:
     static RunDirectory createNew(const TrainingConfig &config, const QString &name = {}, const QString &root = {});
 
     void writeRecipe(const Trainer &trainer) const;   // config.json
-    void writeProgress(const Trainer &trainer) const; // metrics.csv, checkpoint.aes, best.aes
+    void writeProgress(const Trainer &trainer) const; // checkpoint.aes, best.aes, then metrics.csv
     void writeGrid(const Trainer &trainer) const;     // grid.png on validation probes
     // run.json: state ("running", "stopped", "finished", "failed"), the error, this process and host (so a reader
     // can tell a crashed run from a live one), and when the run started and was last written.

@@ -1,5 +1,7 @@
 // Run folders: TrainingRun writes one after every epoch and says in run.json how the run stands; RunRecord reads any
 // folder back (a live, finished, crashed or garbage one) without throwing; new folders never collide.
+#include "AtomicFile.h"
+#include "Checkpoint.h"
 #include "Errors.h"
 #include "AtomicFile.h"
 #include "RunDirectory.h"
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void garbageFolderIsReadWithoutThrowing();
     void newFoldersNeverCollide();
     void metricsCsvRoundTrips();
+    void metricsNeverRunAheadOfTheCheckpoint();
 
 private:
     TrainingConfig config(int epochs) const;
@@ -208,6 +211,33 @@ void TestRuns::metricsCsvRoundTrips()
     QCOMPARE(back[1].valPsnrDb, 17.25);
     QCOMPARE(back[1].seconds, 3.5);
     QVERIFY_THROWS_EXCEPTION(FormatError, RunFiles::parseMetricsCsv("epoch\n1,2,3\n"));
+}
+
+// A power cut or a full disk between the run's files must not leave metrics.csv claiming an epoch that
+// checkpoint.aes does not hold (the Runs browser reads one, Open and Resume the other).
+void TestRuns::metricsNeverRunAheadOfTheCheckpoint()
+{
+    const RunDirectory folder(m_dir.filePath(QStringLiteral("ahead")));
+    {
+        TrainingRun run(config(1), folder);
+        TrainingObserver quiet;
+        RunControl control;
+        QVERIFY(!run.run(quiet, control).failed);
+    }
+    TrainingRun more(config(2), folder, TrainingRun::Options{folder.file(QStringLiteral("checkpoint.aes")), nullptr});
+    AtomicFile::setWriteBudgetForTesting(1000); // the next checkpoint does not fit
+    TrainingObserver quiet;
+    RunControl control;
+    QString error;
+    try {
+        more.run(quiet, control);
+    } catch (const StudioError &e) {
+        error = e.message();
+    }
+    AtomicFile::setWriteBudgetForTesting(-1);
+    QVERIFY2(error.contains(QStringLiteral("disk full")), qPrintable(error));
+    QCOMPARE(Checkpoint::readInfo(folder.file(QStringLiteral("checkpoint.aes"))).epoch, 1);
+    QCOMPARE(RunRecord::read(folder.path()).epochsDone(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRuns)
