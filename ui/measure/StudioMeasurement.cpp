@@ -36,6 +36,8 @@ QList<QCommandLineOption> StudioMeasurement::options()
                         "study preset queued (finished runs load at once)."),
          QStringLiteral("dir")},
         {QStringLiteral("runs"), QStringLiteral("Show the Runs page.")},
+        {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
+         QStringLiteral("dir")},
     };
 }
 
@@ -78,6 +80,10 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
     }
     if (p.isSet(QStringLiteral("runs")))
         window->showRuns();
+    if (p.isSet(QStringLiteral("open-run"))) {
+        const QString folder = p.value(QStringLiteral("open-run"));
+        QTimer::singleShot(0, window, [window, folder] { window->openRun(folder); });
+    }
     const bool measure = p.isSet(QStringLiteral("measure-ui"));
     if (measure && !p.isSet(QStringLiteral("epochs"))) {
         // Long enough to outlast the measurement; it ends by closing the window.
