@@ -4,6 +4,7 @@
 
 #include <QBuffer>
 #include <QFileInfo>
+#include <QImage>
 #include <QJsonDocument>
 #include <QSaveFile>
 

@@ -4,11 +4,12 @@
 #pragma once
 
 #include <QByteArrayView>
-#include <QImage>
 #include <QJsonObject>
 #include <QString>
 
 #include <initializer_list>
+
+class QImage;
 
 namespace aestudio::AtomicFile {
 
