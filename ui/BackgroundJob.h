@@ -34,7 +34,6 @@ public:
     void start(Work work, Done done, std::function<void(const QString &)> failed = {})
     {
         const quint64 id = ++m_state->latest;
-        ++m_state->running;
         std::shared_ptr<State> state = m_state;
         QThreadPool::globalInstance()->start(
             [state, id, work = std::move(work), done = std::move(done), failed = std::move(failed)]() mutable {
@@ -49,16 +48,13 @@ public:
                     if (failed)
                         deliver(state, id, [failed, message = describeError(e)] { failed(message); });
                 }
-                --state->running;
             });
     }
     void cancel() { ++m_state->latest; } // the current job's result, if any, is dropped
-    bool busy() const { return m_state->running.load() > 0; }
 
 private:
     struct State {
         std::atomic<quint64> latest{0};
-        std::atomic<int> running{0};
         QMutex mutex;
         QObject *owner = nullptr;
     };

@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -60,10 +61,9 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
                                   + QStringLiteral("-sweep")));
     setRunning(false);
     connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        const QString name = m_runs->item(row, cName)->text();
-        const QString checkpoint = QDir(m_outDir).filePath(name + QStringLiteral("/checkpoint.aes"));
-        if (QFile::exists(checkpoint))
-            Q_EMIT openRun(checkpoint);
+        const QString folder = QDir(m_outDir).filePath(m_runs->item(row, cName)->text());
+        if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("checkpoint.aes"))))
+            Q_EMIT openRun(folder);
     });
     connect(m_session, &SweepSession::runStarted, this, &ExperimentsPanel::onRunStarted);
     connect(m_session, &SweepSession::runEpoch, this, &ExperimentsPanel::onRunEpoch);
@@ -84,25 +84,22 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
 
 QLayout *ExperimentsPanel::buildForm()
 {
-    const SweepSpec seed = SweepSpec::seedStudy(m_base);
-    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
-    auto edit = [](const QString &name, const QString &text) {
-        auto *e = new QLineEdit(text);
+    auto edit = [](const QString &name) {
+        auto *e = new QLineEdit;
         e->setObjectName(name);
         return e;
     };
-    m_depths = edit(QStringLiteral("depths"), list(seed.depths));
-    m_latents = edit(QStringLiteral("latents"), list(seed.latents));
-    m_dropouts = edit(QStringLiteral("dropouts"), list(seed.dropouts));
-    m_weightDecays = edit(QStringLiteral("weightDecays"), list(seed.weightDecays));
+    m_depths = edit(QStringLiteral("depths"));
+    m_latents = edit(QStringLiteral("latents"));
+    m_dropouts = edit(QStringLiteral("dropouts"));
+    m_weightDecays = edit(QStringLiteral("weightDecays"));
     m_epochs = new QSpinBox;
     m_epochs->setObjectName(QStringLiteral("sweepEpochs"));
     m_epochs->setRange(1, 1000);
-    m_epochs->setValue(seed.epochs);
     m_epochsRegularised = new QSpinBox;
     m_epochsRegularised->setRange(0, 1000);
     m_epochsRegularised->setSpecialValueText(tr("same"));
-    m_epochsRegularised->setValue(seed.epochsRegularised);
+    showGrid(SweepSpec::seedStudy(m_base));
     m_jobs = new QSpinBox;
     m_jobs->setRange(1, 8);
     m_folder = new QLabel;
@@ -187,16 +184,21 @@ void ExperimentsPanel::setOutputFolder(const QString &folder)
     m_folder->setText(folder);
 }
 
+void ExperimentsPanel::showGrid(const SweepSpec &s)
+{
+    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    m_depths->setText(list(s.depths));
+    m_latents->setText(list(s.latents));
+    m_dropouts->setText(list(s.dropouts));
+    m_weightDecays->setText(list(s.weightDecays));
+    m_epochs->setValue(s.epochs);
+    m_epochsRegularised->setValue(s.epochsRegularised);
+}
+
 void ExperimentsPanel::useSeedStudyPreset()
 {
     const SweepSpec seed = SweepSpec::seedStudy(m_base);
-    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
-    m_depths->setText(list(seed.depths));
-    m_latents->setText(list(seed.latents));
-    m_dropouts->setText(list(seed.dropouts));
-    m_weightDecays->setText(list(seed.weightDecays));
-    m_epochs->setValue(seed.epochs);
-    m_epochsRegularised->setValue(seed.epochsRegularised);
+    showGrid(seed);
     m_base = seed.base; // Table 1.1 trains plain autoencoders on clean inputs
     m_status->setText(tr("The seed study's Table 1.1: %1 runs on clean inputs.").arg(seed.runs().size()));
 }

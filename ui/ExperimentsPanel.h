@@ -40,7 +40,7 @@ public:
     QTableWidget *pivotTable() const { return m_pivot; }
 
 Q_SIGNALS:
-    void openRun(const QString &checkpoint);
+    void openRun(const QString &folder); // a run of the grid that has a checkpoint
     void sweepFinished();
 
 private:
@@ -52,6 +52,7 @@ private:
     QLayout *buildForm();
     void buildTables();
     void fillPlan();
+    void showGrid(const SweepSpec &s); // the grid's lists and epochs into the form
 
     TrainingConfig m_base;
     QString m_outDir;

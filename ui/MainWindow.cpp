@@ -1,7 +1,6 @@
 #include "MainWindow.h"
 
 #include "ChartsPanel.h"
-#include "Checkpoint.h"
 #include "ConfigPanel.h"
 #include "Errors.h"
 #include "AtomicFile.h"
@@ -33,9 +32,9 @@ namespace aestudio {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new TrainingSession(this)), m_training(new TrainingPage(m_session)),
-      m_config(m_training->config()), m_charts(m_training->charts()), m_grids(m_training->grids()),
-      m_explorer(m_training->explorer()), m_experiments(new ExperimentsPanel), m_robustness(m_training->robustness()),
-      m_runs(new RunsPanel), m_pages(new QTabWidget), m_progress(new QProgressBar), m_status(new QLabel)
+      m_config(m_training->config()), m_charts(m_training->charts()), m_explorer(m_training->explorer()),
+      m_experiments(new ExperimentsPanel), m_runs(new RunsPanel), m_pages(new QTabWidget), m_progress(new QProgressBar),
+      m_status(new QLabel)
 {
     m_pages->addTab(m_training, tr("Training"));
     m_pages->addTab(m_runs, tr("Runs"));
@@ -53,12 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
     connectSession();
     connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
     connect(m_config, &ConfigPanel::changed, this, [this] { m_experiments->setBase(m_config->config()); });
-    connect(m_experiments, &ExperimentsPanel::openRun, this, [this](const QString &checkpoint) {
-        runGuarded([&] {
-            openCheckpoint(checkpoint);
-            m_pages->setCurrentIndex(0);
-        });
-    });
+    connect(m_experiments, &ExperimentsPanel::openRun, this,
+            [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
     connect(m_training, &TrainingPage::probesReady, this, &MainWindow::probesReady);
     connect(m_training, &TrainingPage::problem, this, &MainWindow::showError);
     connectRuns();
@@ -72,6 +67,16 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+ImageGridPanel *MainWindow::gridPanel() const
+{
+    return m_training->grids();
+}
+
+RobustnessPanel *MainWindow::robustness() const
+{
+    return m_training->robustness();
+}
 
 QAction *MainWindow::action(const QString &name) const
 {
@@ -214,7 +219,6 @@ void MainWindow::connectRuns()
         m_status->setText(tr("Comparing %n run(s) on the charts", nullptr, int(runs.size())));
     });
     connect(m_runs, &RunsPanel::problem, this, &MainWindow::showError);
-    connect(m_session, &TrainingSession::runFolderChanged, m_runs, &RunsPanel::rescan);
 }
 
 void MainWindow::openRun(const QString &folder, const std::function<void()> &then)

@@ -45,10 +45,10 @@ public:
     TrainingSession *session() const { return m_session; }
     ConfigPanel *configPanel() const { return m_config; }
     ChartsPanel *chartsPanel() const { return m_charts; }
-    ImageGridPanel *gridPanel() const { return m_grids; }
+    ImageGridPanel *gridPanel() const;
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     ExperimentsPanel *experiments() const { return m_experiments; }
-    RobustnessPanel *robustness() const { return m_robustness; }
+    RobustnessPanel *robustness() const;
     RunsPanel *runsPanel() const { return m_runs; }
     QProgressBar *progressBar() const { return m_progress; }
     QAction *action(const QString &name) const;
@@ -80,10 +80,8 @@ private:
     TrainingPage *m_training;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;
-    ImageGridPanel *m_grids;
     NoiseExplorerPanel *m_explorer;
     ExperimentsPanel *m_experiments;
-    RobustnessPanel *m_robustness;
     RunsPanel *m_runs;
     QTabWidget *m_pages;
     QProgressBar *m_progress;

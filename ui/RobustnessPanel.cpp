@@ -47,7 +47,7 @@ void RobustnessPanel::addCurve(const QString &label, const RobustnessCurve &curv
 void RobustnessPanel::updateEnabled()
 {
     const bool ready = m_snapshots->latest() && m_images.count() > 0;
-    m_measure->setEnabled(ready && !m_busy);
+    m_measure->setEnabled(canMeasure());
     m_measure->setToolTip(
         ready ? tr("PSNR of the current model at 11 noise levels on %1 validation images").arg(kEvalImages)
               : tr("Available once a model is training or opened"));
@@ -83,7 +83,7 @@ void RobustnessPanel::setMarker(double level)
 void RobustnessPanel::measure(const QString &label)
 {
     const auto model = m_snapshots->latest();
-    if (!model || m_images.count() == 0 || m_busy)
+    if (!canMeasure())
         return;
     m_busy = true;
     updateEnabled();

@@ -40,6 +40,7 @@ private:
     LiveChart *m_chart;
     QPushButton *m_measure;
     bool m_busy = false;
+    bool canMeasure() const { return m_snapshots->latest() && m_images.count() > 0 && !m_busy; }
     int m_markerSeries = -1;
     int m_noisySeries = -1;
     int m_curves = 0;

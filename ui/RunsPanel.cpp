@@ -295,7 +295,7 @@ void RunsPanel::renameSelected(const QString &name)
     } catch (const StudioError &e) {
         Q_EMIT problem(e.message());
     }
-    rescan();
+    m_rescanSoon.start(); // the watcher sees the same change: one scan for both
 }
 
 void RunsPanel::setNoteOfSelected(const QString &note)
@@ -308,7 +308,7 @@ void RunsPanel::setNoteOfSelected(const QString &note)
     } catch (const StudioError &e) {
         Q_EMIT problem(e.message());
     }
-    rescan();
+    m_rescanSoon.start();
 }
 
 void RunsPanel::askRename()
@@ -372,7 +372,7 @@ void RunsPanel::deleteSelected(bool askFirst)
     }
     if (!failed.isEmpty())
         Q_EMIT problem(failed.join(QLatin1Char('\n')));
-    rescan();
+    m_rescanSoon.start();
 }
 
 } // namespace aestudio

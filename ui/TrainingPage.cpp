@@ -77,8 +77,7 @@ void TrainingPage::connectPanels()
     connect(m_session, &TrainingSession::datasetLoaded, this,
             [this](const QString &, int, int, int, const ProbeImages &probes, const ProbeImages &eval) {
                 m_probeJob.cancel(); // the run's own images win over a preview still loading
-                m_probeSource = m_session->config().dataset;
-                m_probeSplit = SplitOptions::of(m_session->config());
+                rememberProbeSource(m_session->config());
                 setProbeImages(probes, eval);
             });
     connect(m_session, &TrainingSession::batchesProgressed, m_charts, &ChartsPanel::addBatches);
@@ -97,8 +96,7 @@ void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &
 void TrainingPage::loadProbes(const TrainingConfig &config, bool reportErrors)
 {
     using Pair = std::pair<ProbeImages, ProbeImages>;
-    m_probeSource = config.dataset;
-    m_probeSplit = SplitOptions::of(config);
+    rememberProbeSource(config);
     m_probeJob.start(
         [config](const std::function<bool()> &) {
             const DatasetSplit data = DatasetCatalog::load(config);
@@ -109,6 +107,12 @@ void TrainingPage::loadProbes(const TrainingConfig &config, bool reportErrors)
             if (reportErrors)
                 Q_EMIT problem(tr("The run opened, but its probe images could not be loaded: %1").arg(message));
         });
+}
+
+void TrainingPage::rememberProbeSource(const TrainingConfig &config)
+{
+    m_probeSource = config.dataset;
+    m_probeSplit = SplitOptions::of(config);
 }
 
 void TrainingPage::previewChosenDataset()

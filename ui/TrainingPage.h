@@ -49,6 +49,7 @@ Q_SIGNALS:
 private:
     void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
     void connectPanels();
+    void rememberProbeSource(const TrainingConfig &config);
 
     TrainingSession *m_session;
     ConfigPanel *m_config;
