@@ -157,7 +157,7 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
                                  options.limit > 0 ? std::int64_t(options.limit) : -1);
     split.test = loadPair(split.files.testImages, split.files.testLabels);
 
-    const int pool = options.limit > 0 ? std::min(options.limit, official.count()) : official.count();
+    const int pool = official.count(); // loadPair read no more than the limit
     const int nVal = int(std::lround(pool * options.validationFraction));
     if (nVal < 1 || pool - nVal < 1)
         throw DatasetError(QStringLiteral("%1: %2 training images are too few to split into train and validation")

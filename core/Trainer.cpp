@@ -35,6 +35,12 @@ std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t purpose, int epoch)
     return x;
 }
 
+// A c10::Error's message without libtorch's backtrace.
+QString torchMessage(const c10::Error &e)
+{
+    return QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0);
+}
+
 enum Stream : std::uint64_t { kShuffle = 1, kTrainNoise = 2, kValNoise = 3, kDropout = 4 };
 
 } // namespace
@@ -133,10 +139,7 @@ void Trainer::resumeFrom(const QString &checkpointPath)
         setParameterValues(d->model, saved.weights);
         d->optimizer->setState({saved.expAvg.to(d->device), saved.expAvgSq.to(d->device), info.optimizerSteps});
     } catch (const c10::Error &e) {
-        throw CheckpointError(
-            QStringLiteral("%1: does not fit this model (%2)")
-                .arg(checkpointPath,
-                     QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+        throw CheckpointError(QStringLiteral("%1: does not fit this model (%2)").arg(checkpointPath, torchMessage(e)));
     }
     d->history = info.history;
     d->bestEpoch = info.bestEpoch;
@@ -340,8 +343,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
         }
     } catch (const c10::Error &e) {
         outcome.failed = true;
-        outcome.error = QStringLiteral("torch error: %1")
-                            .arg(QString::fromStdString(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0));
+        outcome.error = QStringLiteral("torch error: %1").arg(torchMessage(e));
     } catch (const std::exception &e) {
         outcome.failed = true;
         outcome.error = describeError(e);

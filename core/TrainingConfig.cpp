@@ -90,13 +90,11 @@ void TrainingConfig::validate() const
         require(h >= 1 && h <= 65536, QStringLiteral("hidden width %1 must be between 1 and 65536").arg(h));
     require(model.latent >= 1 && model.latent <= 4096,
             QStringLiteral("latent dim %1 must be between 1 and 4096").arg(model.latent));
-    if (model.latent >= 1
-        && std::all_of(model.hidden.begin(), model.hidden.end(), [](int h) { return h >= 1 && h <= 65536; }))
-        require(model.parameterCount() <= ModelSpec::kMaxParameters,
-                QStringLiteral("model %1 would have %2 parameters; the limit is %3")
-                    .arg(model.describe())
-                    .arg(model.parameterCount())
-                    .arg(ModelSpec::kMaxParameters));
+    require(model.parameterCount() <= ModelSpec::kMaxParameters,
+            QStringLiteral("model %1 would have %2 parameters; the limit is %3")
+                .arg(model.describe())
+                .arg(model.parameterCount())
+                .arg(ModelSpec::kMaxParameters));
     require(model.dropout >= 0.0 && model.dropout < 1.0,
             QStringLiteral("dropout %1 must be in [0, 1)").arg(model.dropout));
     noise.validate();

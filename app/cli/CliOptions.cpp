@@ -5,7 +5,6 @@
 #include "Errors.h"
 
 #include <cstdio>
-#include <thread>
 
 namespace aestudio::cli {
 

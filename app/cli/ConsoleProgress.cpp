@@ -4,8 +4,7 @@
 #include <unistd.h>
 
 namespace aestudio::cli {
-ConsoleProgress::ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch)
-    : m_afterEpoch(std::move(afterEpoch)), m_tty(isatty(fileno(stderr)) != 0)
+ConsoleProgress::ConsoleProgress() : m_tty(isatty(fileno(stderr)) != 0)
 {
 }
 
@@ -47,8 +46,6 @@ void ConsoleProgress::epochFinished(const EpochMetrics &m)
         "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr %.2f dB (global %.2f dB, noisy input %.2f dB)  %.1f s\n",
         m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.valPsnrGlobalDb, m.noisyPsnrDb, m.seconds);
     std::fflush(stdout);
-    if (m_afterEpoch)
-        m_afterEpoch(m);
 }
 
 void ConsoleProgress::trainingFinished(const TrainingSummary &s)

@@ -5,13 +5,12 @@
 #include "TrainingTypes.h"
 
 #include <chrono>
-#include <functional>
 
 namespace aestudio::cli {
 
 class ConsoleProgress : public TrainingObserver {
 public:
-    explicit ConsoleProgress(std::function<void(const EpochMetrics &)> afterEpoch = {});
+    ConsoleProgress();
     void batchProgress(const BatchProgress &p) override;
     void epochFinished(const EpochMetrics &m) override;
     void trainingFinished(const TrainingSummary &s) override;
@@ -19,7 +18,6 @@ public:
 
 private:
     void clearLine();
-    std::function<void(const EpochMetrics &)> m_afterEpoch;
     bool m_tty = false;
     bool m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastPlain{};

@@ -1,11 +1,9 @@
 #include "CliOptions.h"
-#include "AtomicFile.h"
 #include "Commands.h"
 
 #include "Checkpoint.h"
 #include "DatasetCatalog.h"
 #include "Errors.h"
-#include "ImageGrid.h"
 #include "InferenceModel.h"
 #include "RunDirectory.h"
 
@@ -52,9 +50,7 @@ int evalCommand(const QStringList &args)
         "gain_db %.3f\n",
         m.mse, m.psnrMeanDb, m.psnrGlobalDb, m.noisyPsnrMeanDb, m.noisyPsnrGlobalDb, m.psnrMeanDb - m.noisyPsnrMeanDb);
     if (p.isSet(QStringLiteral("grid"))) {
-        const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
-        AtomicFile::writeImage(p.value(QStringLiteral("grid")),
-                               ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
+        RunDirectory::writeProbeGrid(p.value(QStringLiteral("grid")), *model, data.test, noise);
         std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));
     }
     return 0;

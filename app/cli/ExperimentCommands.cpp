@@ -2,7 +2,6 @@
 #include "CliOptions.h"
 #include "AtomicFile.h"
 #include "Commands.h"
-#include "ConsoleProgress.h"
 #include "StopSignals.h"
 
 #include "Checkpoint.h"

@@ -7,7 +7,6 @@
 #include "AtomicFile.h"
 
 #include "Errors.h"
-#include "ImageGrid.h"
 #include "RunDirectory.h"
 #include "StopSignals.h"
 #include "Sweep.h"
@@ -182,9 +181,8 @@ int seedStudyCommand(const QStringList &args)
         const NoiseSpec noise{NoiseType::Gaussian, sigma};
         const QualityMetrics test = model->evaluate(data.test, noise, 0);
         const QualityMetrics val = model->evaluate(data.validation, noise, 0);
-        const Reconstruction r = model->reconstructProbes(data.test, RunDirectory::kGridColumns, noise);
         const QString grid = QStringLiteral("grid-sigma%1.png").arg(sigma);
-        AtomicFile::writeImage(QDir(out).filePath(grid), ImageGrid::ofReconstruction(r, RunDirectory::kGridScale));
+        RunDirectory::writeProbeGrid(QDir(out).filePath(grid), *model, data.test, noise);
         md += QStringLiteral("| %1 | %2 dB | %3 dB | %4 dB | %5 dB | %6 |\n")
                   .arg(sigma)
                   .arg(val.psnrGlobalDb, 0, 'f', 2)

@@ -108,9 +108,15 @@ void RunDirectory::writeProgress(const Trainer &trainer) const
 
 void RunDirectory::writeGrid(const Trainer &trainer) const
 {
-    const auto model = trainer.snapshot();
-    const Reconstruction r = model->reconstructProbes(trainer.data().validation, kGridColumns, trainer.config().noise);
-    AtomicFile::writeImage(file(QStringLiteral("grid.png")), ImageGrid::ofReconstruction(r, kGridScale));
+    writeProbeGrid(file(QStringLiteral("grid.png")), *trainer.snapshot(), trainer.data().validation,
+                   trainer.config().noise);
+}
+
+void RunDirectory::writeProbeGrid(const QString &path, const InferenceModel &model, const ImageSet &images,
+                                  const NoiseSpec &noise)
+{
+    const Reconstruction r = model.reconstructProbes(images, kGridColumns, noise);
+    AtomicFile::writeImage(path, ImageGrid::ofReconstruction(r, kGridScale));
 }
 
 } // namespace aestudio

@@ -7,7 +7,6 @@
 #include "Trainer.h"
 
 #include <QDateTime>
-#include <QImage>
 #include <QString>
 
 namespace aestudio {
@@ -30,7 +29,10 @@ public:
 
     void writeRecipe(const Trainer &trainer) const;   // config.json
     void writeProgress(const Trainer &trainer) const; // checkpoint.aes, best.aes, then metrics.csv
-    void writeGrid(const Trainer &trainer) const;     // grid.png on validation probes
+    void writeGrid(const Trainer &trainer) const;
+    // The three-row grid (clean, noisy, reconstructed) of the first kGridColumns images, as every run folder has it.
+    static void writeProbeGrid(const QString &path, const InferenceModel &model, const ImageSet &images,
+                               const NoiseSpec &noise); // grid.png on validation probes
     // run.json: state ("running", "stopped", "finished", "failed"), the error, this process and host (so a reader
     // can tell a crashed run from a live one), and when the run started and was last written.
     void writeStatus(const QString &state, const QDateTime &started, const QString &error = {}) const;

@@ -1,12 +1,8 @@
 #include "RunFiles.h"
 
-#include "AtomicFile.h"
 #include "Errors.h"
 
-#include <QBuffer>
-#include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace aestudio {
 

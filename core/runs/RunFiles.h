@@ -7,7 +7,6 @@
 #include "TrainingTypes.h"
 
 #include <QByteArray>
-#include <QImage>
 #include <QJsonObject>
 
 namespace aestudio {

@@ -216,6 +216,15 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
     return r;
 }
 
+// A finished cell's result.json, or nothing when the cell has none; throws StudioError when it does not parse.
+std::optional<SweepResult> Sweep::readResult(const QString &name) const
+{
+    QFile done(QDir(m_outDir).filePath(name + QLatin1Char('/') + kResultFile));
+    if (!done.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    return SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+}
+
 // One folder, one grid: another grid is refused unless extending, which keeps the old finished runs (returned).
 QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
 {
@@ -244,11 +253,9 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
     AtomicFile::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
     QVector<SweepResult> kept;
     for (const QString &n : oldOnly) {
-        QFile done(QDir(m_outDir).filePath(n + QLatin1Char('/') + kResultFile));
-        if (done.open(QIODevice::ReadOnly)) {
-            SweepResult r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
-            r.skipped = true;
-            kept << r;
+        if (std::optional<SweepResult> r = readResult(n)) {
+            r->skipped = true;
+            kept << *r;
         }
     }
     return kept;
@@ -260,18 +267,17 @@ QVector<int> Sweep::unfinished(const QVector<SweepSpec::Run> &runs, QVector<Swee
 {
     QVector<int> pending;
     for (int i = 0; i < runs.size(); ++i) {
-        QFile done(QDir(m_outDir).filePath(runs[i].name + QLatin1Char('/') + kResultFile));
-        if (!done.open(QIODevice::ReadOnly)) {
+        std::optional<SweepResult> done;
+        try {
+            done = readResult(runs[i].name);
+        } catch (const StudioError &) {
+            // unreadable result: run it again
+        }
+        if (!done) {
             pending << i;
             continue;
         }
-        SweepResult previous;
-        try {
-            previous = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
-        } catch (const StudioError &) {
-            pending << i; // unreadable result: run it again
-            continue;
-        }
+        const SweepResult &previous = *done;
         if (!sameRecipe(previous.config, runs[i].config))
             throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
                                              "output folder")

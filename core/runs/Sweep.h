@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace aestudio {
 
@@ -98,6 +99,7 @@ public:
     static void writeSummary(const QString &folder, const QVector<SweepResult> &results);
 
 private:
+    std::optional<SweepResult> readResult(const QString &name) const;
     QVector<SweepResult> claimFolder(const QStringList &names) const;
     QVector<int> unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
                             SweepObserver &observer) const;

@@ -43,10 +43,11 @@ TrainingRun::TrainingRun(const TrainingConfig &config, const RunDirectory &folde
     m_folder.writeRecipe(*m_trainer);
 }
 
-void TrainingRun::writeAll() const
+void TrainingRun::writeAll()
 {
     m_folder.writeProgress(*m_trainer);
     m_folder.writeGrid(*m_trainer);
+    m_writtenAt = m_trainer->completedEpochs(); // only once every file is written
 }
 
 Trainer::Outcome TrainingRun::run(TrainingObserver &observer, RunControl &control)
@@ -56,7 +57,10 @@ Trainer::Outcome TrainingRun::run(TrainingObserver &observer, RunControl &contro
     try {
         FolderWriter writer(observer, [this] { writeAll(); });
         outcome = m_trainer->run(writer, control);
-        writeAll(); // the last good weights and the metrics so far, however the run ended
+        // However the run ended, the folder holds the last good weights and the metrics so far; after the last
+        // epoch's own write that is already true, unless a stop moved the weights the grid shows.
+        if (m_writtenAt != m_trainer->completedEpochs() || outcome.summary.stopped)
+            writeAll();
     } catch (const std::exception &e) {
         try {
             m_folder.writeStatus(QStringLiteral("failed"), m_started, describeError(e));

@@ -34,11 +34,12 @@ public:
     std::shared_ptr<const DatasetSplit> data() const { return m_data; }
 
 private:
-    void writeAll() const;
+    void writeAll();
     RunDirectory m_folder;
     std::shared_ptr<const DatasetSplit> m_data;
     std::unique_ptr<Trainer> m_trainer;
     QDateTime m_started = QDateTime::currentDateTime();
+    int m_writtenAt = -1; // the completed epochs the folder was last written at
 };
 
 } // namespace aestudio
