@@ -3,6 +3,8 @@
 #include "Errors.h"
 #include "IdxReader.h"
 #include "TrainingConfig.h"
+#include "datasets/DatasetSources.h"
+#include "datasets/DatasetStore.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -28,13 +30,6 @@ QString findStem(const QDir &dir, const char *stem)
             return dir.filePath(name);
     }
     return {};
-}
-
-bool hasAllFiles(const QString &directory)
-{
-    const QDir dir(directory);
-    return std::all_of(std::begin(kStems), std::end(kStems),
-                       [&](const char *s) { return !findStem(dir, s).isEmpty(); });
 }
 
 // maxItems < 0 reads both files whole; otherwise only their first maxItems items are inflated, and the two headers
@@ -82,21 +77,37 @@ std::vector<int> seededPermutation(int n, std::uint64_t seed)
     return order;
 }
 
+bool DatasetCatalog::hasIdxFiles(const QString &directory)
+{
+    if (directory.isEmpty())
+        return false;
+    const QDir dir(directory);
+    return std::all_of(std::begin(kStems), std::end(kStems),
+                       [&](const char *s) { return !findStem(dir, s).isEmpty(); });
+}
+
 QStringList DatasetCatalog::knownNames()
 {
-    return {QStringLiteral("fashion-mnist"), QStringLiteral("mnist")};
+    QStringList names;
+    for (const DatasetSource &s : DatasetSources::all())
+        names << s.name;
+    return names;
+}
+
+QStringList DatasetCatalog::availableNames()
+{
+    QStringList names = knownNames();
+    for (const QString &n : DatasetStore::storedNames())
+        if (!names.contains(n))
+            names << n;
+    return names;
 }
 
 QStringList DatasetCatalog::searchDirectories(const QString &name)
 {
     QStringList dirs;
-    const QString env = qEnvironmentVariable("AESTUDIO_DATA_DIR");
-    if (!env.isEmpty())
-        dirs << QDir(env).filePath(name);
-    QString xdg = qEnvironmentVariable("XDG_DATA_HOME");
-    if (xdg.isEmpty())
-        xdg = QDir::home().filePath(QStringLiteral(".local/share"));
-    dirs << QDir(xdg).filePath(QStringLiteral("aestudio/datasets/") + name);
+    for (const QString &root : DatasetStore::roots())
+        dirs << QDir(root).filePath(name);
     if (name == QLatin1String("fashion-mnist"))
         dirs << QStringLiteral("/usr/share/datasets/fashion-mnist");
     return dirs;
@@ -106,20 +117,48 @@ DatasetLocation DatasetCatalog::locate(const QString &nameOrPath)
 {
     DatasetLocation loc;
     loc.name = nameOrPath;
-    if (knownNames().contains(nameOrPath)) {
+    // A name first (known, or imported into the store), so "digits" means the imported dataset even when the
+    // working directory happens to hold a folder of that name; anything else is a path.
+    if (knownNames().contains(nameOrPath) || !DatasetStore::storeFolderOf(nameOrPath).isEmpty()) {
         loc.searched = searchDirectories(nameOrPath);
         for (const QString &dir : std::as_const(loc.searched)) {
-            if (hasAllFiles(dir)) {
-                loc.directory = dir;
+            const QString data = DatasetStore::dataFolderOf(dir);
+            if (!data.isEmpty()) {
+                loc.directory = data;
                 break;
             }
         }
         return loc;
     }
     loc.searched = {nameOrPath};
-    if (QFileInfo(nameOrPath).isDir() && hasAllFiles(nameOrPath))
+    loc.isPath = true;
+    if (QFileInfo(nameOrPath).isDir() && hasIdxFiles(nameOrPath))
         loc.directory = QFileInfo(nameOrPath).absoluteFilePath();
     return loc;
+}
+
+QStringList DatasetCatalog::classNames(const QString &nameOrPath)
+{
+    if (const DatasetSource *source = DatasetSources::find(nameOrPath))
+        return source->classes;
+    const DatasetLocation loc = locate(nameOrPath);
+    QStringList folders{loc.directory};
+    const QString store = DatasetStore::storeFolderOf(nameOrPath);
+    if (!store.isEmpty())
+        folders << store;
+    for (const QString &folder : folders) {
+        QFile file(QDir(folder).filePath(QStringLiteral("classes.txt")));
+        if (folder.isEmpty() || !QFileInfo(file.fileName()).isFile() || file.size() > (1 << 20)
+            || !file.open(QIODevice::ReadOnly))
+            continue;
+        QStringList names = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+        while (!names.isEmpty() && names.last().trimmed().isEmpty())
+            names.removeLast();
+        for (QString &n : names)
+            n = n.trimmed();
+        return names;
+    }
+    return {};
 }
 
 DatasetFiles DatasetCatalog::filesIn(const QString &directory)
@@ -143,13 +182,13 @@ DatasetSplit DatasetCatalog::load(const QString &nameOrPath, const SplitOptions 
             QStringLiteral("validation fraction %1 must lie strictly between 0 and 1").arg(options.validationFraction));
     const DatasetLocation loc = locate(nameOrPath);
     if (!loc.found()) {
-        if (!knownNames().contains(nameOrPath))
+        if (loc.isPath)
             filesIn(nameOrPath); // throws the precise reason: no folder, or which file is missing
-        throw DatasetError(QStringLiteral("dataset %1 not found (looked in %2)")
+        throw DatasetError(QStringLiteral("dataset %1 not found (looked in %2); get it with: aestudio-cli download %1")
                                .arg(nameOrPath, loc.searched.join(QStringLiteral(", "))));
     }
     DatasetSplit split;
-    split.name = knownNames().contains(nameOrPath) ? nameOrPath : QFileInfo(loc.directory).fileName();
+    split.name = loc.isPath ? QFileInfo(loc.directory).fileName() : nameOrPath;
     split.source = nameOrPath;
     split.options = options;
     split.files = filesIn(loc.directory);

@@ -28,6 +28,7 @@ struct DatasetLocation {
     QString name;      // "fashion-mnist", "mnist", or the folder path the user gave
     QString directory; // where the four files were found; empty when not found
     QStringList searched;
+    bool isPath = false; // nameOrPath was taken as a folder, not a dataset name
     bool found() const { return !directory.isEmpty(); }
 };
 
@@ -59,11 +60,17 @@ struct DatasetSplit {
 
 namespace DatasetCatalog {
 
-QStringList knownNames(); // {"fashion-mnist", "mnist"}
+QStringList knownNames(); // the ones the studio can download: {"fashion-mnist", "mnist", "kmnist"}
+// Every name --dataset accepts without a path: the known ones, then those downloaded or imported into the store.
+QStringList availableNames();
 // Search order: $AESTUDIO_DATA_DIR/<name>, the XDG data dir, then (Fashion-MNIST only) Debian's package.
 QStringList searchDirectories(const QString &name);
-// `nameOrPath` is a known name or a folder holding the four IDX files (raw or .gz).
+// `nameOrPath` is a known name, the name of an imported dataset, or a folder holding the four IDX files (raw or .gz).
 DatasetLocation locate(const QString &nameOrPath);
+bool hasIdxFiles(const QString &directory);
+// The class names, by label: the built-in ones of a known dataset, else the classes.txt (one name per line) beside
+// the files or in the dataset's store folder. Empty when there are none.
+QStringList classNames(const QString &nameOrPath);
 // Throws DatasetError naming the folder and the missing file.
 DatasetFiles filesIn(const QString &directory);
 DatasetSplit load(const QString &nameOrPath, const SplitOptions &options);

@@ -13,5 +13,7 @@ int benchCommand(const QStringList &args);
 int sweepCommand(const QStringList &args);
 int seedStudyCommand(const QStringList &args);
 int robustnessCommand(const QStringList &args);
+int downloadCommand(const QStringList &args);
+int importCommand(const QStringList &args);
 
 } // namespace aestudio::cli

@@ -29,13 +29,13 @@ int infoCommand(const QStringList &args)
         "parallel: %s\n",
         qPrintable(s.parallelInfo.section(QLatin1Char('\n'), 0, 3).replace(QLatin1Char('\n'), QStringLiteral("; "))));
     std::printf("datasets:\n");
-    for (const QString &name : DatasetCatalog::knownNames()) {
+    for (const QString &name : DatasetCatalog::availableNames()) {
         const DatasetLocation loc = DatasetCatalog::locate(name);
         if (loc.found())
             std::printf("  %-14s found in %s\n", qPrintable(name), qPrintable(loc.directory));
         else
-            std::printf("  %-14s not found (searched %s)\n", qPrintable(name),
-                        qPrintable(loc.searched.join(QStringLiteral(", "))));
+            std::printf("  %-14s not found (searched %s); get it with: aestudio-cli download %s\n", qPrintable(name),
+                        qPrintable(loc.searched.join(QStringLiteral(", "))), qPrintable(name));
     }
     const QString warning = s.blasWarning();
     if (!warning.isEmpty())

@@ -25,6 +25,8 @@ const char kUsage[] = "usage: aestudio-cli <command> [options]\n"
                       "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
                       "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
                       "  bench   training throughput against the PyTorch reference [--quick]\n"
+                      "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
+                      "  import  turn a folder of your own images into a dataset\n"
                       "Run 'aestudio-cli <command> --help' for the options of a command.\n";
 
 } // namespace
@@ -72,6 +74,10 @@ int main(int argc, char *argv[])
             return aestudio::cli::sweepCommand(rest);
         if (command == QLatin1String("seed-study"))
             return aestudio::cli::seedStudyCommand(rest);
+        if (command == QLatin1String("download"))
+            return aestudio::cli::downloadCommand(rest);
+        if (command == QLatin1String("import"))
+            return aestudio::cli::importCommand(rest);
         if (command == QLatin1String("robustness"))
             return aestudio::cli::robustnessCommand(rest);
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
