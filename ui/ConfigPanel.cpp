@@ -1,6 +1,7 @@
 #include "ConfigPanel.h"
 
 #include "DatasetCatalog.h"
+#include "DatasetSources.h"
 #include "StudioSettings.h"
 #include "Sweep.h"
 #include "SystemInfo.h"
@@ -50,6 +51,10 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     m_dataset = new QComboBox;
     m_dataset->setObjectName(QStringLiteral("dataset"));
     m_openFolder = new QPushButton(tr("Open folder…"));
+    m_download = new QPushButton(tr("Download…"));
+    m_download->setObjectName(QStringLiteral("downloadDataset"));
+    m_download->setToolTip(tr("Fetch this dataset from the mirrors torchvision uses, checking every file's MD5"));
+    m_download->hide();
     auto *datasetRow = new QHBoxLayout;
     datasetRow->addWidget(m_dataset, 1);
     datasetRow->addWidget(m_openFolder);
@@ -57,7 +62,11 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     m_datasetStatus = new QLabel;
     m_datasetStatus->setWordWrap(true);
     m_datasetStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(QString(), m_datasetStatus);
+    // Download… sits on the status line, where "not on this machine" is said.
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_datasetStatus, 1);
+    statusRow->addWidget(m_download);
+    form->addRow(QString(), statusRow);
     addModelRows(form);
     addTrainingRows(form);
 
@@ -160,6 +169,8 @@ void ConfigPanel::connectFields()
         updateDatasetStatus();
         Q_EMIT changed();
     });
+    connect(m_download, &QPushButton::clicked, this,
+            [this] { Q_EMIT downloadRequested(m_dataset->currentData().toString()); });
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"));
         if (!dir.isEmpty())
@@ -195,12 +206,30 @@ void ConfigPanel::refreshDatasets()
 {
     const QString current = m_dataset->currentData().toString();
     const QSignalBlocker block(m_dataset);
+    QStringList folders; // folders opened by hand stay in the list
+    for (int i = 0; i < m_dataset->count(); ++i)
+        if (m_dataset->itemText(i).startsWith(tr("Folder: ")))
+            folders << m_dataset->itemData(i).toString();
     m_dataset->clear();
-    m_dataset->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
-    m_dataset->addItem(tr("MNIST"), QStringLiteral("mnist"));
+    for (const QString &name : DatasetCatalog::availableNames()) {
+        const DatasetSource *source = DatasetSources::find(name);
+        m_dataset->addItem(source ? source->title : name, name);
+    }
+    for (const QString &folder : std::as_const(folders))
+        m_dataset->addItem(tr("Folder: %1").arg(folder), folder);
     const int index = m_dataset->findData(current);
     m_dataset->setCurrentIndex(index >= 0 ? index : 0);
     updateDatasetStatus();
+}
+
+void ConfigPanel::selectDataset(const QString &name)
+{
+    refreshDatasets();
+    const int index = m_dataset->findData(name);
+    if (index >= 0)
+        m_dataset->setCurrentIndex(index); // emits changed() through currentIndexChanged
+    updateDatasetStatus();
+    Q_EMIT changed();
 }
 
 void ConfigPanel::addDatasetFolder(const QString &path)
@@ -218,15 +247,16 @@ void ConfigPanel::updateDatasetStatus()
 {
     const QString name = m_dataset->currentData().toString();
     const DatasetLocation loc = DatasetCatalog::locate(name);
+    m_download->setVisible(!loc.found() && DatasetSources::find(name) && m_dataset->isEnabled());
     if (loc.found()) {
         m_datasetProblem.clear();
         m_datasetStatus->setText(tr("✔ found in %1").arg(loc.directory));
         m_datasetStatus->setStyleSheet(QString());
     } else if (DatasetCatalog::knownNames().contains(name)) {
-        m_datasetProblem = tr("%1 was not found. Looked in: %2. Put the four IDX files in one of these folders, or "
-                              "use “Open folder…”.")
+        m_datasetProblem = tr("%1 was not found. Looked in: %2. Use “Download…”, put the four IDX files in one of "
+                              "these folders, or use “Open folder…”.")
                                .arg(m_dataset->currentText(), loc.searched.join(QStringLiteral(", ")));
-        m_datasetStatus->setText(tr("✘ not found — see the Start button's tooltip"));
+        m_datasetStatus->setText(tr("✘ not on this machine"));
         m_datasetStatus->setStyleSheet(QStringLiteral("color: #c0392b"));
     } else {
         m_datasetProblem = tr("%1 does not hold the four IDX files (train-images-idx3-ubyte, "
@@ -272,7 +302,7 @@ TrainingConfig ConfigPanel::config() const
 void ConfigPanel::setConfig(const TrainingConfig &c)
 {
     int index = m_dataset->findData(c.dataset);
-    if (index < 0 && !DatasetCatalog::knownNames().contains(c.dataset)) {
+    if (index < 0 && !DatasetCatalog::availableNames().contains(c.dataset)) {
         addDatasetFolder(c.dataset);
     } else {
         m_dataset->setCurrentIndex(std::max(index, 0));
@@ -301,6 +331,7 @@ void ConfigPanel::setEditable(bool editable)
     for (QWidget *w : findChildren<QWidget *>())
         if (w != m_datasetStatus)
             w->setEnabled(editable);
+    updateDatasetStatus(); // Download… only while the settings can change
 }
 
 } // namespace aestudio

@@ -27,10 +27,12 @@ public:
     void setEditable(bool editable);
     // Why Start cannot run with the current settings (e.g. the dataset is missing); empty when it can.
     QString startBlocker() const;
-    void refreshDatasets();
+    void refreshDatasets(); // re-reads the available datasets (after a download, import or removal)
+    void selectDataset(const QString &name);
 
 Q_SIGNALS:
     void changed();
+    void downloadRequested(const QString &name); // the Download… button beside a missing known dataset
 
 private:
     void addModelRows(QFormLayout *form);
@@ -43,6 +45,7 @@ private:
     QComboBox *m_dataset;
     QLabel *m_datasetStatus;
     QPushButton *m_openFolder;
+    QPushButton *m_download;
     QComboBox *m_depth;
     QComboBox *m_latentPreset;
     QSpinBox *m_latent;

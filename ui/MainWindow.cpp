@@ -2,6 +2,7 @@
 
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
+#include "DatasetActions.h"
 #include "Errors.h"
 #include "AtomicFile.h"
 #include "ExperimentsPanel.h"
@@ -47,6 +48,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
 
+    m_datasets = new DatasetActions(m_config, this);
     buildActions();
     buildMenus();
     connectSession();
@@ -151,6 +153,9 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(action(QStringLiteral("open")));
     file->addAction(action(QStringLiteral("save")));
+    file->addSeparator();
+    file->addAction(m_datasets->importAction());
+    file->addAction(m_datasets->manageAction());
     file->addSeparator();
     file->addAction(action(QStringLiteral("exportAll")));
     QMenu *exports = file->addMenu(tr("E&xport"));

@@ -18,6 +18,7 @@ namespace aestudio {
 
 class ChartsPanel;
 class ConfigPanel;
+class DatasetActions;
 class ExperimentsPanel;
 class RobustnessPanel;
 class RunsPanel;
@@ -50,6 +51,7 @@ public:
     ExperimentsPanel *experiments() const { return m_experiments; }
     RobustnessPanel *robustness() const;
     RunsPanel *runsPanel() const { return m_runs; }
+    DatasetActions *datasets() const { return m_datasets; }
     QProgressBar *progressBar() const { return m_progress; }
     QAction *action(const QString &name) const;
     void showExperiments();
@@ -78,6 +80,7 @@ private:
 
     TrainingSession *m_session;
     TrainingPage *m_training;
+    DatasetActions *m_datasets = nullptr;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;
     NoiseExplorerPanel *m_explorer;

@@ -118,8 +118,15 @@ void TrainingPage::rememberProbeSource(const TrainingConfig &config)
 void TrainingPage::previewChosenDataset()
 {
     const TrainingConfig c = m_config->config();
-    if (m_session->state() != TrainingSession::State::Idle || !m_config->startBlocker().isEmpty())
+    if (m_session->state() != TrainingSession::State::Idle)
         return;
+    if (!m_config->startBlocker().isEmpty()) {
+        // The chosen dataset is not here: show no images rather than another dataset's.
+        m_probeJob.cancel();
+        rememberProbeSource(c);
+        setProbeImages({}, {});
+        return;
+    }
     if (c.dataset == m_probeSource && SplitOptions::of(c) == m_probeSplit)
         return;
     loadProbes(c, false); // a dataset that cannot load says so in the settings panel already

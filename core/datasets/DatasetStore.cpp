@@ -182,6 +182,14 @@ DatasetSummary DatasetStore::summarize(const QString &name)
     s.classes = DatasetCatalog::classNames(name);
     if (!loc.found())
         return s;
+    if (manifest.kind == QLatin1String("downloaded"))
+        s.checksums = QStringLiteral("MD5 of all four files verified when downloaded (%1)").arg(manifest.created);
+    else if (manifest.kind == QLatin1String("imported"))
+        s.checksums = QStringLiteral("made here from %1; no outside checksum").arg(manifest.source);
+    else if (expectedSums(name, loc.directory, manifest).isEmpty())
+        s.checksums = QStringLiteral("no checksums on record");
+    else
+        s.checksums = QStringLiteral("checksums on record, not checked yet");
     try {
         const DatasetFiles files = DatasetCatalog::filesIn(loc.directory);
         s.trainCount = IdxReader::readImages(files.trainImages, 0).declaredCount;

@@ -33,7 +33,8 @@ struct DatasetSummary {
     int trainCount = 0;
     int testCount = 0;
     QStringList classes;
-    QString problem; // why the files cannot be read, when found but broken
+    QString problem;   // why the files cannot be read, when found but broken
+    QString checksums; // what is on record: "MD5 verified when downloaded on ...", "no outside checksum", ...
     bool removable() const { return !storeFolder.isEmpty(); }
 };
 

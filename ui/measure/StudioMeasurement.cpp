@@ -1,4 +1,8 @@
 #include "StudioMeasurement.h"
+
+#include "DatasetActions.h"
+#include "DatasetSources.h"
+#include "DownloadDialog.h"
 #include "AtomicFile.h"
 
 #include "Errors.h"
@@ -11,6 +15,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
 #include <QTimer>
 
 #include <cstdio>
@@ -38,6 +43,16 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("runs"), QStringLiteral("Show the Runs page.")},
         {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
          QStringLiteral("dir")},
+        {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
+        {QStringLiteral("download"),
+         QStringLiteral("Download this dataset as Download… does; with --start, training starts once it is here."),
+         QStringLiteral("name")},
+        {QStringLiteral("mirror"),
+         QStringLiteral("Base URL every download uses instead of the built-in mirrors "
+                        "(repeat for several)."),
+         QStringLiteral("url")},
+        {QStringLiteral("checksums"), QStringLiteral("md5sum-format file replacing the built-in sums of downloads."),
+         QStringLiteral("file")},
     };
 }
 
@@ -84,6 +99,33 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
         const QString folder = p.value(QStringLiteral("open-run"));
         QTimer::singleShot(0, window, [window, folder] { window->openRun(folder); });
     }
+    try {
+        if (p.isSet(QStringLiteral("mirror")) || p.isSet(QStringLiteral("checksums")))
+            window->datasets()->setDownloadOverrides(
+                p.values(QStringLiteral("mirror")),
+                p.isSet(QStringLiteral("checksums"))
+                    ? DatasetSources::readMd5SumsFile(p.value(QStringLiteral("checksums")))
+                    : QMap<QString, QByteArray>{});
+    } catch (const StudioError &e) {
+        std::fprintf(stderr, "aestudio: %s\n", qPrintable(e.message()));
+        QTimer::singleShot(0, [] { QApplication::exit(2); });
+        return;
+    }
+    if (p.isSet(QStringLiteral("datasets")))
+        QTimer::singleShot(0, window, [window] { window->datasets()->showManager(); });
+    if (p.isSet(QStringLiteral("download"))) {
+        const QString name = p.value(QStringLiteral("download"));
+        const bool start = p.isSet(QStringLiteral("start"));
+        QTimer::singleShot(0, window, [window, name, start] {
+            DownloadDialog *dialog = window->datasets()->download(name);
+            QObject::connect(dialog, &DownloadDialog::finished, window, [window, start](bool ok) {
+                if (ok && start)
+                    window->startRun(MainWindow::StartMode::Fresh);
+            });
+        });
+        if (start)
+            return; // started by the download's end
+    }
     const bool measure = p.isSet(QStringLiteral("measure-ui"));
     if (measure && !p.isSet(QStringLiteral("epochs"))) {
         // Long enough to outlast the measurement; it ends by closing the window.
@@ -99,7 +141,12 @@ void StudioMeasurement::scheduleScreenshot(const QString &file, int afterMs)
 {
     QTimer::singleShot(afterMs, this, [this, file] {
         try {
-            AtomicFile::writeImage(file, m_window->grab().toImage());
+            // An open dialog (the dataset manager, a download) is what the user looks at: grab it instead.
+            QWidget *shown = m_window;
+            for (QWidget *w : QApplication::topLevelWidgets())
+                if (w != m_window && w->isVisible() && qobject_cast<QDialog *>(w))
+                    shown = w;
+            AtomicFile::writeImage(file, shown->grab().toImage());
             std::printf("screenshot written to %s\n", qPrintable(file));
         } catch (const std::exception &e) {
             std::fprintf(stderr, "%s\n", qPrintable(describeError(e)));
