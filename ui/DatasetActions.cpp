@@ -39,6 +39,7 @@ DownloadDialog *DatasetActions::download(const QString &name)
     connect(dialog, &DownloadDialog::finished, this, [this, name](bool ok) {
         if (!ok)
             return;
+        Q_EMIT status(tr("%1 downloaded and verified").arg(name));
         m_config->selectDataset(name);
         if (m_manager)
             m_manager->refresh(name);
@@ -52,8 +53,8 @@ ImportDialog *DatasetActions::importImages()
 {
     auto *dialog = new ImportDialog(m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const QString name = dialog->importedName();
+    connect(dialog, &ImportDialog::imported, this, [this](const QString &name, const QString &summary) {
+        Q_EMIT status(tr("%1: %2").arg(name, summary));
         m_config->selectDataset(name);
         if (m_manager)
             m_manager->refresh(name);

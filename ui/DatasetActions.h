@@ -34,6 +34,7 @@ public:
 
 Q_SIGNALS:
     void datasetsChanged();
+    void status(const QString &message); // "digits: imported 120, skipped 2 (...)", for the status bar
 
 private:
     ConfigPanel *m_config;

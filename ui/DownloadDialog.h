@@ -24,12 +24,10 @@ public:
 
     const DownloadResult &result() const { return m_result; }
     void cancelDownload();
+    void reject() override; // Cancel, Esc and the window's close button: cancel the transfer first
 
 Q_SIGNALS:
     void finished(bool ok);
-
-protected:
-    void reject() override; // Esc and the window's close button cancel first
 
 private:
     void showProgress(const DownloadProgress &p);

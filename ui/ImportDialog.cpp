@@ -103,11 +103,6 @@ void ImportDialog::setName(const QString &name)
     m_name->setText(name);
 }
 
-QString ImportDialog::summary() const
-{
-    return m_message->text();
-}
-
 void ImportDialog::setRunning(bool running)
 {
     m_running = running;
@@ -158,8 +153,8 @@ void ImportDialog::finishImport(const QString &summary, const QString &name)
 {
     setRunning(false);
     m_poll.stop();
-    m_imported = name;
     m_message->setText(summary);
+    Q_EMIT imported(name, summary);
     accept();
 }
 

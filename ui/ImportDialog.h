@@ -1,5 +1,6 @@
 // File → Import images…: the form of `aestudio-cli import` (images folder, name, invert, test fraction), run off
-// the GUI thread with a progress bar and Cancel. Accepted once the dataset is in the store; importedName() is its name.
+// the GUI thread with a progress bar and Cancel. Emits imported() and closes once the dataset is in the store; an
+// error stays in the dialog.
 #pragma once
 
 #include "BackgroundJob.h"
@@ -26,12 +27,11 @@ public:
 
     void setImagesFolder(const QString &folder);
     void setName(const QString &name);
-    void startImport(); // what the Import button does
-    QString importedName() const { return m_imported; }
-    QString summary() const; // the result line shown after an import
+    void startImport();     // what the Import button does
+    void reject() override; // Cancel: stops a running import first
 
-protected:
-    void reject() override; // cancels a running import first
+Q_SIGNALS:
+    void imported(const QString &name, const QString &summary); // just before the dialog closes
 
 private:
     void finishImport(const QString &summary, const QString &name);
@@ -45,7 +45,6 @@ private:
     QProgressBar *m_bar;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
-    QString m_imported;
     BackgroundJob m_job{this};
     std::shared_ptr<std::atomic<bool>> m_stop = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<int>> m_done = std::make_shared<std::atomic<int>>(0);

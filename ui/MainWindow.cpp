@@ -49,6 +49,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_progress);
 
     m_datasets = new DatasetActions(m_config, this);
+    connect(m_datasets, &DatasetActions::status, m_status, &QLabel::setText);
     buildActions();
     buildMenus();
     connectSession();
