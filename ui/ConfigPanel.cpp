@@ -1,5 +1,7 @@
 #include "ConfigPanel.h"
 
+#include "ErrorText.h"
+
 #include "DatasetCatalog.h"
 #include "DatasetSources.h"
 #include "StudioSettings.h"
@@ -251,19 +253,19 @@ void ConfigPanel::updateDatasetStatus()
     if (loc.found()) {
         m_datasetProblem.clear();
         m_datasetStatus->setText(tr("✔ found in %1").arg(loc.directory));
-        m_datasetStatus->setStyleSheet(QString());
+        setErrorText(m_datasetStatus, false);
     } else if (DatasetCatalog::knownNames().contains(name)) {
         m_datasetProblem = tr("%1 was not found. Looked in: %2. Use “Download…”, put the four IDX files in one of "
                               "these folders, or use “Open folder…”.")
                                .arg(m_dataset->currentText(), loc.searched.join(QStringLiteral(", ")));
         m_datasetStatus->setText(tr("✘ not on this machine"));
-        m_datasetStatus->setStyleSheet(QStringLiteral("color: #c0392b"));
+        setErrorText(m_datasetStatus, true);
     } else {
         m_datasetProblem = tr("%1 does not hold the four IDX files (train-images-idx3-ubyte, "
                               "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz).")
                                .arg(name);
         m_datasetStatus->setText(tr("✘ no IDX files in this folder"));
-        m_datasetStatus->setStyleSheet(QStringLiteral("color: #c0392b"));
+        setErrorText(m_datasetStatus, true);
     }
     m_datasetStatus->setToolTip(m_datasetProblem);
 }

@@ -1,5 +1,7 @@
 #include "DatasetManagerDialog.h"
 
+#include "ErrorText.h"
+
 #include "DatasetCatalog.h"
 #include "DatasetSources.h"
 #include "DatasetStore.h"
@@ -149,8 +151,9 @@ void DatasetManagerDialog::showSelected()
     m_remove->setToolTip(s.removable() ? QString()
                                        : tr("Only datasets the studio downloaded or imported can be removed here"));
     m_reveal->setEnabled(!s.directory.isEmpty());
-    m_verify->setStyleSheet(QString());
-    m_verify->setText(s.directory.isEmpty() ? QString() : tr("Checksums: %1. Verify checks them now.").arg(s.checksums));
+    setErrorText(m_verify, false);
+    m_verify->setText(s.directory.isEmpty() ? QString()
+                                            : tr("Checksums: %1. Verify checks them now.").arg(s.checksums));
 }
 
 void DatasetManagerDialog::verifySelected()
@@ -163,7 +166,7 @@ void DatasetManagerDialog::verifySelected()
                 [this, name](const VerifyReport &r) {
                     m_verify->setText((r.ok ? tr("Checksums: ✔ verified") : tr("Checksums: ✘ not verified"))
                                       + QStringLiteral("\n") + r.lines.join(QLatin1Char('\n')));
-                    m_verify->setStyleSheet(r.ok ? QString() : QStringLiteral("QLabel { color: #c0392b; }"));
+                    setErrorText(m_verify, !r.ok);
                     Q_EMIT verified(name, r.ok);
                 },
                 [this](const QString &message) { m_verify->setText(message); });

@@ -1,5 +1,7 @@
 #include "DownloadDialog.h"
 
+#include "ErrorText.h"
+
 #include "DatasetSources.h"
 
 #include <QDialogButtonBox>
@@ -38,7 +40,7 @@ DownloadDialog::DownloadDialog(const DownloadOptions &options, QWidget *parent)
     m_error->setObjectName(QStringLiteral("downloadError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #c0392b; }"));
+    setErrorText(m_error, true);
     m_error->hide();
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);

@@ -17,7 +17,12 @@ ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
     setAlignment(Qt::AlignLeft | Qt::AlignTop);
     setMinimumSize(PreviewRunner::kColumns * kImageSide * PreviewRunner::kScale,
                    2 * kImageSide * PreviewRunner::kScale);
-    setStyleSheet(QStringLiteral("background: black"));
+    // The black backdrop through the palette, not a style sheet: an unscoped "background: black" also reached the
+    // per-probe tooltip and drew it black on black.
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, Qt::black);
+    setPalette(pal);
+    setAutoFillBackground(true);
 }
 
 void ProbeGridView::setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips)

@@ -1,5 +1,7 @@
 #include "ImportDialog.h"
 
+#include "ErrorText.h"
+
 #include "DatasetStore.h"
 #include "ImageImport.h"
 
@@ -125,7 +127,7 @@ void ImportDialog::startImport()
     o.testFraction = m_testFraction->value();
     m_stop->store(false);
     setRunning(true);
-    m_message->setStyleSheet(QString());
+    setErrorText(m_message, false);
     m_message->setText(tr("Reading images…"));
     m_bar->setRange(0, 0); // busy until the first count arrives
     m_done->store(0);
@@ -164,7 +166,7 @@ void ImportDialog::failImport(const QString &message)
     m_poll.stop();
     m_bar->setRange(0, 1);
     m_bar->setValue(0);
-    m_message->setStyleSheet(QStringLiteral("QLabel { color: #c0392b; }"));
+    setErrorText(m_message, true);
     m_message->setText(message);
 }
 

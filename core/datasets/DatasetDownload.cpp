@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
@@ -69,6 +70,8 @@ struct DatasetDownload::Impl {
     QObject context; // owns the connections, so none outlives this object
     QNetworkAccessManager nam;
     QTimer watchdog;
+    QTimer rateCheck; // a mirror dripping a byte now and then never stalls, but is given up on
+    qint64 bytesAtRateCheck = 0;
     QNetworkReply *reply = nullptr;
     bool running = false;
     bool cancelled = false;
@@ -96,17 +99,30 @@ struct DatasetDownload::Impl {
 
     void message(const QString &text)
     {
+        // Reasons quote what a server sent (status phrases, headers): never raw control characters to a terminal.
         if (*onMessage)
-            (*onMessage)(text);
+            (*onMessage)(StudioError::escapeControl(text));
     }
 
     QString filePath(const RemoteFile &f) const { return QDir(directory).filePath(f.name); }
-    QUrl urlFor(int mirror, const RemoteFile &f) const { return QUrl(mirrors[mirror]).resolved(QUrl(f.name)); }
+    // The file name joins the mirror's path; a query (a signed URL's token) stays.
+    QUrl urlFor(int mirror, const RemoteFile &f) const
+    {
+        QUrl url(mirrors[mirror]);
+        QString path = url.path();
+        if (!path.endsWith(QLatin1Char('/')))
+            path += QLatin1Char('/');
+        url.setPath(path + f.name);
+        return url;
+    }
+    // A mirror as shown and stored: without a user name or password.
+    QString shown(int mirror) const { return QUrl(mirrors[mirror]).toString(QUrl::RemoveUserInfo); }
 
     void finish(DownloadResult result)
     {
         running = false;
         watchdog.stop();
+        rateCheck.stop();
         if (!result.ok && createdDirectory)
             QDir().rmdir(directory); // only when empty: files verified earlier stay
         createdDirectory = false;
@@ -164,8 +180,8 @@ struct DatasetDownload::Impl {
 
     void mirrorFailed(const QString &reason)
     {
-        failures << QStringLiteral("%1: %2").arg(mirrors[mirrorIndex], reason);
-        message(QStringLiteral("%1 from %2 failed: %3").arg(files[fileIndex].name, mirrors[mirrorIndex], reason));
+        failures << QStringLiteral("%1: %2").arg(shown(mirrorIndex), reason);
+        message(QStringLiteral("%1 from %2 failed: %3").arg(files[fileIndex].name, shown(mirrorIndex), reason));
         buffer.clear();
         ++mirrorIndex;
         tryMirror();
@@ -189,9 +205,14 @@ struct DatasetDownload::Impl {
         samples.clear();
         lastProgressMs = -1000;
         clock.start();
-        message(offset > 0 ? QStringLiteral("resuming %1 at byte %2").arg(url.toString()).arg(offset)
-                           : QStringLiteral("fetching %1").arg(url.toString()));
+        const QString where = url.toString(QUrl::RemoveUserInfo);
+        message(offset > 0 ? QStringLiteral("resuming %1 at byte %2").arg(where).arg(offset)
+                           : QStringLiteral("fetching %1").arg(where));
+        bytesAtRateCheck = 0;
         reply = nam.get(request);
+        // Backpressure: Qt stops reading the socket while this much is unread, so a server streaming without end
+        // costs at most the cap below plus this, never more memory.
+        reply->setReadBufferSize(qint64(1) << 20);
         QObject::connect(reply, &QNetworkReply::metaDataChanged, &context, [this, r = reply] {
             if (r == reply)
                 onHeaders();
@@ -210,6 +231,7 @@ struct DatasetDownload::Impl {
             },
             Qt::QueuedConnection);
         watchdog.start(options.connectTimeoutMs);
+        rateCheck.start(options.rateWindowMs);
     }
 
     void abortWith(const QString &reason)
@@ -296,7 +318,7 @@ struct DatasetDownload::Impl {
         p.file = files[fileIndex].name;
         p.fileIndex = fileIndex;
         p.fileCount = int(files.size());
-        p.mirror = mirrors[mirrorIndex];
+        p.mirror = shown(mirrorIndex);
         p.fileBytes = buffer.size();
         p.fileTotal = expectedTotal;
         const qint64 dt = samples.back().first - samples.front().first;
@@ -310,6 +332,7 @@ struct DatasetDownload::Impl {
     void onReplyFinished()
     {
         watchdog.stop();
+        rateCheck.stop();
         QNetworkReply *r = reply;
         if (!cancelled && failReason.isEmpty()) {
             if (!sawResponse)
@@ -355,16 +378,30 @@ struct DatasetDownload::Impl {
                                     .arg(QString::fromLatin1(md5), QString::fromLatin1(f.md5)));
         reportProgress(true);
         try {
+            // A symbolic link at the final path is replaced, never written through (it could point anywhere).
+            if (QFileInfo(filePath(f)).isSymLink())
+                QFile::remove(filePath(f));
             AtomicFile::write(filePath(f), buffer);
         } catch (const StudioError &e) {
             return fail(e.message()); // the disk, not the mirror: another mirror would not help
         }
         message(QStringLiteral("%1: %2, md5 verified").arg(f.name, sizeText(buffer.size())));
-        if (!mirrorsUsed.contains(mirrors[mirrorIndex]))
-            mirrorsUsed << mirrors[mirrorIndex];
+        if (!mirrorsUsed.contains(shown(mirrorIndex)))
+            mirrorsUsed << shown(mirrorIndex);
         buffer.clear();
         ++fileIndex;
         nextFile();
+    }
+
+    void onRateCheck()
+    {
+        const qint64 got = buffer.size() - bytesAtRateCheck;
+        bytesAtRateCheck = buffer.size();
+        const double rate = double(got) * 1000.0 / options.rateWindowMs;
+        if (sawResponse && rate < options.minBytesPerSecond)
+            abortWith(QStringLiteral("too slow: %1 bytes/s over %2 s")
+                          .arg(rate, 0, 'f', 0)
+                          .arg(options.rateWindowMs / 1000.0));
     }
 
     void onWatchdog()
@@ -375,6 +412,9 @@ struct DatasetDownload::Impl {
 
     void complete()
     {
+        // Nothing fetched and a record already here: it stays as it was (source and date of the real download).
+        if (mirrorsUsed.isEmpty() && DatasetManifest::read(directory).kind == QLatin1String("downloaded"))
+            return finish(DownloadResult{true, false, {}, {}});
         try {
             DatasetManifest m;
             m.kind = QStringLiteral("downloaded");
@@ -408,8 +448,6 @@ struct DatasetDownload::Impl {
                 setupError = QStringLiteral("mirror '%1' is not an http:// or https:// URL").arg(m);
                 return;
             }
-            if (!m.endsWith(QLatin1Char('/')))
-                m += QLatin1Char('/');
         }
         for (const RemoteFile &f : source->files) {
             RemoteFile file = f;
@@ -434,6 +472,7 @@ DatasetDownload::DatasetDownload(DownloadOptions options) : d(std::make_unique<I
     d->onFinished = &onFinished;
     d->watchdog.setSingleShot(true);
     QObject::connect(&d->watchdog, &QTimer::timeout, &d->context, [this] { d->onWatchdog(); });
+    QObject::connect(&d->rateCheck, &QTimer::timeout, &d->context, [this] { d->onRateCheck(); });
     d->setUp();
 }
 

@@ -20,6 +20,8 @@ struct DownloadOptions {
     QString dataRoot;              // store into dataRoot/<name>; empty = DatasetStore::root()
     int connectTimeoutMs = 15'000; // no response at all
     int stallTimeoutMs = 20'000;   // no byte for this long once the transfer started
+    int rateWindowMs = 30'000;     // and, over each window this long,
+    int minBytesPerSecond = 1000;  // fewer bytes per second than this: the mirror is given up on
 };
 
 struct DownloadProgress {

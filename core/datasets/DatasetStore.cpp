@@ -115,7 +115,9 @@ QString DatasetStore::folderFor(const QString &name)
 
 bool DatasetStore::isValidName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[a-z0-9][a-z0-9._-]{0,63}$"));
+    // Anchored at the very end: '$' alone would also accept a name ending in a newline.
+    static const QRegularExpression re(
+        QRegularExpression::anchoredPattern(QStringLiteral("[a-z0-9][a-z0-9._-]{0,63}")));
     return re.match(name).hasMatch();
 }
 

@@ -10,6 +10,7 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QTemporaryDir>
 #include <QtEndian>
 
 #include <algorithm>
@@ -27,6 +28,7 @@ struct Item {
     int label = 0;
 };
 
+// Every file under `root`; label -1 marks a file outside the class folders (skipped, and said so).
 QList<Item> listImages(const QString &root, QStringList *classes)
 {
     const QDir dir(root);
@@ -51,6 +53,7 @@ QList<Item> listImages(const QString &root, QStringList *classes)
                                .arg(subdirs.size())
                                .arg(kMaxClasses));
     *classes = subdirs;
+    addFiles(root, -1, QDirIterator::NoIteratorFlags);
     for (int label = 0; label < subdirs.size(); ++label)
         addFiles(dir.filePath(subdirs[label]), label, QDirIterator::Subdirectories);
     return items;
@@ -175,11 +178,18 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
     const QString target = DatasetStore::folderFor(o.name);
     if (QFileInfo::exists(target))
         throw ConfigError(QStringLiteral("%1 already exists; choose another name or remove it first").arg(target));
-    if (DatasetCatalog::hasIdxFiles(o.imagesDir))
+    const QString imagesDir = QFileInfo(o.imagesDir).absoluteFilePath();
+    for (const QString &root : DatasetStore::roots()) {
+        const QString rel = QDir(root).relativeFilePath(imagesDir);
+        if (!rel.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(rel))
+            throw ConfigError(QStringLiteral("%1 is inside the dataset store (%2); import from a folder of your own")
+                                  .arg(imagesDir, root));
+    }
+    if (DatasetCatalog::hasIdxFiles(imagesDir))
         return registerInPlace(o, target);
 
     ImportResult r;
-    const QList<Item> items = listImages(o.imagesDir, &r.classes);
+    const QList<Item> items = listImages(imagesDir, &r.classes);
     if (items.size() > kMaxImages)
         throw DatasetError(QStringLiteral("%1: %2 files; at most %3 images are imported")
                                .arg(o.imagesDir)
@@ -187,10 +197,29 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
                                .arg(kMaxImages));
     std::vector<std::uint8_t> pixels, labels;
     pixels.reserve(std::size_t(items.size()) * kPixelsPerImage);
+    auto skip = [&](const QString &path, const QString &why) {
+        ++r.skipped;
+        if (r.skippedExamples.size() < kMaxSkippedExamples)
+            r.skippedExamples << StudioError::escapeControl(
+                QStringLiteral("%1: %2").arg(QDir(imagesDir).relativeFilePath(path), why));
+    };
     for (int i = 0; i < items.size(); ++i) {
         if (stopRequested && stopRequested())
             throw DatasetError(QStringLiteral("import stopped; nothing was written"));
-        QImageReader reader(items[i].path);
+        if (progress)
+            progress(i, int(items.size()));
+        const QString &path = items[i].path;
+        // A FIFO or device (directly or behind a symbolic link) would block the read forever.
+        const QString unreadable = unreadableFileReason(path);
+        if (!unreadable.isEmpty()) {
+            skip(path, unreadable);
+            continue;
+        }
+        if (items[i].label < 0) {
+            skip(path, QStringLiteral("outside the class folders"));
+            continue;
+        }
+        QImageReader reader(path);
         reader.setAutoTransform(true);
         // A camera photo is decoded straight to a small size (JPEG scales while decoding): the result is 28x28.
         const QSize size = reader.size();
@@ -198,10 +227,10 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
             reader.setScaledSize(size.scaled(256, 256, Qt::KeepAspectRatio).expandedTo(QSize(1, 1)));
         const QImage image = reader.read();
         if (image.isNull()) {
-            ++r.skipped;
-            if (r.skippedExamples.size() < kMaxSkippedExamples)
-                r.skippedExamples << QStringLiteral("%1: %2").arg(QDir(o.imagesDir).relativeFilePath(items[i].path),
-                                                                  reader.errorString());
+            skip(path,
+                 size.isValid() && qint64(size.width()) * size.height() > (qint64(1) << 26)
+                     ? QStringLiteral("%1x%2 pixels is too large to decode").arg(size.width()).arg(size.height())
+                     : reader.errorString());
         } else {
             const QImage small = toDatasetImage(image, o.invert);
             for (int y = 0; y < kImageSide; ++y)
@@ -209,9 +238,9 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
             labels.push_back(std::uint8_t(items[i].label));
             ++r.imported;
         }
-        if (progress)
-            progress(i + 1, int(items.size()));
     }
+    if (progress)
+        progress(int(items.size()), int(items.size()));
     if (r.imported < 2)
         throw DatasetError(
             QStringLiteral("%1: %2 images could be read (need at least 2, one to train and one to test); "
@@ -233,27 +262,33 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
     r.testCount = nTest;
     r.trainCount = r.imported - nTest;
 
-    // Written into a temp folder and renamed at the end, so an interrupted import never leaves a half dataset
-    // under its name.
-    const QString staging = target + QStringLiteral(".importing");
-    QDir(staging).removeRecursively();
-    if (!QDir().mkpath(staging))
-        throw WriteError(QStringLiteral("%1: cannot create the folder").arg(staging));
-    try {
+    // Written into a fresh temp folder and renamed at the end, so an interrupted import never leaves a half dataset
+    // under its name. Its leading '.' keeps it from ever being a dataset name, and it is new: nothing of the
+    // user's is ever removed on the way.
+    const QString root = DatasetStore::root();
+    if (!QDir().mkpath(root))
+        throw WriteError(QStringLiteral("%1: cannot create the folder").arg(root));
+    QTemporaryDir temp(QDir(root).filePath(QStringLiteral(".import-XXXXXX")));
+    if (!temp.isValid())
+        throw WriteError(QStringLiteral("%1: cannot create a temporary folder (%2)").arg(root, temp.errorString()));
+    const QString staging = temp.path();
+    {
         writeIdxPair(staging, QStringLiteral("train"), split[0][0], split[0][1]);
         writeIdxPair(staging, QStringLiteral("t10k"), split[1][0], split[1][1]);
-        if (!r.classes.isEmpty())
+        if (!r.classes.isEmpty()) {
+            QStringList lines; // one name per line, so a folder name holding a newline is escaped
+            for (const QString &c : std::as_const(r.classes))
+                lines << StudioError::escapeControl(c);
             AtomicFile::write(QDir(staging).filePath(QStringLiteral("classes.txt")),
-                              (r.classes.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
+                              (lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
+        }
         DatasetManifest m;
         m.kind = QStringLiteral("imported");
-        m.source = QFileInfo(o.imagesDir).absoluteFilePath();
+        m.source = imagesDir;
         m.write(staging);
         if (!QDir().rename(staging, target))
             throw WriteError(QStringLiteral("%1: cannot rename into place").arg(target));
-    } catch (...) {
-        QDir(staging).removeRecursively();
-        throw;
+        temp.setAutoRemove(false); // it is the dataset now
     }
     r.directory = target;
     return r;

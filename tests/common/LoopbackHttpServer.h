@@ -11,6 +11,9 @@
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
 
 namespace aestudio::testing {
 
@@ -26,6 +29,7 @@ struct HttpRoute {
         Stall,    // announce the whole length, send `cut` bytes, then nothing
         DropOnce, // the first request is cut like Truncate; later ones (with Range) are served
         Redirect, // 301 to `location`
+        Drip,     // announce the whole length, then one byte every 100 ms
     };
     int status = 200;
     QByteArray body;
@@ -76,12 +80,13 @@ private:
             return;
         const QList<QByteArray> lines = pending.left(end).split('\n');
         const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        const QByteArray path = first.value(1);
+        const QByteArray target = first.value(1);
+        const QByteArray path = target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
         qint64 from = -1;
         for (const QByteArray &line : lines)
             if (line.toLower().startsWith("range: bytes="))
                 from = line.trimmed().mid(13).split('-').value(0).toLongLong();
-        requests << ("GET " + path + (from >= 0 ? " Range: bytes=" + QByteArray::number(from) + '-' : QByteArray()));
+        requests << ("GET " + target + (from >= 0 ? " Range: bytes=" + QByteArray::number(from) + '-' : QByteArray()));
         m_pending.remove(s);
         respond(s, path, from);
     }
@@ -104,6 +109,18 @@ private:
                         "Content-Range: bytes " + QByteArray::number(from) + '-' + QByteArray::number(r.body.size() - 1)
                             + '/' + QByteArray::number(r.body.size()) + "\r\n",
                         true);
+        }
+        if (r.mode == HttpRoute::Drip) {
+            s->write(header(200, r.contentType, r.body.size(), {}));
+            auto *timer = new QTimer(s);
+            auto sent = std::make_shared<int>(0);
+            QObject::connect(timer, &QTimer::timeout, s, [s, body = r.body, sent] {
+                if (*sent < body.size())
+                    s->write(body.mid((*sent)++, 1));
+            });
+            timer->start(100);
+            m_stalled << s;
+            return;
         }
         const bool cut = r.mode == HttpRoute::Truncate || r.mode == HttpRoute::Stall
             || (r.mode == HttpRoute::DropOnce && firstTime);

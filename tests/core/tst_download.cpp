@@ -72,6 +72,8 @@ private:
         o.dataRoot = QDir(m_root.path()).filePath(tag);
         o.connectTimeoutMs = 3000;
         o.stallTimeoutMs = 700;
+        o.rateWindowMs = 600;
+        o.minBytesPerSecond = 100;
         return o;
     }
 
@@ -123,6 +125,9 @@ private Q_SLOTS:
         stall.mode = HttpRoute::Stall;
         stall.cut = 100;
         QTest::addRow("stall") << stall << "stalled: no data for 0.7 s";
+        HttpRoute drip{200, gz};
+        drip.mode = HttpRoute::Drip; // a byte every 100 ms never stalls, but is far below 100 bytes/s
+        QTest::addRow("drip") << drip << "too slow: ";
         QByteArray wrong = gz;
         wrong[wrong.size() - 9] = char(wrong[wrong.size() - 9] ^ 0x55);
         QTest::addRow("wrong checksum") << HttpRoute{200, wrong} << "checksum mismatch";
@@ -194,9 +199,29 @@ private Q_SLOTS:
         DatasetDownload download(options({server.url(QStringLiteral("m/"))}, QStringLiteral("resume")));
         const DownloadResult r = download.run();
         QVERIFY2(r.ok, qPrintable(r.error));
-        QVERIFY2(server.requests.contains("GET /m/" + kFirst.toLatin1() + " Range: bytes=" + QByteArray::number(drop.cut) + '-'),
+        QVERIFY2(server.requests.contains("GET /m/" + kFirst.toLatin1()
+                                          + " Range: bytes=" + QByteArray::number(drop.cut) + '-'),
                  server.requests.join(", ").constData());
         QCOMPARE(DatasetStore::md5Of(QDir(r.directory).filePath(kFirst)), m_data.md5[kFirst]);
+    }
+
+    void mirrorQueryAndCredentialsAreKeptAndNeverShown()
+    {
+        LoopbackHttpServer server;
+        serveAll(server, "/q/", m_data);
+        const QString mirror = server.url(QStringLiteral("q/?token=abc"))
+                                   .replace(QStringLiteral("http://"), QStringLiteral("http://user:secret@"));
+        DatasetDownload download(options({mirror}, QStringLiteral("query")));
+        QStringList messages;
+        download.onMessage = [&](const QString &m) { messages << m; };
+        const DownloadResult r = download.run();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY2(server.requests.contains("GET /q/" + kFirst.toLatin1() + "?token=abc"),
+                 server.requests.join(", ").constData());
+        QVERIFY(!messages.join(QLatin1Char('\n')).contains(QLatin1String("secret")));
+        QFile manifest(QDir(r.directory).filePath(QStringLiteral("dataset.json")));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        QVERIFY(!manifest.readAll().contains("secret"));
     }
 
     void redirectsAreFollowed()

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace aestudio;
 using namespace aestudio::testing;
 
@@ -59,6 +61,12 @@ private Q_SLOTS:
         writeBytes(QDir(m_images).filePath(QStringLiteral("bar/broken.png")),
                    QByteArray("\x89PNG\r\n\x1a\n garbage", 17));
         writeBytes(QDir(m_images).filePath(QStringLiteral("circle/notes.txt")), "not an image\n");
+        // Outside the class folders: skipped and said so, never silently dropped.
+        QVERIFY(shape(30, 30, 0, false).save(QDir(m_images).filePath(QStringLiteral("stray.png"))));
+        // A FIFO behind a symbolic link would block a read forever: skipped.
+        const QString fifo = m_dir.filePath(QStringLiteral("pipe"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QVERIFY(QFile::link(fifo, QDir(m_images).filePath(QStringLiteral("bar/pipe.png"))));
     }
     void cleanup() { qunsetenv("AESTUDIO_DATA_DIR"); }
 
@@ -75,17 +83,17 @@ private Q_SLOTS:
             lastTotal = total;
         });
         QCOMPARE(r.imported, 61);
-        QCOMPARE(r.skipped, 2);
-        QCOMPARE(lastDone, 63);
-        QCOMPARE(lastTotal, 63);
+        QCOMPARE(r.skipped, 4);
+        QCOMPARE(lastDone, 65);
+        QCOMPARE(lastTotal, 65);
         QCOMPARE(r.classes, (QStringList{QStringLiteral("bar"), QStringLiteral("circle")})); // sorted
         QCOMPARE(r.testCount, 15);
         QCOMPARE(r.trainCount, 46);
         const QString summary = r.summary();
-        QVERIFY2(summary.startsWith(QLatin1String("imported 61, skipped 2 (")), qPrintable(summary));
-        QVERIFY2(summary.contains(QLatin1String("bar/broken.png"))
-                     && summary.contains(QLatin1String("circle/notes.txt")),
-                 qPrintable(summary));
+        QVERIFY2(summary.startsWith(QLatin1String("imported 61, skipped 4 (")), qPrintable(summary));
+        for (const char *expected : {"bar/broken.png", "circle/notes.txt", "stray.png: outside the class folders",
+                                     "bar/pipe.png: is a FIFO"})
+            QVERIFY2(summary.contains(QLatin1String(expected)), qPrintable(summary));
 
         // Found by name, with its classes, like a downloaded dataset.
         QVERIFY(DatasetCatalog::availableNames().contains(QStringLiteral("shapes")));
@@ -173,6 +181,22 @@ private Q_SLOTS:
         QCOMPARE(qGray(c.pixel(0, 0)), 0);
     }
 
+    void aFolderNamedLikeTheStagingAreaIsNeverTouched()
+    {
+        useStore(QStringLiteral("store-e"));
+        const QString bystander
+            = QDir(m_dir.filePath(QStringLiteral("store-e"))).filePath(QStringLiteral("shapes.importing"));
+        writeDataset(bystander, 20, 5, false); // a valid dataset whose name happens to end in .importing
+        ImportOptions o;
+        o.imagesDir = m_images;
+        o.name = QStringLiteral("shapes");
+        ImageImport::run(o);
+        QVERIFY(DatasetCatalog::hasIdxFiles(bystander));
+        QCOMPARE(
+            QDir(m_dir.filePath(QStringLiteral("store-e"))).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
+            (QStringList{QStringLiteral("shapes"), QStringLiteral("shapes.importing")})); // no temp folder left
+    }
+
     void folderOfIdxFilesIsRegisteredInPlace()
     {
         useStore(QStringLiteral("store-c"));
@@ -225,6 +249,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         useStore(QStringLiteral("store-d"));
         QDir().mkpath(m_dir.filePath(QStringLiteral("empty")));
+        QDir().mkpath(m_dir.filePath(QStringLiteral("store-d")));
         writeBytes(m_dir.filePath(QStringLiteral("empty/readme.txt")), "no images here");
         ImportOptions o;
         o.imagesDir = images == QLatin1String("images") ? m_images : m_dir.filePath(images);
