@@ -148,7 +148,7 @@ int importCommand(const QStringList &args)
     o.seed = seedOption(p, QStringLiteral("seed"));
 
     // A corrupt image is counted in the summary; Qt's own warning line for it would only repeat that, unescaped.
-    QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio.warning=false"));
+    QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio=false"));
     LiveLine line;
     std::atomic<bool> stop{false};
     const StopSignals::Scope onSignal([&](int) { stop = true; });
