@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <thread>
+#include <utility>
 
 namespace aestudio {
 namespace {
@@ -190,6 +191,8 @@ struct Trainer::Impl::Pass {
     qint64 step;
     double samplesDone = 0;
     Clock::time_point start = Clock::now();
+    double pausedSeconds = 0; // since start: excluded from every duration, rate and ETA
+    double activeSeconds() const { return secondsSince(start) - pausedSeconds; }
 };
 
 float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoch, int b)
@@ -245,8 +248,13 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
     const std::vector<int> order = seededPermutation(pass.nTrain, streamSeed(cfg.seed, kShuffle, epoch));
     const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));
     auto lastReport = Clock::time_point{};
+    QVector<float> stepLosses; // every step's loss since the last report, for per-step smoothing in the charts
     for (int b = 0; b < pass.batches; ++b) {
-        control.waitWhilePaused();
+        if (control.paused()) {
+            const auto pausedAt = Clock::now();
+            control.waitWhilePaused();
+            pass.pausedSeconds += secondsSince(pausedAt);
+        }
         if (control.stopRequested()) {
             pastLastGood = b > 0;
             return false;
@@ -256,6 +264,7 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
             model->parameters().front().fill_(std::numeric_limits<float>::quiet_NaN());
         }
         const float loss = trainBatch(pass, orderTensor, epoch, b);
+        stepLosses.append(loss);
         const std::int64_t end = std::min<std::int64_t>(pass.nTrain, std::int64_t(b + 1) * cfg.batchSize);
         lossSum += double(loss) * double(end - std::int64_t(b) * cfg.batchSize);
         const auto now = Clock::now();
@@ -267,8 +276,9 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
             p.batch = b + 1;
             p.batches = pass.batches;
             p.loss = loss;
+            p.stepLosses = std::exchange(stepLosses, {});
             p.step = pass.step;
-            p.elapsedSeconds = secondsSince(pass.start);
+            p.elapsedSeconds = pass.activeSeconds();
             p.samplesPerSecond = p.elapsedSeconds > 0 ? pass.samplesDone / p.elapsedSeconds : 0.0;
             const double remaining = double(pass.nTrain) * (cfg.epochs - epoch) + double(pass.nTrain - end);
             p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;
@@ -315,6 +325,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
 {
     Outcome outcome;
     const auto runStart = Clock::now();
+    double pausedSeconds = 0;
     try {
         // OpenMP thread counts are per calling thread, so this must run on the training thread itself.
         at::set_num_threads(SystemInfo::threadsFor(d->config.threads));
@@ -323,17 +334,19 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
         Impl::Pass pass(*d);
         int staleEpochs = 0;
         for (int epoch = d->history.size() + 1; epoch <= d->config.epochs; ++epoch) {
-            const auto epochStart = Clock::now();
+            const double epochStart = pass.activeSeconds(); // pauses excluded, so a paused epoch reads true
             double lossSum = 0;
             if (!d->trainEpoch(pass, epoch, observer, control, lossSum)) {
                 outcome.summary.stopped = true;
+                pausedSeconds = pass.pausedSeconds;
                 break;
             }
-            const double trainSeconds = secondsSince(epochStart);
+            const double trainSeconds = pass.activeSeconds() - epochStart;
             EpochMetrics m = d->validateEpoch(pass, epoch);
             m.trainLoss = lossSum / pass.nTrain;
-            m.seconds = secondsSince(epochStart);
+            m.seconds = pass.activeSeconds() - epochStart;
             m.trainSeconds = trainSeconds;
+            pausedSeconds = pass.pausedSeconds;
             const bool earlyStop = d->recordEpoch(m, staleEpochs);
             observer.epochFinished(m);
             if (earlyStop) {
@@ -354,7 +367,7 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
     summary.epochsCompleted = d->history.size();
     summary.bestEpoch = d->bestEpoch;
     summary.bestValLoss = std::isfinite(d->bestValLoss) ? d->bestValLoss : 0.0;
-    summary.seconds = secondsSince(runStart);
+    summary.seconds = secondsSince(runStart) - pausedSeconds;
     if (!outcome.failed)
         observer.trainingFinished(summary);
     return outcome;

@@ -31,11 +31,12 @@ struct BatchProgress {
     int epochs = 0;
     int batch = 0; // 1-based within the epoch
     int batches = 0;
-    double loss = 0.0; // this batch
+    double loss = 0.0;         // this batch
+    QVector<float> stepLosses; // every step's loss since the previous report, oldest first; ends with `loss`
     double samplesPerSecond = 0.0;
     double etaSeconds = 0.0;     // to the end of the whole run
     qint64 step = 0;             // global optimizer step, for charts
-    double elapsedSeconds = 0.0; // since this run() started, pauses included: when the report was made
+    double elapsedSeconds = 0.0; // since this run() started, pauses excluded: when the report was made
 };
 
 struct TrainingSummary {

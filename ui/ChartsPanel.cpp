@@ -25,9 +25,12 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(90);
-    m_smoothing->setToolTip(tr("Exponential moving average of the batch loss"));
+    m_smoothing->setToolTip(
+        tr("Exponential moving average of the batch loss, per optimizer step and debiased as TensorBoard does, so a "
+           "value means the same on every machine"));
     m_smoothingValue = new QLabel(QStringLiteral("0.90"));
     m_logY = new QCheckBox(tr("Log y"));
+    m_logY->setObjectName(QStringLiteral("logY"));
     m_fromZero = new QCheckBox(tr("y from 0"));
 
     auto *controls = new QHBoxLayout;
@@ -56,10 +59,9 @@ ChartsPanel::ChartsPanel(QWidget *parent)
         rebuildSmoothed();
         scheduleRedraw();
     });
-    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
-        m_loss->setLogY(on);
-        m_psnr->setLogY(on);
-    });
+    // Loss only: decibels are already a logarithm.
+    m_logY->setToolTip(tr("Logarithmic loss axis (the PSNR chart is in dB, already logarithmic)"));
+    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) { m_loss->setLogY(on); });
     connect(m_fromZero, &QCheckBox::toggled, this, [this](bool on) {
         m_loss->setYFromZero(on);
         m_psnr->setYFromZero(on);
@@ -69,7 +71,6 @@ ChartsPanel::ChartsPanel(QWidget *parent)
 void ChartsPanel::clear()
 {
     m_raw.clear();
-    m_rawReports.clear();
     m_train.clear();
     m_val.clear();
     m_psnrPoints.clear();
@@ -83,41 +84,21 @@ void ChartsPanel::clear()
     scheduleRedraw();
 }
 
-namespace {
-
-// One step of the exponential moving average for a point standing for `reports` trainer reports: the same decay
-// per report whether reports arrive one by one or folded, so the smoothing does not depend on how often the GUI
-// is told.
-double emaStep(double previous, double value, double alpha, int reports)
-{
-    const double decay = std::pow(alpha, std::max(1, reports));
-    return decay * previous + (1 - decay) * value;
-}
-
-} // namespace
-
 void ChartsPanel::addBatches(const QVector<BatchProgress> &reports)
 {
-    // One point per burst (about 5 per second): the mean loss of its reports, at the newest report's position.
-    // Drawing every report made the GUI thread stroke 4x the points for the same picture.
-    double sum = 0;
-    int count = 0;
-    QPointF newest;
+    // Every optimizer step becomes a point (the chart decimates what it draws), and the smoothing runs per step, so
+    // its strength means the same whatever the machine's speed or the report rate.
     for (const BatchProgress &p : reports) {
         if (p.batches <= 0)
             continue;
-        sum += p.loss;
-        ++count;
-        newest = QPointF(p.epoch - 1 + double(p.batch) / p.batches, p.loss);
+        const QVector<float> steps = p.stepLosses.isEmpty() ? QVector<float>{float(p.loss)} : p.stepLosses;
+        const int first = p.batch - int(steps.size()) + 1;
+        for (int k = 0; k < steps.size(); ++k) {
+            const QPointF point(p.epoch - 1 + double(first + k) / p.batches, steps[k]);
+            m_raw.append(point);
+            m_smooth.append(QPointF(point.x(), m_ema.add(point.y())));
+        }
     }
-    if (count == 0)
-        return;
-    const QPointF point(newest.x(), sum / count);
-    m_raw.append(point);
-    m_rawReports.append(count);
-    const double alpha = m_smoothing->value() / 100.0;
-    m_smooth.append(
-        QPointF(point.x(), m_smooth.isEmpty() ? point.y() : emaStep(m_smooth.back().y(), point.y(), alpha, count)));
     m_loss->setPoints(m_rawSeries, m_raw);
     m_loss->setPoints(m_smoothSeries, m_smooth);
     scheduleRedraw();
@@ -198,16 +179,23 @@ void ChartsPanel::rebuildCharts()
     scheduleRedraw();
 }
 
+double DebiasedEma::add(double value)
+{
+    // TensorBoard's smoothing: an EMA started at 0, divided by the weight it has gathered so far (1 - w^n), so the
+    // first points are not pulled towards 0 and the curve starts on the data.
+    last = last * weight + (1 - weight) * value;
+    ++count;
+    const double debias = 1 - std::pow(weight, double(count));
+    return debias > 0 ? last / debias : value;
+}
+
 void ChartsPanel::rebuildSmoothed()
 {
-    const double alpha = m_smoothing->value() / 100.0;
+    m_ema = DebiasedEma{m_smoothing->value() / 100.0};
     m_smooth.clear();
     m_smooth.reserve(m_raw.size());
-    double ema = 0;
-    for (int i = 0; i < m_raw.size(); ++i) {
-        ema = i == 0 ? m_raw[i].y() : emaStep(ema, m_raw[i].y(), alpha, m_rawReports[i]);
-        m_smooth.append(QPointF(m_raw[i].x(), ema));
-    }
+    for (const QPointF &p : std::as_const(m_raw))
+        m_smooth.append(QPointF(p.x(), m_ema.add(p.y())));
     m_loss->setPoints(m_smoothSeries, m_smooth);
 }
 

@@ -17,6 +17,14 @@ namespace aestudio {
 
 class LiveChart;
 
+// The per-step smoothing of the loss curve, as TensorBoard computes it (with its debiasing).
+struct DebiasedEma {
+    double weight = 0.9;
+    double last = 0;
+    qint64 count = 0;
+    double add(double value); // the smoothed value after `value`
+};
+
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -59,8 +67,8 @@ private:
     QElapsedTimer m_lastRedraw;
     int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
     int m_psnrSeries, m_noisySeries;
-    QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_noisyPoints;
-    QVector<int> m_rawReports; // how many trainer reports each raw point averages
+    QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_noisyPoints; // m_raw: one point per step
+    DebiasedEma m_ema;
     struct Pinned {
         QString label;
         QVector<EpochMetrics> history;

@@ -3,7 +3,7 @@
 #include <QBuffer>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
+#include <QCategoryAxis>
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QToolTip>
@@ -16,7 +16,7 @@
 namespace aestudio {
 
 LiveChart::LiveChart(const QString &title, const QString &xTitle, const QString &yTitle, QWidget *parent)
-    : QChartView(parent), m_x(new QValueAxis), m_yLinear(new QValueAxis), m_yLog(new QLogValueAxis)
+    : QChartView(parent), m_x(new QValueAxis), m_yLinear(new QValueAxis), m_yLog(new QCategoryAxis)
 {
     auto *c = new QChart;
     c->setTitle(title);
@@ -27,8 +27,7 @@ LiveChart::LiveChart(const QString &title, const QString &xTitle, const QString 
     m_yLinear->setTitleText(yTitle);
     m_yLinear->setLabelFormat(QStringLiteral("%.4g"));
     m_yLog->setTitleText(yTitle);
-    m_yLog->setLabelFormat(QStringLiteral("%.3g"));
-    m_yLog->setBase(10);
+    m_yLog->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     c->addAxis(m_x, Qt::AlignBottom);
     c->addAxis(m_yLinear, Qt::AlignLeft);
     setChart(c);
@@ -49,9 +48,12 @@ int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, 
     s->attachAxis(m_log ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear);
     connect(s, &QLineSeries::hovered, this, [this, s](const QPointF &p, bool state) {
         if (state)
-            QToolTip::showText(
-                QCursor::pos(),
-                QStringLiteral("%1\nx = %2\ny = %3").arg(s->name()).arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'g', 5), this);
+            QToolTip::showText(QCursor::pos(),
+                               QStringLiteral("%1\nx = %2\ny = %3")
+                                   .arg(s->name())
+                                   .arg(p.x(), 0, 'f', 2)
+                                   .arg(m_log ? std::pow(10.0, p.y()) : p.y(), 0, 'g', 5),
+                               this);
         else
             QToolTip::hideText();
     });
@@ -111,7 +113,7 @@ void LiveChart::flush()
     for (int i = 0; i < m_series.size(); ++i) {
         if (!m_dirty[i])
             continue;
-        m_series[i]->replace(decimate(m_points[i], maxPoints));
+        m_series[i]->replace(decimate(shown(m_points[i]), maxPoints));
         m_dirty[i] = false;
         any = true;
     }
@@ -142,13 +144,63 @@ void LiveChart::rescale()
     if (m_log) {
         if (yMinPositive > yMax)
             return;
-        m_yLog->setRange(yMinPositive * 0.9, yMax * 1.1);
+        const double lo = yMinPositive * 0.9, hi = yMax * 1.1;
+        for (const QString &label : m_yLog->categoriesLabels())
+            m_yLog->remove(label);
+        m_yLog->setStartValue(std::log10(lo));
+        for (double v : logTicks(lo, hi))
+            m_yLog->append(QString::number(v, 'g', 3), std::log10(v));
+        m_yLog->setRange(std::log10(lo), std::log10(hi));
     } else {
         const double low = m_fromZero ? std::min(0.0, yMin) : yMin;
         const double pad = std::max((yMax - low) * 0.05, 1e-6);
         m_yLinear->setRange(m_fromZero ? low : low - pad, yMax + pad);
         m_yLinear->applyNiceNumbers();
     }
+}
+
+QVector<QPointF> LiveChart::shown(const QVector<QPointF> &points) const
+{
+    if (!m_log)
+        return points;
+    QVector<QPointF> out;
+    out.reserve(points.size());
+    for (const QPointF &p : points)
+        if (p.y() > 0)
+            out.append(QPointF(p.x(), std::log10(p.y())));
+    return out;
+}
+
+QVector<double> LiveChart::logTicks(double lo, double hi)
+{
+    QVector<double> ticks;
+    if (!(lo > 0) || !(hi > lo))
+        return ticks;
+    for (const QVector<double> &mantissas : {QVector<double>{1, 2, 5}, QVector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+        ticks.clear();
+        for (int e = int(std::floor(std::log10(lo))); e <= int(std::ceil(std::log10(hi))); ++e)
+            for (double m : mantissas) {
+                const double v = m * std::pow(10.0, e);
+                if (v >= lo && v <= hi)
+                    ticks.append(v);
+            }
+        if (ticks.size() >= 3)
+            return ticks;
+    }
+    // A range narrower than one step of 1..9: its two ends, so the axis still reads.
+    return {lo, hi};
+}
+
+QStringList LiveChart::yTickLabels() const
+{
+    if (m_log)
+        return m_yLog->categoriesLabels();
+    QStringList labels;
+    const int n = m_yLinear->tickCount();
+    for (int i = 0; i < n; ++i)
+        labels << QString::number(m_yLinear->min() + (m_yLinear->max() - m_yLinear->min()) * i / std::max(1, n - 1),
+                                  'g', 4);
+    return labels;
 }
 
 void LiveChart::setLogY(bool on)
@@ -164,6 +216,9 @@ void LiveChart::setLogY(bool on)
     for (QLineSeries *s : std::as_const(m_series))
         s->attachAxis(to);
     m_log = on;
+    for (bool &dirty : m_dirty)
+        dirty = true; // the series hold log10 values in log mode
+    flush();
     rescale();
 }
 

@@ -11,7 +11,7 @@
 
 class QLineSeries;
 class QValueAxis;
-class QLogValueAxis;
+class QCategoryAxis;
 class QAbstractAxis;
 
 namespace aestudio {
@@ -31,20 +31,27 @@ public:
     // At most `maxPoints` points: x-ordered buckets, each contributing its lowest and highest point.
     static QVector<QPointF> decimate(const QVector<QPointF> &points, int maxPoints);
 
+    // Log y plots log10 of the values against an axis labelled at 1-2-5 steps (0.02, 0.05, 0.1, ...), so every
+    // visible decade fraction has a readable tick; QLogValueAxis labels powers of ten only (one "0.1" over 0.02-0.2).
     void setLogY(bool on);
     void setYFromZero(bool on);
+    bool logY() const { return m_log; }
+    QStringList yTickLabels() const; // what the y axis shows now (log mode: the 1-2-5 labels)
+    // The labelled values for log ticks covering [lo, hi] (lo > 0): 1-2-5 steps, finer when that gives fewer than 3.
+    static QVector<double> logTicks(double lo, double hi);
 
     QImage toImage(qreal devicePixelRatio) const; // rendered at the widget's size times the ratio
     QByteArray toSvg() const;
 
 private:
     void rescale();
+    QVector<QPointF> shown(const QVector<QPointF> &points) const; // log10 of y in log mode, non-positive dropped
     QVector<QLineSeries *> m_series;
     QVector<QVector<QPointF>> m_points;
     QVector<bool> m_dirty;
     QValueAxis *m_x;
     QValueAxis *m_yLinear;
-    QLogValueAxis *m_yLog;
+    QCategoryAxis *m_yLog;
     bool m_log = false;
     bool m_fromZero = false;
 };

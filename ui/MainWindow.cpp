@@ -192,8 +192,10 @@ void MainWindow::connectSession()
         if (s == TrainingSession::State::Loading)
             m_status->setText(tr("Loading %1…").arg(m_session->config().dataset));
         else if (s == TrainingSession::State::Finished || s == TrainingSession::State::Stopped)
+            m_status->setText(m_session->summaryText());
+        else if (s == TrainingSession::State::Paused)
             m_status->setText(
-                tr("%1 after %2 epoch(s)").arg(TrainingSession::stateName(s)).arg(m_session->history().size()));
+                tr("Paused at %1 — Pause (Space) resumes; times and the ETA leave the pause out").arg(m_epochText));
     });
     connect(m_session, &TrainingSession::datasetLoaded, this,
             [this](const QString &name, int train, int val, int test) {
@@ -268,7 +270,7 @@ void MainWindow::updateActions()
 
 void MainWindow::updateTitle()
 {
-    QString title = tr("Autoencoder Studio — %1").arg(TrainingSession::stateName(m_session->state()));
+    QString title = tr("Autoencoder Studio — %1").arg(m_session->progressName());
     if (m_session->isActive() && !m_epochText.isEmpty())
         title += QStringLiteral(" (%1)").arg(m_epochText);
     setWindowTitle(title);
@@ -298,19 +300,26 @@ void MainWindow::startRun(StartMode mode)
         return;
     TrainingConfig config = m_config->config();
     const QString checkpoint = m_session->checkpointPath();
-    const bool canContinue = !checkpoint.isEmpty() && !m_session->history().isEmpty()
-        && m_session->config().model.sameArchitecture(config.model);
-    if (mode == StartMode::Ask && canContinue) {
+    // Epochs means one thing everywhere, as for the CLI's --resume: the total to train to.
+    const int done = int(m_session->history().size());
+    const bool canContinue = !checkpoint.isEmpty() && done > 0
+        && m_session->config().model.sameArchitecture(config.model) && config.epochs > done;
+    if (mode == StartMode::Ask && !checkpoint.isEmpty() && done > 0) {
         QMessageBox ask(QMessageBox::Question, tr("Start"),
-                        tr("This model has trained %1 epoch(s). Continue it for %2 more, or start fresh?")
-                            .arg(m_session->history().size())
-                            .arg(config.epochs),
+                        canContinue ? tr("This model has trained %1 of %2 epochs. Continue it to epoch %2, or start "
+                                         "fresh?")
+                                          .arg(done)
+                                          .arg(config.epochs)
+                                    : tr("This model has trained %1 epochs; set Epochs above %1 to continue it. "
+                                         "Start fresh?")
+                                          .arg(done),
                         QMessageBox::Cancel, this);
-        QPushButton *cont = ask.addButton(tr("Continue"), QMessageBox::AcceptRole);
+        QPushButton *cont
+            = canContinue ? ask.addButton(tr("Continue to %1").arg(config.epochs), QMessageBox::AcceptRole) : nullptr;
         QPushButton *fresh = ask.addButton(tr("Start fresh"), QMessageBox::DestructiveRole);
-        ask.setDefaultButton(cont);
+        ask.setDefaultButton(cont ? cont : fresh);
         ask.exec();
-        if (ask.clickedButton() == cont)
+        if (cont && ask.clickedButton() == cont)
             mode = StartMode::Continue;
         else if (ask.clickedButton() == fresh)
             mode = StartMode::Fresh;
@@ -318,7 +327,6 @@ void MainWindow::startRun(StartMode mode)
             return;
     }
     if (mode == StartMode::Continue && canContinue) {
-        config.epochs += m_session->history().size();
         m_session->start(config, checkpoint, m_session->runFolder());
     } else {
         m_charts->clear();

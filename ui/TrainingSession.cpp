@@ -59,6 +59,32 @@ QString TrainingSession::checkpointPath() const
     return m_adoptedCheckpoint;
 }
 
+QString TrainingSession::progressName() const
+{
+    if (isActive() || m_history.isEmpty() || (m_state != State::Finished && m_state != State::Stopped))
+        return stateName(m_state);
+    const int done = int(m_history.size()), target = std::max(m_config.epochs, done);
+    return done < target ? tr("Stopped at %1/%2").arg(done).arg(target) : tr("Finished %1/%2").arg(done).arg(target);
+}
+
+QString TrainingSession::summaryText() const
+{
+    if (m_history.isEmpty())
+        return progressName();
+    const auto best
+        = std::min_element(m_history.begin(), m_history.end(),
+                           [](const EpochMetrics &a, const EpochMetrics &b) { return a.valLoss < b.valLoss; });
+    double seconds = 0;
+    for (const EpochMetrics &m : m_history)
+        seconds += m.seconds;
+    return tr("%1 — best val %2 at epoch %3 · %4 dB · %5")
+        .arg(progressName())
+        .arg(best->valLoss, 0, 'f', 4)
+        .arg(best->epoch)
+        .arg(best->valPsnrDb, 0, 'f', 2)
+        .arg(formatDuration(seconds));
+}
+
 void TrainingSession::setState(State s)
 {
     if (s == m_state)

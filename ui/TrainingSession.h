@@ -34,6 +34,11 @@ public:
 
     State state() const { return m_state; }
     static QString stateName(State s);
+    // "Stopped at 19/43" or "Finished 43/43" for a model that has trained; the state's name otherwise. The one
+    // meaning of epochs everywhere: the total to train to.
+    QString progressName() const;
+    // "Done: best val 0.0263 at epoch 19 · 16.46 dB · 58 s" (the run's epoch times, pauses excluded).
+    QString summaryText() const;
     const TrainingConfig &config() const { return m_config; }
     const QVector<EpochMetrics> &history() const { return m_history; }
     // The checkpoint written after the last finished epoch of this session's latest run (empty before one).

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void lossFallsWithNoise();
     void stopLandsWithinOneBatch();
     void pauseHoldsAndResumes();
+    void pausedTimeIsInNoDurationOrRate();
     void nanStopsTheRunAndKeepsLastGoodWeights();
     void sameSeedSameNumbers();
     void earlyStoppingUsesPatience();
@@ -139,6 +140,46 @@ void TestTrainer::pauseHoldsAndResumes()
     control.setPaused(false);
     worker.join();
     QCOMPARE(rec.epochs.size(), 1);
+}
+
+void TestTrainer::pausedTimeIsInNoDurationOrRate()
+{
+    // Paused for 1.5 s at the first report of epoch 1: the epoch's seconds, the run's seconds and the reported
+    // elapsed time (which the rate and ETA come from) all leave the pause out.
+    Trainer trainer(config(2), m_data);
+    Recorder rec;
+    RunControl control;
+    std::thread resumer;
+    rec.onBatch = [&](const BatchProgress &p) {
+        if (p.epoch == 1 && !resumer.joinable()) {
+            control.setPaused(true);
+            resumer = std::thread([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+                control.setPaused(false);
+            });
+        }
+    };
+    QElapsedTimer wall;
+    wall.start();
+    const Trainer::Outcome outcome = trainer.run(rec, control);
+    resumer.join();
+    QVERIFY(wall.elapsed() >= 1500);
+    QCOMPARE(rec.epochs.size(), 2);
+    // An unpaused epoch of this data takes well under a second here; with the pause it would be over 1.5 s.
+    QVERIFY2(rec.epochs[0].seconds < rec.epochs[1].seconds + 0.75, qPrintable(QString::number(rec.epochs[0].seconds)));
+    QVERIFY2(rec.epochs[0].seconds < 1.2, qPrintable(QString::number(rec.epochs[0].seconds)));
+    QVERIFY(outcome.summary.seconds < wall.elapsed() / 1000.0 - 1.2);
+    for (const BatchProgress &p : std::as_const(rec.batches))
+        QVERIFY2(p.elapsedSeconds < wall.elapsed() / 1000.0 - 1.2 || p.epoch == 1,
+                 qPrintable(QString::number(p.elapsedSeconds)));
+    // Every step's loss reaches the observer exactly once, in order.
+    qint64 steps = 0;
+    for (const BatchProgress &p : std::as_const(rec.batches)) {
+        QVERIFY(!p.stepLosses.isEmpty());
+        QCOMPARE(double(p.stepLosses.last()), p.loss);
+        steps += p.stepLosses.size();
+    }
+    QCOMPARE(steps, qint64(2) * rec.batches.last().batches);
 }
 
 void TestTrainer::nanStopsTheRunAndKeepsLastGoodWeights()

@@ -20,7 +20,9 @@
 #include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QCheckBox>
 #include <QSlider>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTableWidget>
@@ -63,7 +65,9 @@ private Q_SLOTS:
     void queueingATwoRunGridFillsTheTables();
     void robustnessCurveFollowsTheExplorer();
     void longCurvesAreDrawnDecimatedWithTheirExtremes();
-    void burstsOfReportsBecomeOnePointAndSmoothConsistently();
+    void smoothingIsPerStepAndMatchesTensorBoard();
+    void continueTrainsToTheTotalEpochs();
+    void logLossAxisHasLabelledOneTwoFiveTicks();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -319,6 +323,30 @@ void TestStudio::runIsKeptAcrossARestartAndResumes()
     QCOMPARE(done.history.size(), 4);
 }
 
+// Epochs means the total to train to, in the studio as with the CLI's --resume: a run stopped at 1 of 3 continues
+// to 3, not for 3 more; the title says where it stands and the status bar sums the run up.
+void TestStudio::continueTrainsToTheTotalEpochs()
+{
+    MainWindow w;
+    w.configPanel()->setConfig(tinyConfig(3));
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    connect(w.session(), &TrainingSession::epochFinished, &w, [&](const EpochMetrics &m) {
+        if (m.epoch == 1)
+            w.session()->stop();
+    });
+    w.startRun(MainWindow::StartMode::Fresh);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QCOMPARE(w.session()->history().size(), 1);
+    QVERIFY2(w.windowTitle().contains(QLatin1String("Stopped at 1/3")), qPrintable(w.windowTitle()));
+    disconnect(w.session(), &TrainingSession::epochFinished, &w, nullptr);
+    w.startRun(MainWindow::StartMode::Continue);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+    QCOMPARE(w.session()->history().size(), 3);
+    QVERIFY2(w.windowTitle().contains(QLatin1String("Finished 3/3")), qPrintable(w.windowTitle()));
+    const QString status = w.statusBar()->findChildren<QLabel *>().value(0)->text();
+    QVERIFY2(status.contains(QLatin1String("best val")) && status.contains(QLatin1String(" dB")), qPrintable(status));
+}
+
 // A run folder that appears under the runs root (as the CLI makes one) shows up without a restart.
 void TestStudio::runsMadeElsewhereAppearLive()
 {
@@ -568,34 +596,78 @@ void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
     QVERIFY(chart.shownPointCount(series) < 2000);
 }
 
-void TestStudio::burstsOfReportsBecomeOnePointAndSmoothConsistently()
+void TestStudio::smoothingIsPerStepAndMatchesTensorBoard()
 {
-    ChartsPanel panel;
-    const auto report = [](int batch, double loss) {
+    // 40 steps of a noisy falling loss, as TensorBoard's smoothing (weight 0.9, debiased) draws them.
+    QVector<float> steps;
+    for (int i = 0; i < 40; ++i)
+        steps << float(1.0 / (1 + i) + ((i * 7) % 5) * 0.05);
+    QVector<double> reference;
+    double last = 0;
+    for (int i = 0; i < steps.size(); ++i) {
+        last = last * 0.9 + 0.1 * steps[i];
+        reference << last / (1 - std::pow(0.9, i + 1));
+    }
+    const auto report = [](int batch, QVector<float> losses) {
         BatchProgress p;
         p.epoch = 1;
         p.epochs = 1;
         p.batch = batch;
-        p.batches = 100;
-        p.loss = loss;
+        p.batches = 40;
+        p.loss = losses.last();
+        p.stepLosses = std::move(losses);
         return p;
     };
-    panel.addBatches({report(10, 1.0), report(20, 3.0)}); // one point: mean 2.0 at the newest report
-    panel.addBatches({report(30, 0.0), report(40, 0.0), report(50, 0.0), report(60, 0.0)});
-    const LiveChart *loss = panel.lossChart();
-    QCOMPARE(loss->points(0).size(), 2);
-    QCOMPARE(loss->points(0)[0], QPointF(0.2, 2.0));
-    QCOMPARE(loss->points(0)[1], QPointF(0.6, 0.0));
-    // Smoothing 0.9 per report: a point standing for 4 reports decays the average by 0.9^4.
-    const double expected = std::pow(0.9, 4) * 2.0;
-    QVERIFY(std::abs(loss->points(1)[1].y() - expected) < 1e-12);
-    // Rebuilding (the smoothing slider moved and back) gives the same curve as the incremental updates.
-    auto *slider = panel.findChild<QSlider *>(QStringLiteral("smoothing"));
-    QVERIFY(slider);
+    // A fast machine reports 40 steps at once, a slow one every step: the same curve.
+    ChartsPanel fast, slow;
+    fast.addBatches({report(40, steps)});
+    for (int i = 0; i < steps.size(); ++i)
+        slow.addBatches({report(i + 1, {steps[i]})});
+    for (ChartsPanel *panel : {&fast, &slow}) {
+        const LiveChart *loss = panel->lossChart();
+        QCOMPARE(loss->points(0).size(), 40); // one raw point per step
+        QCOMPARE(loss->points(0)[9], QPointF(10.0 / 40, double(steps[9])));
+        QCOMPARE(loss->points(1).size(), 40);
+        for (int i = 0; i < 40; ++i)
+            QVERIFY2(std::abs(loss->points(1)[i].y() - reference[i]) < 1e-6, qPrintable(QString::number(i)));
+    }
+    QCOMPARE(fast.lossChart()->points(1).first().y(), double(steps[0])); // debiased: starts on the data
+    // Moving the slider recomputes from the steps; moving it back restores the same curve.
+    auto *slider = fast.findChild<QSlider *>(QStringLiteral("smoothing"));
     slider->setValue(50);
-    QVERIFY(std::abs(loss->points(1)[1].y() - std::pow(0.5, 4) * 2.0) < 1e-12);
+    QVERIFY(std::abs(fast.lossChart()->points(1)[1].y() - (0.5 * 0.5 * steps[0] + 0.5 * steps[1]) / 0.75) < 1e-6);
     slider->setValue(90);
-    QVERIFY(std::abs(loss->points(1)[1].y() - expected) < 1e-12);
+    QVERIFY(std::abs(fast.lossChart()->points(1)[39].y() - reference[39]) < 1e-6);
+}
+
+void TestStudio::logLossAxisHasLabelledOneTwoFiveTicks()
+{
+    ChartsPanel panel;
+    EpochMetrics m;
+    for (int e = 1; e <= 4; ++e) {
+        m.epoch = e;
+        m.trainLoss = 0.2 / e;
+        m.valLoss = 0.2 / (e + 1) + 0.005;
+        m.valPsnrDb = 14 + e;
+        m.noisyPsnrDb = 100;
+        panel.addEpoch(m);
+    }
+    panel.flushNow();
+    auto *logY = panel.findChild<QCheckBox *>(QStringLiteral("logY"));
+    QVERIFY(logY);
+    logY->setChecked(true);
+    panel.flushNow();
+    QVERIFY(panel.lossChart()->logY());
+    QVERIFY(!panel.psnrChart()->logY()); // dB is already logarithmic
+    const QStringList labels = panel.lossChart()->yTickLabels();
+    QVERIFY2(labels.size() >= 3, qPrintable(labels.join(QLatin1Char(' '))));
+    for (const char *expected : {"0.05", "0.1", "0.2"})
+        QVERIFY2(labels.contains(QLatin1String(expected)), qPrintable(labels.join(QLatin1Char(' '))));
+    QVERIFY(!panel.psnrChart()->yTickLabels().isEmpty());
+    // Narrow ranges still get labels: 1..9 steps, or the two ends.
+    QCOMPARE(LiveChart::logTicks(0.02, 0.2), (QVector<double>{0.02, 0.05, 0.1, 0.2}));
+    QCOMPARE(LiveChart::logTicks(0.031, 0.062), (QVector<double>{0.04, 0.05, 0.06}));
+    QCOMPARE(LiveChart::logTicks(0.0301, 0.0302).size(), 2);
 }
 
 QTEST_MAIN(TestStudio)
