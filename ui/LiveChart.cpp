@@ -71,6 +71,24 @@ void LiveChart::removeAllSeries()
     m_dirty.clear();
 }
 
+void LiveChart::setSeriesStyle(int series, const QColor &color, const QString &name)
+{
+    QPen pen = m_series[series]->pen();
+    pen.setColor(color);
+    m_series[series]->setPen(pen);
+    m_series[series]->setName(name);
+}
+
+QString LiveChart::seriesName(int series) const
+{
+    return m_series[series]->name();
+}
+
+QColor LiveChart::seriesColor(int series) const
+{
+    return m_series[series]->pen().color();
+}
+
 void LiveChart::setPoints(int series, QVector<QPointF> points)
 {
     m_points[series] = std::move(points);

@@ -23,6 +23,9 @@ public:
 
     int addSeries(const QString &name, const QColor &color, qreal width, bool markers = false);
     void removeAllSeries();
+    void setSeriesStyle(int series, const QColor &color, const QString &name); // keeps the width
+    QString seriesName(int series) const;
+    QColor seriesColor(int series) const;
     void setPoints(int series, QVector<QPointF> points); // applied at the next flush()
     const QVector<QPointF> &points(int series) const { return m_points[series]; }
     int seriesCount() const { return int(m_series.size()); }

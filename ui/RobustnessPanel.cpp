@@ -21,11 +21,11 @@ RobustnessPanel::RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidg
     layout->addWidget(m_measure);
     layout->addWidget(m_chart);
     clear();
-    connect(m_measure, &QPushButton::clicked, this, [this] { measure(tr("run %1").arg(m_curves + 1)); });
+    connect(m_measure, &QPushButton::clicked, this, [this] { measure(); });
     updateEnabled();
 }
 
-void RobustnessPanel::addCurve(const QString &label, const RobustnessCurve &curve)
+void RobustnessPanel::addCurve(const QString &model, const RobustnessCurve &curve)
 {
     QVector<QPointF> points, noisy;
     for (const RobustnessPoint &p : curve.points) {
@@ -35,8 +35,12 @@ void RobustnessPanel::addCurve(const QString &label, const RobustnessCurve &curv
         m_yMin = std::min({m_yMin, p.psnrDb, p.level > 0 ? p.noisyPsnrDb : m_yMin});
         m_yMax = std::max(m_yMax, p.psnrDb);
     }
-    const int s = m_chart->addSeries(label, QColor::fromHsv((m_curves * 67) % 360, 210, 190), 2.0, true);
+    // Blues, greens and purples: red is the explorer's marker.
+    static const int kHues[] = {210, 120, 280, 30, 170, 250, 90, 320};
+    const QColor colour = QColor::fromHsv(kHues[m_curves % 8], 210, 190);
+    const int s = m_chart->addSeries(model, colour, 2.0, true);
     m_chart->setPoints(s, points);
+    m_curveList.append({s, model, curve});
     if (m_curves == 0)
         m_chart->setPoints(m_noisySeries, noisy);
     ++m_curves;
@@ -47,10 +51,12 @@ void RobustnessPanel::addCurve(const QString &label, const RobustnessCurve &curv
 void RobustnessPanel::updateEnabled()
 {
     const bool ready = m_snapshots->latest() && m_images.count() > 0;
-    m_measure->setEnabled(canMeasure());
+    m_measure->setEnabled(canMeasure() && !measuredCurrentModel());
     m_measure->setToolTip(
-        ready ? tr("PSNR of the current model at 11 noise levels on %1 validation images").arg(kEvalImages)
-              : tr("Available once a model is training or opened"));
+        !ready ? tr("Available once a model is training or opened")
+            : measuredCurrentModel()
+            ? tr("This model's curve is on the chart already")
+            : tr("PSNR of the current model at 11 noise levels on %1 validation images").arg(kEvalImages));
 }
 
 void RobustnessPanel::clear()
@@ -59,6 +65,7 @@ void RobustnessPanel::clear()
     m_noisySeries = m_chart->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5);
     m_markerSeries = m_chart->addSeries(tr("explorer level"), QColor(204, 0, 0), 1.0);
     m_curves = 0;
+    m_curveList.clear();
     m_yMin = 1e9;
     m_yMax = -1e9;
     m_chart->flush();
@@ -80,11 +87,48 @@ void RobustnessPanel::setMarker(double level)
     m_chart->flush();
 }
 
-void RobustnessPanel::measure(const QString &label)
+bool RobustnessPanel::measuredCurrentModel() const
+{
+    return std::any_of(m_curveList.begin(), m_curveList.end(), [this](const Curve &c) { return c.model == m_model; });
+}
+
+void RobustnessPanel::setModel(const QString &label)
+{
+    if (label == m_model)
+        return;
+    for (const Curve &c : std::as_const(m_curveList))
+        if (c.model == m_model)
+            m_chart->setSeriesStyle(c.series, QColor(186, 189, 182), tr("%1 (earlier model)").arg(c.model));
+    m_model = label;
+    m_chart->flush();
+    updateEnabled();
+}
+
+QByteArray RobustnessPanel::csv() const
+{
+    QByteArray out = "level";
+    for (const Curve &c : m_curveList)
+        out += ",\"" + c.model.toUtf8().replace('"', "\"\"") + " psnr_db\"";
+    out += ",noisy_input_psnr_db\n";
+    if (m_curveList.isEmpty())
+        return out;
+    const auto &levels = m_curveList.first().data.points;
+    for (int i = 0; i < levels.size(); ++i) {
+        out += QByteArray::number(levels[i].level, 'g', 6);
+        for (const Curve &c : m_curveList)
+            out += ','
+                + (i < c.data.points.size() ? QByteArray::number(c.data.points[i].psnrDb, 'f', 4) : QByteArray());
+        out += ',' + QByteArray::number(levels[i].noisyPsnrDb, 'f', 4) + '\n';
+    }
+    return out;
+}
+
+void RobustnessPanel::measure()
 {
     const auto model = m_snapshots->latest();
-    if (!canMeasure())
+    if (!canMeasure() || measuredCurrentModel())
         return;
+    const QString label = m_model.isEmpty() ? tr("model") : m_model;
     m_busy = true;
     updateEnabled();
     const ImageSet images = m_images;

@@ -23,8 +23,13 @@ public:
 
     void setImages(const ProbeImages &images, const NoiseType type);
     void setMarker(double level);
-    void measure(const QString &label); // adds a curve for the current snapshot
-    void updateEnabled();               // Measure works once there are a model and images, one curve at a time
+    // Names the current model ("784-256-128-50 · epoch 5 · gaussian"); curves of any other model turn grey and say
+    // "earlier model", so a curve is never read as the model beside it.
+    void setModel(const QString &label);
+    void measure(); // adds a curve for the current model, unless it has one already
+    bool measuredCurrentModel() const;
+    QByteArray csv() const; // level, then each curve's PSNR and the noisy input's, for Export all
+    void updateEnabled();   // Measure works once there are a model and images, one curve at a time
     void clear();
     LiveChart *chart() const { return m_chart; }
     int curveCount() const { return m_curves; }
@@ -43,10 +48,17 @@ private:
     bool canMeasure() const { return m_snapshots->latest() && m_images.count() > 0 && !m_busy; }
     int m_markerSeries = -1;
     int m_noisySeries = -1;
+    struct Curve {
+        int series;
+        QString model;
+        RobustnessCurve data;
+    };
+    QVector<Curve> m_curveList;
+    QString m_model;
     int m_curves = 0;
     double m_yMin = 0, m_yMax = 1;
     BackgroundJob m_job{this};
-    void addCurve(const QString &label, const RobustnessCurve &curve);
+    void addCurve(const QString &model, const RobustnessCurve &curve);
 };
 
 } // namespace aestudio

@@ -69,6 +69,11 @@ QStringList StudioExporter::all(const Everything &w, const QString &folder)
         put(QStringLiteral("psnr.png"), [&](const QString &p) { chartPng(*w.psnrChart, p); });
         put(QStringLiteral("psnr.svg"), [&](const QString &p) { chartSvg(*w.psnrChart, p); });
     }
+    if (w.robustnessChart) {
+        put(QStringLiteral("robustness.png"), [&](const QString &p) { chartPng(*w.robustnessChart, p); });
+        put(QStringLiteral("robustness.svg"), [&](const QString &p) { chartSvg(*w.robustnessChart, p); });
+        put(QStringLiteral("robustness.csv"), [&](const QString &p) { AtomicFile::write(p, w.robustnessCsv); });
+    }
     if (!w.original.isNull()) { // the noise explorer's view, at its current σ
         put(QStringLiteral("grid-original.png"), [&](const QString &p) { image(w.original, p); });
         put(QStringLiteral("grid-noisy.png"), [&](const QString &p) { image(w.noisy, p); });

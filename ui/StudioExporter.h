@@ -23,6 +23,8 @@ struct Everything {
     const LiveChart *lossChart = nullptr;
     const LiveChart *psnrChart = nullptr;
     QImage original, noisy, reconstructed, stacked;
+    const LiveChart *robustnessChart = nullptr; // with robustnessCsv, when a curve was measured
+    QByteArray robustnessCsv;
     QString runFolder; // its config.json, metrics.csv, checkpoint.aes, best.aes, grid.png, run.json, label.json
 };
 // Returns the file names written. Throws StudioError when there is no run folder yet, WriteError when a write fails.

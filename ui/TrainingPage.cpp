@@ -83,7 +83,14 @@ void TrainingPage::connectPanels()
     connect(m_session, &TrainingSession::batchesProgressed, m_charts, &ChartsPanel::addBatches);
     connect(m_session, &TrainingSession::epochFinished, m_charts, &ChartsPanel::addEpoch);
     connect(m_session, &TrainingSession::snapshotPublished, m_explorer, &NoiseExplorerPanel::refresh);
-    connect(m_session, &TrainingSession::snapshotPublished, m_robustness, &RobustnessPanel::updateEnabled);
+    connect(m_session, &TrainingSession::snapshotPublished, m_robustness, [this] {
+        const TrainingConfig &c = m_session->config();
+        m_robustness->setModel(tr("%1 · epoch %2 · %3")
+                                   .arg(c.model.describe())
+                                   .arg(m_session->history().size())
+                                   .arg(noiseTypeName(c.noise.type)));
+        m_robustness->updateEnabled();
+    });
 }
 
 void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages)
@@ -144,6 +151,10 @@ QStringList TrainingPage::exportAll(const QString &runFolder, const QString &fol
     if (!w.original.isNull())
         w.stacked = m_grids->stacked();
     w.runFolder = runFolder;
+    if (m_robustness->curveCount() > 0) {
+        w.robustnessChart = m_robustness->chart();
+        w.robustnessCsv = m_robustness->csv();
+    }
     return StudioExporter::all(w, folder);
 }
 

@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QCheckBox>
 #include <QSlider>
+#include <QToolTip>
 #include <QStatusBar>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void longCurvesAreDrawnDecimatedWithTheirExtremes();
     void smoothingIsPerStepAndMatchesTensorBoard();
     void continueTrainsToTheTotalEpochs();
+    void gridTooltipIsReadable();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
 private:
@@ -551,12 +553,33 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     auto w = trainedWindow(2);
     RobustnessPanel *panel = w->robustness();
     QSignalSpy measured(panel, &RobustnessPanel::measured);
-    panel->measure(QStringLiteral("first"));
+    panel->measure();
     QTRY_COMPARE_WITH_TIMEOUT(measured.count(), 1, 20000);
-    panel->measure(QStringLiteral("second"));
+    LiveChart *chart = panel->chart();
+    QVERIFY2(chart->seriesName(2).startsWith(QLatin1String("784-256-128-"))
+                 && chart->seriesName(2).contains(QLatin1String("epoch 2")),
+             qPrintable(chart->seriesName(2)));
+    // The same model again: no second, identical curve.
+    QVERIFY(panel->measuredCurrentModel());
+    panel->measure();
+    QTest::qWait(200);
+    QCOMPARE(panel->curveCount(), 1);
+    // Another model: the first curve is greyed out and says so; the new model gets its own curve.
+    panel->setModel(QStringLiteral("another model"));
+    QVERIFY(chart->seriesName(2).endsWith(QLatin1String("(earlier model)")));
+    QCOMPARE(chart->seriesColor(2), QColor(186, 189, 182));
+    panel->measure();
     QTRY_COMPARE_WITH_TIMEOUT(measured.count(), 2, 20000);
     QCOMPARE(panel->curveCount(), 2);
-    LiveChart *chart = panel->chart();
+    QVERIFY(chart->seriesColor(3) != chart->seriesColor(1)); // never the marker's red
+    const QList<QByteArray> csv = panel->csv().trimmed().split('\n');
+    QCOMPARE(csv.size(), 12); // header + 11 levels
+    QVERIFY(csv.first().contains("another model psnr_db"));
+    // Export all carries the curves.
+    QTemporaryDir exported;
+    const QStringList files = w->exportAll(exported.path());
+    for (const char *name : {"robustness.csv", "robustness.png", "robustness.svg"})
+        QVERIFY2(files.contains(QLatin1String(name)), qPrintable(files.join(QLatin1Char(' '))));
     // Series: noisy input, explorer marker, then one per measured run.
     QCOMPARE(chart->seriesCount(), 4);
     QCOMPARE(chart->points(2).size(), 11);
@@ -565,6 +588,33 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     w->explorer()->slider()->setValue(70);
     QCOMPARE(chart->points(1).first().x(), 0.7);
     QCOMPARE(chart->points(1).last().x(), 0.7);
+}
+
+// The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
+void TestStudio::gridTooltipIsReadable()
+{
+    MainWindow w;
+    w.show();
+    ProbeGridView *grid = w.gridPanel()->original();
+    QToolTip::showText(grid->mapToGlobal(QPoint(5, 5)), QStringLiteral("probe 1: 17.37 dB"), grid);
+    QWidget *tip = nullptr;
+    QTRY_VERIFY((tip = [] {
+        for (QWidget *t : QApplication::topLevelWidgets())
+            if (t->inherits("QTipLabel") && t->isVisible())
+                return t;
+        return static_cast<QWidget *>(nullptr);
+    }()));
+    const QImage image = tip->grab().toImage();
+    int lo = 255, hi = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            lo = std::min(lo, qGray(image.pixel(x, y)));
+            hi = std::max(hi, qGray(image.pixel(x, y)));
+        }
+    QVERIFY2(hi - lo > 100, qPrintable(QStringLiteral("tooltip grey levels %1..%2").arg(lo).arg(hi)));
+    const QPalette pal = tip->palette();
+    QVERIFY(pal.color(QPalette::ToolTipText) != pal.color(QPalette::ToolTipBase));
+    QToolTip::hideText();
 }
 
 void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
