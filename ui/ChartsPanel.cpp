@@ -21,6 +21,8 @@ ChartsPanel::ChartsPanel(QWidget *parent)
 {
     m_loss->setObjectName(QStringLiteral("lossChart"));
     m_psnr->setObjectName(QStringLiteral("psnrChart"));
+    m_loss->setPlaceholder(tr("Press Start (Ctrl+Return)"));
+    m_psnr->setPlaceholder(tr("PSNR per epoch appears here"));
     m_smoothing = new QSlider(Qt::Horizontal);
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
     m_smoothing->setRange(0, 99);

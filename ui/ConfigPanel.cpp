@@ -1,9 +1,11 @@
 #include "ConfigPanel.h"
+#include "FileDialogs.h"
 
 #include "ErrorText.h"
 
 #include "DatasetCatalog.h"
 #include "DatasetSources.h"
+#include "DatasetStore.h"
 #include "StudioSettings.h"
 #include "Sweep.h"
 #include "SystemInfo.h"
@@ -14,6 +16,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -79,6 +82,31 @@ ConfigPanel::ConfigPanel(QWidget *parent) : QWidget(parent)
     refreshDatasets();
     setConfig(StudioSettings::defaults());
     connectFields();
+    addToolTips();
+}
+
+void ConfigPanel::addToolTips()
+{
+    // What each field does and its range, for a first run without the manual.
+    m_dataset->setToolTip(tr("The images to train on: known datasets, downloaded or imported ones, or an IDX folder"));
+    m_depth->setToolTip(tr("Depth 3: hidden layers 256-128, then the latent.\nDepth 5: hidden layers 512-256-128-64, "
+                           "then the latent.\nThe decoder mirrors the encoder."));
+    m_latentPreset->setToolTip(tr("The seed report's latent sizes (15, 30, 50, 100), or any other"));
+    m_latent->setToolTip(tr("Latent dim: the width of the bottleneck code, 1-4096"));
+    m_dropout->setToolTip(tr("Dropout p: fraction of hidden units zeroed while training, 0-0.9 (none at evaluation)"));
+    m_weightDecay->setToolTip(tr("L2 weight decay added to Adam's update, 0-0.1 (0 = none)"));
+    m_noiseType->setToolTip(tr("How training inputs are corrupted: Gaussian noise of std σ, salt & pepper at a rate, "
+                               "or masking (pixels set to 0) at a rate"));
+    m_noise->setToolTip(tr("Training noise level, 0-1: σ for Gaussian, the fraction of pixels otherwise. 0 trains a "
+                           "plain autoencoder; above 0 a denoising one"));
+    m_epochs->setToolTip(tr("Epochs: the total to train to, 1-10000 (Continue goes on to this number)"));
+    m_batchSize->setToolTip(tr("Images per optimizer step, 1-65536 (the seed uses 64)"));
+    m_lr->setToolTip(tr("Adam's learning rate, 1e-6 to 1 (the seed uses 0.001)"));
+    m_schedule->setToolTip(tr("constant: the same rate throughout; cosine decay: down to 0 by the last epoch"));
+    m_seed->setToolTip(tr("Seed of the split, initial weights, shuffles, dropout and noise: the same seed gives the "
+                          "same run"));
+    m_threads->setToolTip(tr("CPU threads for training; auto uses one per hardware thread"));
+    m_device->setToolTip(tr("auto picks CUDA when LibTorch has a GPU, else the CPU"));
 }
 
 void ConfigPanel::addModelRows(QFormLayout *form)
@@ -174,7 +202,7 @@ void ConfigPanel::connectFields()
     connect(m_download, &QPushButton::clicked, this,
             [this] { Q_EMIT downloadRequested(m_dataset->currentData().toString()); });
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"));
+        const QString dir = FileDialogs::folder(this, tr("Folder with IDX files"));
         if (!dir.isEmpty())
             addDatasetFolder(dir);
     });
@@ -268,6 +296,25 @@ void ConfigPanel::updateDatasetStatus()
         setErrorText(m_datasetStatus, true);
     }
     m_datasetStatus->setToolTip(m_datasetProblem);
+}
+
+QString ConfigPanel::readyText() const
+{
+    if (!m_datasetProblem.isEmpty())
+        return tr("Not ready: %1").arg(m_datasetStatus->text());
+    const TrainingConfig c = config();
+    const DatasetSummary d = DatasetStore::summarize(c.dataset); // headers only
+    if (!d.problem.isEmpty())
+        return tr("Not ready: %1").arg(d.problem);
+    const int pool = c.limit > 0 ? std::min(c.limit, d.trainCount) : d.trainCount;
+    const int val = int(std::lround(pool * c.validationFraction));
+    const QLocale numbers(QLocale::English);
+    const QString device = SystemInfo::resolveDevice(c.device);
+    const int threads = SystemInfo::threadsFor(c.threads);
+    return tr("Ready: %1 %2 / %3 / %4 · %5 · %6")
+        .arg(m_dataset->currentText(), numbers.toString(pool - val), numbers.toString(val),
+             numbers.toString(d.testCount),
+             device.toUpper(), threads == 1 ? tr("1 thread") : tr("%1 threads").arg(threads));
 }
 
 QString ConfigPanel::startBlocker() const

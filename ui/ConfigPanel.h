@@ -27,6 +27,9 @@ public:
     void setEditable(bool editable);
     // Why Start cannot run with the current settings (e.g. the dataset is missing); empty when it can.
     QString startBlocker() const;
+    // "Ready: Fashion-MNIST 50,000 / 10,000 / 10,000 · CPU · 2 threads" (train / validation / test), for the idle
+    // status bar; says why not when the dataset is missing.
+    QString readyText() const;
     void refreshDatasets(); // re-reads the available datasets (after a download, import or removal)
     void selectDataset(const QString &name);
 
@@ -38,6 +41,7 @@ private:
     void addModelRows(QFormLayout *form);
     void addTrainingRows(QFormLayout *form);
     void connectFields();
+    void addToolTips();
     void addDatasetFolder(const QString &path);
     void updateDatasetStatus();
     void syncLatentPreset();

@@ -1,5 +1,8 @@
 #include "ExperimentsPanel.h"
 
+#include "EnterKey.h"
+#include "FileDialogs.h"
+
 #include "Errors.h"
 #include "LiveChart.h"
 #include "RunDirectory.h"
@@ -60,11 +63,15 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
                         .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss"))
                                   + QStringLiteral("-sweep")));
     setRunning(false);
-    connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+    auto openRow = [this](int row) {
+        if (row < 0 || !m_runs->item(row, cName))
+            return;
         const QString folder = QDir(m_outDir).filePath(m_runs->item(row, cName)->text());
         if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("checkpoint.aes"))))
             Q_EMIT openRun(folder);
-    });
+    };
+    connect(m_runs, &QTableWidget::cellDoubleClicked, this, [openRow](int row, int) { openRow(row); });
+    onEnterKey(m_runs, this, [this, openRow] { openRow(m_runs->currentRow()); });
     connect(m_session, &SweepSession::runStarted, this, &ExperimentsPanel::onRunStarted);
     connect(m_session, &SweepSession::runEpoch, this, &ExperimentsPanel::onRunEpoch);
     connect(m_session, &SweepSession::runFinished, this, &ExperimentsPanel::onRunFinished);
@@ -142,7 +149,7 @@ QLayout *ExperimentsPanel::buildForm()
 
     connect(preset, &QPushButton::clicked, this, &ExperimentsPanel::useSeedStudyPreset);
     connect(chooseFolder, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Sweep output folder"), m_outDir);
+        const QString dir = FileDialogs::folder(this, tr("Sweep output folder"), m_outDir);
         if (!dir.isEmpty())
             setOutputFolder(dir);
     });

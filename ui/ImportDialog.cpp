@@ -1,4 +1,5 @@
 #include "ImportDialog.h"
+#include "FileDialogs.h"
 
 #include "ErrorText.h"
 
@@ -74,7 +75,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     });
 
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of images"), m_folder->text());
+        const QString dir = FileDialogs::folder(this, tr("Folder of images"), m_folder->text());
         if (!dir.isEmpty())
             setImagesFolder(dir);
     });

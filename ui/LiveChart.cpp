@@ -246,6 +246,32 @@ void LiveChart::setYFromZero(bool on)
     rescale();
 }
 
+void LiveChart::setPlaceholder(const QString &text)
+{
+    m_placeholder = text;
+    viewport()->update();
+}
+
+bool LiveChart::placeholderShown() const
+{
+    return !m_placeholder.isEmpty()
+        && std::all_of(m_series.begin(), m_series.end(), [](const QLineSeries *s) { return s->count() == 0; });
+}
+
+void LiveChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (m_exporting || !placeholderShown())
+        return;
+    painter->save();
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 1.3);
+    painter->setFont(font);
+    painter->setPen(QColor(120, 120, 120));
+    painter->drawText(chart()->plotArea(), Qt::AlignCenter, m_placeholder);
+    painter->restore();
+}
+
 QImage LiveChart::toImage(qreal devicePixelRatio) const
 {
     QImage image((QSizeF(size()) * devicePixelRatio).toSize(), QImage::Format_ARGB32_Premultiplied);
@@ -253,7 +279,10 @@ QImage LiveChart::toImage(qreal devicePixelRatio) const
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
-    const_cast<LiveChart *>(this)->render(&painter, QRectF(QPointF(0, 0), QSizeF(size())), rect());
+    auto *self = const_cast<LiveChart *>(this);
+    self->m_exporting = true;
+    self->render(&painter, QRectF(QPointF(0, 0), QSizeF(size())), rect());
+    self->m_exporting = false;
     return image;
 }
 
@@ -268,7 +297,10 @@ QByteArray LiveChart::toSvg() const
     svg.setViewBox(rect());
     svg.setTitle(chart()->title());
     QPainter painter(&svg);
-    const_cast<LiveChart *>(this)->render(&painter, QRectF(rect()), rect());
+    auto *self = const_cast<LiveChart *>(this);
+    self->m_exporting = true;
+    self->render(&painter, QRectF(rect()), rect());
+    self->m_exporting = false;
     painter.end();
     return bytes;
 }

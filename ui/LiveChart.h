@@ -43,11 +43,20 @@ public:
     // The labelled values for log ticks covering [lo, hi] (lo > 0): 1-2-5 steps, finer when that gives fewer than 3.
     static QVector<double> logTicks(double lo, double hi);
 
+    // Shown in the plot area while no series has a point ("Press Start (Ctrl+Return)"); not in exports.
+    void setPlaceholder(const QString &text);
+    bool placeholderShown() const;
+
     QImage toImage(qreal devicePixelRatio) const; // rendered at the widget's size times the ratio
     QByteArray toSvg() const;
 
+protected:
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+
 private:
     void rescale();
+    QString m_placeholder;
+    bool m_exporting = false;
     QVector<QPointF> shown(const QVector<QPointF> &points) const; // log10 of y in log mode, non-positive dropped
     QVector<QLineSeries *> m_series;
     QVector<QVector<QPointF>> m_points;

@@ -6,6 +6,8 @@
 #include "Errors.h"
 #include "AtomicFile.h"
 #include "ExperimentsPanel.h"
+#include "FileDialogs.h"
+#include "HelpDialogs.h"
 #include "ImageGridPanel.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
@@ -54,6 +56,10 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     connectSession();
     connect(m_config, &ConfigPanel::changed, this, &MainWindow::updateActions);
+    connect(m_config, &ConfigPanel::changed, this, [this] {
+        if (m_session->state() == TrainingSession::State::Idle)
+            m_status->setText(m_config->readyText());
+    });
     connect(m_config, &ConfigPanel::changed, this, [this] { m_experiments->setBase(m_config->config()); });
     connect(m_experiments, &ExperimentsPanel::openRun, this,
             [this](const QString &folder) { runGuarded([&] { openRun(folder); }); });
@@ -66,6 +72,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_training->previewChosenDataset();
     updateActions();
     updateTitle();
+    m_status->setText(m_config->readyText());
     resize(1480, 900);
 }
 
@@ -115,19 +122,29 @@ void MainWindow::buildActions()
     });
     add(QStringLiteral("stop"), tr("S&top"), QKeySequence(Qt::Key_Escape), [this] { m_session->stop(); });
     add(QStringLiteral("open"), tr("&Open checkpoint…"), QKeySequence::Open, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), QString(),
-                                                          tr("Checkpoints (*.aes);;All files (*)"));
+        const QString path
+            = FileDialogs::openFile(this, tr("Open checkpoint"), tr("Checkpoints (*.aes);;All files (*)"));
         if (!path.isEmpty())
             runGuarded([&] { openCheckpoint(path); });
     });
     add(QStringLiteral("save"), tr("&Save checkpoint…"), QKeySequence::Save, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save checkpoint"), QStringLiteral("checkpoint.aes"),
-                                                          tr("Checkpoints (*.aes)"));
+        const QString path
+            = FileDialogs::saveFile(this, tr("Save checkpoint"), m_training->exportBaseName() + QStringLiteral(".aes"),
+                                    tr("Checkpoints (*.aes)"));
         if (!path.isEmpty())
             runGuarded([&] { saveCheckpoint(path); });
     });
     add(QStringLiteral("exportAll"), tr("Export &all…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export everything into"));
+        const QString dir = FileDialogs::folder(this, tr("Export everything into"));
+        const int existing = int(QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).size());
+        if (!dir.isEmpty() && existing > 0
+            && QMessageBox::question(this, tr("Export all"),
+                                     tr("%1 already holds %n file(s); files with the same names are replaced. "
+                                        "Export into it anyway?",
+                                        nullptr, existing)
+                                         .arg(dir))
+                != QMessageBox::Yes)
+            return;
         if (!dir.isEmpty())
             runGuarded([&] {
                 const QStringList files = exportAll(dir);
@@ -138,15 +155,13 @@ void MainWindow::buildActions()
         m_actions.insert(a->objectName(), a);
     add(QStringLiteral("clearPins"), tr("Clear compared runs"), QKeySequence(), [this] { m_charts->clearPins(); });
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
-    add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] {
-        const SystemInfo s = SystemInfo::collect();
-        QMessageBox::about(this, tr("About Autoencoder Studio"),
-                           tr("<h3>Autoencoder Studio %1</h3><p>Train dense and denoising autoencoders on MNIST and "
-                              "Fashion-MNIST, and watch them learn.</p><p>LibTorch %2<br>Qt %3<br>BLAS: %4<br>"
-                              "Devices: %5</p>")
-                               .arg(s.studioVersion, s.torchVersion, s.qtVersion, s.blasLibrary.toHtmlEscaped(),
-                                    s.devices.join(QStringLiteral(", "))));
-    });
+    add(QStringLiteral("about"), tr("&About"), QKeySequence(), [this] { HelpDialogs::showAbout(this); });
+    add(QStringLiteral("shortcuts"), tr("&Keyboard shortcuts"), QKeySequence(),
+        [this] { HelpDialogs::showShortcuts(this, findChildren<QAction *>()); });
+    // Ctrl+1, Ctrl+2, Ctrl+3: the tabs, in their order.
+    for (int i = 0; i < m_pages->count(); ++i)
+        add(QStringLiteral("tab%1").arg(i + 1), tr("Show %1").arg(m_pages->tabText(i)),
+            QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), [this, i] { m_pages->setCurrentIndex(i); });
 }
 
 void MainWindow::buildMenus()
@@ -170,13 +185,25 @@ void MainWindow::buildMenus()
         run->addAction(action(QString::fromLatin1(name)));
     run->addSeparator();
     run->addAction(action(QStringLiteral("clearPins")));
-    menuBar()->addMenu(tr("&Help"))->addAction(action(QStringLiteral("about")));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_pages->count(); ++i)
+        view->addAction(action(QStringLiteral("tab%1").arg(i + 1)));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("shortcuts")));
+    help->addAction(action(QStringLiteral("about")));
 
     QToolBar *bar = addToolBar(tr("Run"));
     bar->setObjectName(QStringLiteral("runToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     for (const char *name : {"start", "pause", "stop"})
         bar->addAction(action(QString::fromLatin1(name)));
+    // Start is the primary action: bold, and the toolbar's first button.
+    if (QWidget *start = bar->widgetForAction(action(QStringLiteral("start")))) {
+        QFont bold = start->font();
+        bold.setBold(true);
+        start->setFont(bold);
+        start->setObjectName(QStringLiteral("startButton"));
+    }
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("open")));
     bar->addAction(action(QStringLiteral("save")));
@@ -203,6 +230,7 @@ void MainWindow::connectSession()
                     tr("%1: %2 train / %3 validation / %4 test images").arg(name).arg(train).arg(val).arg(test));
             });
     connect(m_session, &TrainingSession::batchProgress, this, &MainWindow::showBatch);
+    connect(m_session, &TrainingSession::runFolderChanged, this, &MainWindow::updateActions);
     connect(m_session, &TrainingSession::epochFinished, this, [this](const EpochMetrics &m) {
         m_progress->setValue(int(1000.0 * m.epoch / std::max(1, m_session->config().epochs)));
         updateActions();
@@ -265,6 +293,10 @@ void MainWindow::updateActions()
     action(QStringLiteral("stop"))->setEnabled(active && s != TrainingSession::State::Stopping);
     action(QStringLiteral("save"))->setEnabled(!m_session->checkpointPath().isEmpty());
     action(QStringLiteral("open"))->setEnabled(!active);
+    QAction *exportAll = action(QStringLiteral("exportAll"));
+    exportAll->setEnabled(!m_session->runFolder().isEmpty());
+    exportAll->setToolTip(exportAll->isEnabled() ? tr("Write the run's files, the charts and the grids into a folder")
+                                                 : tr("Nothing to export yet: train or open a run first"));
     m_config->setEditable(!active);
 }
 

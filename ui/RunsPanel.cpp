@@ -1,5 +1,8 @@
 #include "RunsPanel.h"
 
+#include "EnterKey.h"
+#include "FileDialogs.h"
+
 #include "RunDirectory.h"
 
 #include <QDesktopServices>
@@ -132,7 +135,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_delete = button(tr("Delete…"), tr("Move the selected runs to the trash"), [this] { deleteSelected(); });
     auto *addFolder
         = button(tr("Add folder…"), tr("Also list the runs in another folder (e.g. a sweep's --out)"), [this] {
-              const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs"));
+              const QString dir = FileDialogs::folder(this, tr("Folder of runs"));
               if (!dir.isEmpty())
                   addRoot(dir);
           });
@@ -148,6 +151,10 @@ RunsPanel::RunsPanel(QWidget *parent)
     layout->addLayout(buttons);
 
     connect(m_view, &QTreeView::doubleClicked, this, [this] { Q_EMIT openRequested(selectedPaths().value(0)); });
+    onEnterKey(m_view, this, [this] {
+        if (!selectedPaths().isEmpty())
+            Q_EMIT openRequested(selectedPaths().value(0));
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::updateButtons);
     m_rescanSoon.setSingleShot(true);
     m_rescanSoon.setInterval(kRescanDelayMs);

@@ -1,5 +1,7 @@
 #include "TrainingPage.h"
 
+#include "FileDialogs.h"
+
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
 #include "Errors.h"
@@ -11,6 +13,7 @@
 
 #include <QAction>
 #include <QFileDialog>
+#include <QFileInfo>
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -139,6 +142,12 @@ void TrainingPage::previewChosenDataset()
     loadProbes(c, false); // a dataset that cannot load says so in the settings panel already
 }
 
+QString TrainingPage::exportBaseName() const
+{
+    const QString folder = m_session->runFolder();
+    return folder.isEmpty() ? QStringLiteral("aestudio") : QFileInfo(folder).fileName();
+}
+
 QStringList TrainingPage::exportAll(const QString &runFolder, const QString &folder)
 {
     m_charts->flushNow();
@@ -161,34 +170,38 @@ QStringList TrainingPage::exportAll(const QString &runFolder, const QString &fol
 QList<QAction *> TrainingPage::exportActions()
 {
     QList<QAction *> actions;
-    auto exportOne = [&](const QString &name, const QString &text, const QString &filter, auto write) {
-        auto *a = new QAction(text, this);
-        a->setObjectName(name);
-        connect(a, &QAction::triggered, this, [this, filter, write] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
-            if (path.isEmpty())
-                return;
-            try {
-                write(path);
-            } catch (const std::exception &e) {
-                Q_EMIT problem(describeError(e));
-            }
-        });
-        actions << a;
-    };
-    exportOne(QStringLiteral("exportLossPng"), tr("Loss chart as PNG…"), tr("PNG (*.png)"),
+    // `file` ends the suggested name, after the run's: "2026-11-27-211704-mnist-d3-l50-loss.png".
+    auto exportOne
+        = [&](const QString &name, const QString &text, const QString &filter, const char *file, auto write) {
+              auto *a = new QAction(text, this);
+              a->setObjectName(name);
+              const QString suffix = QLatin1Char('-') + QLatin1String(file);
+              connect(a, &QAction::triggered, this, [this, filter, write, suffix] {
+                  const QString path = FileDialogs::saveFile(this, tr("Export"), exportBaseName() + suffix, filter);
+                  if (path.isEmpty())
+                      return;
+                  try {
+                      write(path);
+                  } catch (const std::exception &e) {
+                      Q_EMIT problem(describeError(e));
+                  }
+              });
+              actions << a;
+          };
+    exportOne(QStringLiteral("exportLossPng"), tr("Loss chart as PNG…"), tr("PNG (*.png)"), "loss.png",
               [this](const QString &p) { StudioExporter::chartPng(*m_charts->lossChart(), p); });
-    exportOne(QStringLiteral("exportLossSvg"), tr("Loss chart as SVG…"), tr("SVG (*.svg)"),
+    exportOne(QStringLiteral("exportLossSvg"), tr("Loss chart as SVG…"), tr("SVG (*.svg)"), "loss.svg",
               [this](const QString &p) { StudioExporter::chartSvg(*m_charts->lossChart(), p); });
-    exportOne(QStringLiteral("exportPsnrPng"), tr("PSNR chart as PNG…"), tr("PNG (*.png)"),
+    exportOne(QStringLiteral("exportPsnrPng"), tr("PSNR chart as PNG…"), tr("PNG (*.png)"), "psnr.png",
               [this](const QString &p) { StudioExporter::chartPng(*m_charts->psnrChart(), p); });
-    exportOne(QStringLiteral("exportPsnrSvg"), tr("PSNR chart as SVG…"), tr("SVG (*.svg)"),
+    exportOne(QStringLiteral("exportPsnrSvg"), tr("PSNR chart as SVG…"), tr("SVG (*.svg)"), "psnr.svg",
               [this](const QString &p) { StudioExporter::chartSvg(*m_charts->psnrChart(), p); });
-    exportOne(QStringLiteral("exportGrids"), tr("All three grids as PNG…"), tr("PNG (*.png)"),
+    exportOne(QStringLiteral("exportGrids"), tr("All three grids as PNG…"), tr("PNG (*.png)"), "grids.png",
               [this](const QString &p) { StudioExporter::image(m_grids->stacked(), p); });
     exportOne(QStringLiteral("exportReconstructed"), tr("Reconstruction grid as PNG…"), tr("PNG (*.png)"),
+              "reconstructed.png",
               [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
-    exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"),
+    exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"), "metrics.csv",
               [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
     return actions;
 }

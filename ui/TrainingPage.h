@@ -39,6 +39,7 @@ public:
     void previewChosenDataset();
     // File → Export: each chart as PNG and SVG, the grids, the metrics; failures go to `problem`.
     QList<QAction *> exportActions();
+    QString exportBaseName() const; // the run folder's name, for suggested file names
     // File → Export all: the run folder's files and this page's charts and grids into `folder`.
     QStringList exportAll(const QString &runFolder, const QString &folder);
 

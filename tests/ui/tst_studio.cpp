@@ -22,6 +22,9 @@
 #include <QSignalSpy>
 #include <QCheckBox>
 #include <QSlider>
+#include <QComboBox>
+#include <QAbstractSpinBox>
+#include <QTabWidget>
 #include <QToolTip>
 #include <QStatusBar>
 #include <QStandardPaths>
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void smoothingIsPerStepAndMatchesTensorBoard();
     void continueTrainsToTheTotalEpochs();
     void gridTooltipIsReadable();
+    void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
 private:
@@ -588,6 +592,35 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     w->explorer()->slider()->setValue(70);
     QCOMPARE(chart->points(1).first().x(), 0.7);
     QCOMPARE(chart->points(1).last().x(), 0.7);
+}
+
+// What a first start shows: a hint in the empty charts, a tooltip on every setting, a ready line, tab keys, and
+// Export all off until there is something to export.
+void TestStudio::firstRunExplainsItself()
+{
+    MainWindow w;
+    w.configPanel()->setConfig(tinyConfig(1));
+    w.show();
+    QVERIFY(w.chartsPanel()->lossChart()->placeholderShown());
+    for (QWidget *field : w.configPanel()->findChildren<QWidget *>())
+        if (qobject_cast<QComboBox *>(field) || qobject_cast<QAbstractSpinBox *>(field)
+            || qobject_cast<QSlider *>(field))
+            QVERIFY2(!field->toolTip().isEmpty(), qPrintable(field->objectName() + QLatin1String(" has no tooltip")));
+    const QString status = w.statusBar()->findChildren<QLabel *>().value(0)->text();
+    QVERIFY2(status.startsWith(QLatin1String("Ready: ")) && status.contains(QLatin1String("400 / 80 / 40")),
+             qPrintable(status)); // 480 training images: 5/6 train, 1/6 validation; 40 test
+    QVERIFY(!w.action(QStringLiteral("exportAll"))->isEnabled());
+    w.action(QStringLiteral("tab2"))->trigger();
+    QCOMPARE(w.findChild<QTabWidget *>()->currentIndex(), 1);
+    w.action(QStringLiteral("tab1"))->trigger();
+    QVERIFY(w.action(QStringLiteral("shortcuts")));
+
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    w.startRun(MainWindow::StartMode::Fresh);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    w.chartsPanel()->flushNow();
+    QVERIFY(!w.chartsPanel()->lossChart()->placeholderShown());
+    QVERIFY(w.action(QStringLiteral("exportAll"))->isEnabled());
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).

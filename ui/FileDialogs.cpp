@@ -1,0 +1,43 @@
+#include "FileDialogs.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace aestudio::FileDialogs {
+namespace {
+
+const QString kKey = QStringLiteral("dialogs/lastFolder");
+
+QString remember(const QString &path, bool isFolder)
+{
+    if (!path.isEmpty())
+        QSettings().setValue(kKey, isFolder ? path : QFileInfo(path).absolutePath());
+    return path;
+}
+
+} // namespace
+
+QString lastFolder()
+{
+    const QString folder = QSettings().value(kKey).toString();
+    return !folder.isEmpty() && QFileInfo(folder).isDir() ? folder : QDir::homePath();
+}
+
+QString openFile(QWidget *parent, const QString &caption, const QString &filter)
+{
+    return remember(QFileDialog::getOpenFileName(parent, caption, lastFolder(), filter), false);
+}
+
+QString saveFile(QWidget *parent, const QString &caption, const QString &name, const QString &filter)
+{
+    return remember(QFileDialog::getSaveFileName(parent, caption, QDir(lastFolder()).filePath(name), filter), false);
+}
+
+QString folder(QWidget *parent, const QString &caption, const QString &start)
+{
+    return remember(QFileDialog::getExistingDirectory(parent, caption, start.isEmpty() ? lastFolder() : start), true);
+}
+
+} // namespace aestudio::FileDialogs
