@@ -17,7 +17,7 @@ namespace aestudio {
 
 ChartsPanel::ChartsPanel(QWidget *parent)
     : QWidget(parent), m_loss(new LiveChart(tr("Loss (MSE)"), tr("epoch"), tr("loss"))),
-      m_psnr(new LiveChart(tr("Validation PSNR"), tr("epoch"), tr("dB")))
+      m_psnr(new LiveChart(tr("Validation PSNR (validation set)"), tr("epoch"), tr("dB")))
 {
     m_loss->setObjectName(QStringLiteral("lossChart"));
     m_psnr->setObjectName(QStringLiteral("psnrChart"));
@@ -80,7 +80,9 @@ void ChartsPanel::clear()
     m_loss->setPoints(m_rawSeries, {});
     m_loss->setPoints(m_trainSeries, {});
     m_loss->setPoints(m_valSeries, {});
+    m_psnrMeanPoints.clear();
     m_psnr->setPoints(m_psnrSeries, {});
+    m_psnr->setPoints(m_psnrMeanSeries, {});
     m_psnr->setPoints(m_noisySeries, {});
     rebuildSmoothed();
     scheduleRedraw();
@@ -110,12 +112,14 @@ void ChartsPanel::addEpoch(const EpochMetrics &m)
 {
     m_train.append(QPointF(m.epoch, m.trainLoss));
     m_val.append(QPointF(m.epoch, m.valLoss));
-    m_psnrPoints.append(QPointF(m.epoch, m.valPsnrDb));
+    m_psnrPoints.append(QPointF(m.epoch, m.valPsnrGlobalDb));
+    m_psnrMeanPoints.append(QPointF(m.epoch, m.valPsnrDb));
     if (m.noisyPsnrDb < psnrDb(0.0)) // a clean input has no meaningful noisy PSNR (it is the 100 dB floor)
         m_noisyPoints.append(QPointF(m.epoch, m.noisyPsnrDb));
     m_loss->setPoints(m_trainSeries, m_train);
     m_loss->setPoints(m_valSeries, m_val);
     m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
+    m_psnr->setPoints(m_psnrMeanSeries, m_psnrMeanPoints);
     m_psnr->setPoints(m_noisySeries, m_noisyPoints);
     scheduleRedraw();
 }
@@ -140,7 +144,7 @@ bool ChartsPanel::pin(const QString &label, const QVector<EpochMetrics> &history
     QVector<QPointF> loss, psnr;
     for (const EpochMetrics &m : history) {
         loss.append(QPointF(m.epoch, m.valLoss));
-        psnr.append(QPointF(m.epoch, m.valPsnrDb));
+        psnr.append(QPointF(m.epoch, m.valPsnrGlobalDb));
     }
     m_loss->setPoints(m_loss->addSeries(name, colour, 1.5, true), loss);
     m_psnr->setPoints(m_psnr->addSeries(name, colour, 1.5, true), psnr);
@@ -170,12 +174,15 @@ void ChartsPanel::rebuildCharts()
     m_smoothSeries = m_loss->addSeries(tr("batch loss (smoothed)"), QColor(52, 101, 164), 2.0);
     m_trainSeries = m_loss->addSeries(tr("train (epoch)"), QColor(245, 121, 0), 2.0, true);
     m_valSeries = m_loss->addSeries(tr("validation (epoch)"), QColor(204, 0, 0), 2.0, true);
-    m_psnrSeries = m_psnr->addSeries(tr("reconstruction"), QColor(78, 154, 6), 2.0, true);
-    m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
+    // The seed report's PSNR first: 10·log10(1/MSE) over the validation set; the mean of per-image PSNR beside it.
+    m_psnrSeries = m_psnr->addSeries(tr("PSNR (global)"), QColor(78, 154, 6), 2.0, true);
+    m_psnrMeanSeries = m_psnr->addSeries(tr("PSNR (mean of images)"), QColor(115, 210, 22), 1.0, true);
+    m_noisySeries = m_psnr->addSeries(tr("noisy input (mean of images)"), QColor(136, 138, 133), 1.5, true);
     m_loss->setPoints(m_rawSeries, m_raw);
     m_loss->setPoints(m_trainSeries, m_train);
     m_loss->setPoints(m_valSeries, m_val);
     m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
+    m_psnr->setPoints(m_psnrMeanSeries, m_psnrMeanPoints);
     m_psnr->setPoints(m_noisySeries, m_noisyPoints);
     rebuildSmoothed();
     scheduleRedraw();

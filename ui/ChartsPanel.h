@@ -66,8 +66,8 @@ private:
     QTimer m_redraw;
     QElapsedTimer m_lastRedraw;
     int m_rawSeries, m_smoothSeries, m_trainSeries, m_valSeries;
-    int m_psnrSeries, m_noisySeries;
-    QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_noisyPoints; // m_raw: one point per step
+    int m_psnrSeries, m_psnrMeanSeries, m_noisySeries;
+    QVector<QPointF> m_raw, m_smooth, m_train, m_val, m_psnrPoints, m_psnrMeanPoints, m_noisyPoints; // m_raw: per step
     DebiasedEma m_ema;
     struct Pinned {
         QString label;

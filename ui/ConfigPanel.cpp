@@ -313,8 +313,8 @@ QString ConfigPanel::readyText() const
     const int threads = SystemInfo::threadsFor(c.threads);
     return tr("Ready: %1 %2 / %3 / %4 · %5 · %6")
         .arg(m_dataset->currentText(), numbers.toString(pool - val), numbers.toString(val),
-             numbers.toString(d.testCount),
-             device.toUpper(), threads == 1 ? tr("1 thread") : tr("%1 threads").arg(threads));
+             numbers.toString(d.testCount), device.toUpper(),
+             threads == 1 ? tr("1 thread") : tr("%1 threads").arg(threads));
 }
 
 QString ConfigPanel::startBlocker() const

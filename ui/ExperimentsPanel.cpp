@@ -167,8 +167,8 @@ void ExperimentsPanel::buildTables()
     m_runs = new QTableWidget(0, cCount);
     m_runs->setObjectName(QStringLiteral("runTable"));
     m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Depth"), tr("Latent"), tr("Dropout"), tr("L2"), tr("Progress"),
-                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR (dB)"),
-                                       tr("Test PSNR (dB)")});
+                                       tr("Best epoch"), tr("Best val loss"), tr("Val PSNR, global (dB)"),
+                                       tr("Test PSNR, global (dB)")});
     m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

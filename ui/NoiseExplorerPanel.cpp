@@ -52,9 +52,10 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
                                   .arg(r.noise.level, 0, 'f', 2)
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
         else if (r.noise.isClean())
-            m_result->setText(tr("Mean PSNR without noise: <b>%1 dB</b>").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
+            m_result->setText(
+                tr("PSNR without noise (mean of 16 probes): <b>%1 dB</b>").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
         else
-            m_result->setText(tr("Mean PSNR at %1 %2: <b>%3 dB</b> (noisy input %4 dB, gain %5 dB)")
+            m_result->setText(tr("PSNR at %1 %2 (mean of 16 probes): <b>%3 dB</b> (noisy input %4 dB, gain %5 dB)")
                                   .arg(noiseTypeName(r.noise.type))
                                   .arg(r.noise.level, 0, 'f', 2)
                                   .arg(r.metrics.psnrMeanDb, 0, 'f', 2)

@@ -11,7 +11,8 @@ namespace aestudio {
 
 RobustnessPanel::RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidget *parent)
     : QWidget(parent), m_snapshots(std::move(snapshots)),
-      m_chart(new LiveChart(tr("Robustness: PSNR vs evaluation noise"), tr("noise level"), tr("dB"))),
+      m_chart(new LiveChart(tr("Robustness: PSNR vs evaluation noise"), tr("noise level"),
+                            tr("PSNR, mean of %1 validation images (dB)").arg(kEvalImages))),
       m_measure(new QPushButton(tr("Measure robustness curve")))
 {
     m_chart->setObjectName(QStringLiteral("robustnessChart"));
@@ -108,8 +109,8 @@ QByteArray RobustnessPanel::csv() const
 {
     QByteArray out = "level";
     for (const Curve &c : m_curveList)
-        out += ",\"" + c.model.toUtf8().replace('"', "\"\"") + " psnr_db\"";
-    out += ",noisy_input_psnr_db\n";
+        out += ",\"" + c.model.toUtf8().replace('"', "\"\"") + " psnr_mean_db\"";
+    out += ",noisy_input_psnr_mean_db\n";
     if (m_curveList.isEmpty())
         return out;
     const auto &levels = m_curveList.first().data.points;

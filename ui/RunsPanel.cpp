@@ -70,7 +70,7 @@ QList<QStandardItem *> rowFor(const RunRecord &r)
     row << cell(r.datasetName, r.datasetName);
     row << cell(r.readable() ? r.architecture() : QString(), r.config.model.latent);
     row << cell(best ? QString::number(best->valLoss, 'f', 5) : QString(), best ? best->valLoss : 1e9);
-    row << cell(best ? QString::number(best->valPsnrDb, 'f', 2) : QString(), best ? best->valPsnrDb : -1e9);
+    row << cell(best ? QString::number(best->valPsnrGlobalDb, 'f', 2) : QString(), best ? best->valPsnrGlobalDb : -1e9);
     row << cell(QStringLiteral("%1/%2").arg(r.epochsDone()).arg(r.config.epochs), r.epochsDone());
     QString status = RunRecord::statusName(r.status);
     if (!r.readable())
@@ -97,7 +97,7 @@ RunsPanel::RunsPanel(QWidget *parent)
       m_view(new QTreeView), m_filter(new QLineEdit)
 {
     m_model->setHorizontalHeaderLabels({tr("Name"), tr("Started"), tr("Dataset"), tr("Model"), tr("Best val loss"),
-                                        tr("Val PSNR (dB)"), tr("Epochs"), tr("Status")});
+                                        tr("Val PSNR, global (dB)"), tr("Epochs"), tr("Status")});
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
     m_proxy->setFilterKeyColumn(-1);

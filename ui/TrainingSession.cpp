@@ -77,11 +77,11 @@ QString TrainingSession::summaryText() const
     double seconds = 0;
     for (const EpochMetrics &m : m_history)
         seconds += m.seconds;
-    return tr("%1 — best val %2 at epoch %3 · %4 dB · %5")
+    return tr("%1 — best val %2 at epoch %3 · PSNR %4 dB (global) · %5")
         .arg(progressName())
         .arg(best->valLoss, 0, 'f', 4)
         .arg(best->epoch)
-        .arg(best->valPsnrDb, 0, 'f', 2)
+        .arg(best->valPsnrGlobalDb, 0, 'f', 2)
         .arg(formatDuration(seconds));
 }
 

@@ -43,8 +43,9 @@ void ConsoleProgress::epochFinished(const EpochMetrics &m)
 {
     clearLine();
     std::printf(
-        "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr %.2f dB (global %.2f dB, noisy input %.2f dB)  %.1f s\n",
-        m.epoch, m.trainLoss, m.valLoss, m.valPsnrDb, m.valPsnrGlobalDb, m.noisyPsnrDb, m.seconds);
+        "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr_global %.2f dB (mean of images %.2f dB, noisy input "
+        "%.2f dB)  %.1f s\n",
+        m.epoch, m.trainLoss, m.valLoss, m.valPsnrGlobalDb, m.valPsnrDb, m.noisyPsnrDb, m.seconds);
     std::fflush(stdout);
 }
 

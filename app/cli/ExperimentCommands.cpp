@@ -41,7 +41,7 @@ public:
     void runEpoch(int index, const EpochMetrics &m) override
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        std::printf("[%d/%d]   epoch %d: val_loss %.5f  val_psnr %.2f dB  %.1f s\n", index + 1, m_total, m.epoch,
+        std::printf("[%d/%d]   epoch %d: val_loss %.5f  val_psnr_global %.2f dB  %.1f s\n", index + 1, m_total, m.epoch,
                     m.valLoss, m.valPsnrGlobalDb, m.seconds);
         std::fflush(stdout);
     }
@@ -193,7 +193,7 @@ int robustnessCommand(const QStringList &args)
         curves << c;
     }
     if (checkpoints.size() > 1)
-        csv.prepend("checkpoint,level,psnr_db,psnr_global_db,noisy_psnr_db\n");
+        csv.prepend("checkpoint,level,psnr_mean_db,psnr_global_db,noisy_psnr_mean_db\n");
     const QString out = p.value(QStringLiteral("out"));
     AtomicFile::write(out, csv);
     const QString png

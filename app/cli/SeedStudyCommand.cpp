@@ -56,7 +56,8 @@ class DenoisePrinter : public SweepObserver {
 public:
     void runEpoch(int, const EpochMetrics &m) override
     {
-        std::printf("  denoising epoch %d: val_loss %.5f  val_psnr %.2f dB\n", m.epoch, m.valLoss, m.valPsnrGlobalDb);
+        std::printf("  denoising epoch %d: val_loss %.5f  val_psnr_global %.2f dB\n", m.epoch, m.valLoss,
+                    m.valPsnrGlobalDb);
         std::fflush(stdout);
     }
 };

@@ -26,7 +26,7 @@ RobustnessCurve RobustnessCurve::measure(const InferenceModel &model, const Imag
 
 QByteArray RobustnessCurve::toCsv() const
 {
-    QByteArray csv = "level,psnr_db,psnr_global_db,noisy_psnr_db\n";
+    QByteArray csv = "level,psnr_mean_db,psnr_global_db,noisy_psnr_mean_db\n";
     for (const RobustnessPoint &p : points)
         csv += QByteArray::number(p.level, 'f', 4) + ',' + QByteArray::number(p.psnrDb, 'f', 4) + ','
             + QByteArray::number(p.psnrGlobalDb, 'f', 4) + ','

@@ -9,7 +9,7 @@ namespace aestudio {
 QByteArray RunFiles::metricsCsv(const QVector<EpochMetrics> &history)
 {
     // QByteArray::number is locale-independent, so a German desktop still writes 0.0123, not 0,0123.
-    QByteArray csv = "epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds\n";
+    QByteArray csv = "epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds\n";
     for (const EpochMetrics &m : history) {
         csv += QByteArray::number(m.epoch) + ',' + QByteArray::number(m.trainLoss, 'g', 8) + ','
             + QByteArray::number(m.valLoss, 'g', 8) + ',' + QByteArray::number(m.valPsnrDb, 'f', 4) + ','

@@ -13,7 +13,8 @@ namespace aestudio {
 
 namespace RunFiles {
 
-// epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds; C-locale numbers.
+// epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds (read by position, so
+// files written before the _mean_ names read the same); C-locale numbers.
 QByteArray metricsCsv(const QVector<EpochMetrics> &history);
 // Reads metricsCsv's output back; throws FormatError naming the line when a row does not parse.
 QVector<EpochMetrics> parseMetricsCsv(const QByteArray &csv);

@@ -343,8 +343,8 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
 
 QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)
 {
-    QByteArray csv = "name,depth,latent,dropout,weight_decay,noise,epochs,best_epoch,best_val_loss,val_psnr_db,"
-                     "val_psnr_global_db,test_mse,test_psnr_db,test_psnr_global_db,seconds\n";
+    QByteArray csv = "name,depth,latent,dropout,weight_decay,noise,epochs,best_epoch,best_val_loss,val_psnr_mean_db,"
+                     "val_psnr_global_db,test_mse,test_psnr_mean_db,test_psnr_global_db,seconds\n";
     for (const SweepResult &r : results) {
         if (r.bestEpoch == 0)
             continue; // not run (stopped sweep)

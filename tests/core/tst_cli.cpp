@@ -80,7 +80,7 @@ void TestCli::trainWritesEveryFile()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds"));
+    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds"));
     QCOMPARE(lines[2].split(',').size(), 7);
     QVERIFY(lines[2].startsWith("2,"));
 

@@ -151,7 +151,7 @@ void TestDataset::metricsCsvUsesCLocale()
     QLocale::setDefault(QLocale::c());
     const QList<QByteArray> lines = csv.trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_db,val_psnr_global_db,noisy_psnr_db,seconds"));
+    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds"));
     QCOMPARE(lines[1], QByteArray("1,0.5,0.25,6.0206,0.0000,0.0000,1.500"));
 }
 

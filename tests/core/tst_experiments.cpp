@@ -231,7 +231,7 @@ void TestExperiments::robustnessFallsWithNoise()
              qPrintable(QStringLiteral("%1 -> %2").arg(curve.points.first().psnrDb).arg(curve.points.last().psnrDb)));
     const QList<QByteArray> csv = curve.toCsv().trimmed().split('\n');
     QCOMPARE(csv.size(), 12);
-    QCOMPARE(csv[0], QByteArray("level,psnr_db,psnr_global_db,noisy_psnr_db"));
+    QCOMPARE(csv[0], QByteArray("level,psnr_mean_db,psnr_global_db,noisy_psnr_mean_db"));
     const QImage plot = RobustnessCurve::plot({curve}, QStringLiteral("sigma"), 0.5);
     QCOMPARE(plot.size(), QSize(900, 560));
     QVERIFY_THROWS_EXCEPTION(ConfigError,

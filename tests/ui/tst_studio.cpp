@@ -578,7 +578,7 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     QVERIFY(chart->seriesColor(3) != chart->seriesColor(1)); // never the marker's red
     const QList<QByteArray> csv = panel->csv().trimmed().split('\n');
     QCOMPARE(csv.size(), 12); // header + 11 levels
-    QVERIFY(csv.first().contains("another model psnr_db"));
+    QVERIFY(csv.first().contains("another model psnr_mean_db"));
     // Export all carries the curves.
     QTemporaryDir exported;
     const QStringList files = w->exportAll(exported.path());
