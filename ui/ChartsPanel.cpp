@@ -26,6 +26,7 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     m_smoothing = new QSlider(Qt::Horizontal);
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
     m_smoothing->setRange(0, 99);
+    m_smoothing->setMinimumWidth(80);
     m_smoothing->setValue(90);
     m_smoothing->setToolTip(
         tr("Exponential moving average of the batch loss, per optimizer step and debiased as TensorBoard does, so a "
@@ -171,13 +172,13 @@ void ChartsPanel::rebuildCharts()
     m_loss->removeAllSeries();
     m_psnr->removeAllSeries();
     m_rawSeries = m_loss->addSeries(tr("batch loss"), QColor(52, 101, 164, 60), 1.0);
-    m_smoothSeries = m_loss->addSeries(tr("batch loss (smoothed)"), QColor(52, 101, 164), 2.0);
+    m_smoothSeries = m_loss->addSeries(tr("smoothed"), QColor(52, 101, 164), 2.0);
     m_trainSeries = m_loss->addSeries(tr("train (epoch)"), QColor(245, 121, 0), 2.0, true);
     m_valSeries = m_loss->addSeries(tr("validation (epoch)"), QColor(204, 0, 0), 2.0, true);
     // The seed report's PSNR first: 10·log10(1/MSE) over the validation set; the mean of per-image PSNR beside it.
-    m_psnrSeries = m_psnr->addSeries(tr("PSNR (global)"), QColor(78, 154, 6), 2.0, true);
-    m_psnrMeanSeries = m_psnr->addSeries(tr("PSNR (mean of images)"), QColor(115, 210, 22), 1.0, true);
-    m_noisySeries = m_psnr->addSeries(tr("noisy input (mean of images)"), QColor(136, 138, 133), 1.5, true);
+    m_psnrSeries = m_psnr->addSeries(tr("global"), QColor(78, 154, 6), 2.0, true);
+    m_psnrMeanSeries = m_psnr->addSeries(tr("mean of images"), QColor(115, 210, 22), 1.0, true);
+    m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
     m_loss->setPoints(m_rawSeries, m_raw);
     m_loss->setPoints(m_trainSeries, m_train);
     m_loss->setPoints(m_valSeries, m_val);

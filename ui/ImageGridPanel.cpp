@@ -15,8 +15,9 @@ namespace aestudio {
 ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
 {
     setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    setMinimumSize(PreviewRunner::kColumns * kImageSide * PreviewRunner::kScale,
-                   2 * kImageSide * PreviewRunner::kScale);
+    // Down to 1x on a small screen; the grid fills what width it gets, nearest-neighbour so pixels stay crisp.
+    setMinimumSize(PreviewRunner::kColumns * kImageSide, 2 * kImageSide);
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     // The black backdrop through the palette, not a style sheet: an unscoped "background: black" also reached the
     // per-probe tooltip and drew it black on black.
     QPalette pal = palette();
@@ -31,15 +32,36 @@ void ProbeGridView::setGrid(const QImage &image, int columns, int cellSize, QStr
     m_columns = std::max(columns, 1);
     m_cell = std::max(cellSize, 1);
     m_tips = std::move(cellTips);
-    // The QImage is already scaled nearest-neighbour; the pixmap is shown 1:1 so pixels stay crisp.
-    setPixmap(QPixmap::fromImage(image));
+    showScaled();
+}
+
+void ProbeGridView::resizeEvent(QResizeEvent *e)
+{
+    QLabel::resizeEvent(e);
+    showScaled();
+}
+
+void ProbeGridView::showScaled()
+{
+    if (m_image.isNull()) {
+        setPixmap(QPixmap());
+        return;
+    }
+    // The image arrives at 2x; shown at that size when it fits, else shrunk to the width (never enlarged).
+    m_shownScale = std::min(1.0, double(std::max(1, width())) / m_image.width());
+    const QImage shown = m_shownScale < 1.0 ? m_image.scaled(QSize(width(), int(m_image.height() * m_shownScale)),
+                                                             Qt::KeepAspectRatio, Qt::FastTransformation)
+                                            : m_image;
+    setPixmap(QPixmap::fromImage(shown));
+    setMinimumHeight(std::max(2 * kImageSide, shown.height()));
 }
 
 QString ProbeGridView::tipAt(const QPoint &pos) const
 {
-    if (pos.x() < 0 || pos.y() < 0 || pos.x() >= m_image.width() || pos.y() >= m_image.height())
+    const QPoint p(int(pos.x() / m_shownScale), int(pos.y() / m_shownScale)); // back to image pixels
+    if (p.x() < 0 || p.y() < 0 || p.x() >= m_image.width() || p.y() >= m_image.height())
         return {};
-    return m_tips.value((pos.y() / m_cell) * m_columns + pos.x() / m_cell);
+    return m_tips.value((p.y() / m_cell) * m_columns + p.x() / m_cell);
 }
 
 bool ProbeGridView::event(QEvent *e)

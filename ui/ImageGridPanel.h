@@ -19,8 +19,11 @@ public:
 
 protected:
     bool event(QEvent *e) override;
+    void resizeEvent(QResizeEvent *e) override;
 
 private:
+    void showScaled();
+    double m_shownScale = 1.0; // displayed pixels per image pixel
     QImage m_image;
     int m_columns = 1;
     int m_cell = 1;

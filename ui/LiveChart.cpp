@@ -258,6 +258,14 @@ bool LiveChart::placeholderShown() const
         && std::all_of(m_series.begin(), m_series.end(), [](const QLineSeries *s) { return s->count() == 0; });
 }
 
+void LiveChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    const Qt::Alignment want = width() < 560 ? Qt::AlignRight : Qt::AlignBottom;
+    if (chart()->legend()->alignment() != want)
+        chart()->legend()->setAlignment(want);
+}
+
 void LiveChart::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QChartView::drawForeground(painter, rect);

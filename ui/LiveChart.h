@@ -52,6 +52,7 @@ public:
 
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void resizeEvent(QResizeEvent *event) override; // a narrow chart stacks its legend on the right, uncut
 
 private:
     void rescale();

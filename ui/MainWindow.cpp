@@ -18,6 +18,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QDir>
@@ -39,6 +40,13 @@ MainWindow::MainWindow(QWidget *parent)
       m_experiments(new ExperimentsPanel), m_runs(new RunsPanel), m_pages(new QTabWidget), m_progress(new QProgressBar),
       m_status(new QLabel)
 {
+    // The settings: a dock on the left that can be hidden (View → Settings, Ctrl+B) or floated on a small screen.
+    m_settingsDock = new QDockWidget(tr("Settings"), this);
+    m_settingsDock->setObjectName(QStringLiteral("settingsDock"));
+    m_settingsDock->setWidget(m_training->configArea());
+    m_settingsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
+                                | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_settingsDock);
     m_pages->addTab(m_training, tr("Training"));
     m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
@@ -47,6 +55,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(260);
     m_progress->setTextVisible(true);
+    // A long status line is cut, never a reason for the window to be wider than a laptop screen.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setMinimumWidth(120);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
 
@@ -186,6 +197,10 @@ void MainWindow::buildMenus()
     run->addSeparator();
     run->addAction(action(QStringLiteral("clearPins")));
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *settings = m_settingsDock->toggleViewAction();
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    view->addAction(settings);
+    view->addSeparator();
     for (int i = 0; i < m_pages->count(); ++i)
         view->addAction(action(QStringLiteral("tab%1").arg(i + 1)));
     QMenu *help = menuBar()->addMenu(tr("&Help"));

@@ -81,6 +81,7 @@ private:
     TrainingSession *m_session;
     TrainingPage *m_training;
     DatasetActions *m_datasets = nullptr;
+    class QDockWidget *m_settingsDock = nullptr;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;
     NoiseExplorerPanel *m_explorer;

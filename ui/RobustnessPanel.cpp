@@ -12,7 +12,7 @@ namespace aestudio {
 RobustnessPanel::RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidget *parent)
     : QWidget(parent), m_snapshots(std::move(snapshots)),
       m_chart(new LiveChart(tr("Robustness: PSNR vs evaluation noise"), tr("noise level"),
-                            tr("PSNR, mean of %1 validation images (dB)").arg(kEvalImages))),
+                            tr("dB (mean of %1 images)").arg(kEvalImages))),
       m_measure(new QPushButton(tr("Measure robustness curve")))
 {
     m_chart->setObjectName(QStringLiteral("robustnessChart"));

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QToolBar>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
@@ -140,15 +141,16 @@ RunsPanel::RunsPanel(QWidget *parent)
                   addRoot(dir);
           });
 
-    auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {m_open, m_resume, m_compare, m_rename, m_note, m_reveal, m_delete})
+    // A tool bar, not a row: on a narrow window the buttons that do not fit go into its » menu instead of
+    // holding the whole window 700 px wide.
+    auto *buttons = new QToolBar;
+    buttons->setObjectName(QStringLiteral("runButtons"));
+    for (QPushButton *b : {m_open, m_resume, m_compare, m_rename, m_note, m_reveal, m_delete, addFolder})
         buttons->addWidget(b);
-    buttons->addStretch(1);
-    buttons->addWidget(addFolder);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_filter);
     layout->addWidget(m_view, 1);
-    layout->addLayout(buttons);
+    layout->addWidget(buttons);
 
     connect(m_view, &QTreeView::doubleClicked, this, [this] { Q_EMIT openRequested(selectedPaths().value(0)); });
     onEnterKey(m_view, this, [this] {

@@ -97,14 +97,14 @@ void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter 
 {
     settings.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
     settings.setValue(QStringLiteral("window/state"), window.saveState());
-    settings.setValue(QStringLiteral("window/split"), split.saveState());
+    settings.setValue(QStringLiteral("window/split2"), split.saveState());
 }
 
 void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split)
 {
     window->restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     window->restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+    split->restoreState(settings.value(QStringLiteral("window/split2")).toByteArray());
 }
 
 } // namespace aestudio::StudioSettings

@@ -55,13 +55,18 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     sideLayout->addWidget(m_grids);
     sideLayout->addWidget(boxed(tr("Robustness"), m_robustness), 1);
 
-    QWidget *configArea = scrolled(m_config);
-    configArea->setMinimumWidth(m_config->sizeHint().width() + 24);
-    m_split->addWidget(configArea);
+    // The settings live in a dock (MainWindow), so they can be collapsed on a small screen; of what is left, the
+    // charts get the space first.
+    m_configArea = scrolled(m_config);
+    m_configArea->setMinimumWidth(m_config->minimumSizeHint().width() + 24);
+    m_charts->setMinimumWidth(300);
+    QWidget *sideArea = scrolled(side);
+    sideArea->setMinimumWidth(260);
     m_split->addWidget(m_charts);
-    m_split->addWidget(scrolled(side));
-    m_split->setStretchFactor(1, 1);
-    m_split->setSizes({380, 620, 480});
+    m_split->addWidget(sideArea);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    m_split->setSizes({640, 480});
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_split);

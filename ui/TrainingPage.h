@@ -27,6 +27,7 @@ public:
     explicit TrainingPage(TrainingSession *session, QWidget *parent = nullptr);
 
     ConfigPanel *config() const { return m_config; }
+    QWidget *configArea() const { return m_configArea; } // the settings, scrollable: MainWindow docks it
     ChartsPanel *charts() const { return m_charts; }
     ImageGridPanel *grids() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
@@ -59,6 +60,7 @@ private:
     NoiseExplorerPanel *m_explorer;
     RobustnessPanel *m_robustness;
     QSplitter *m_split;
+    QWidget *m_configArea = nullptr;
     QString m_probeSource; // the dataset and split the probe images come from
     SplitOptions m_probeSplit;
     BackgroundJob m_probeJob{this};

@@ -21,6 +21,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QSlider>
 #include <QComboBox>
 #include <QAbstractSpinBox>
@@ -614,6 +615,15 @@ void TestStudio::firstRunExplainsItself()
     QCOMPARE(w.findChild<QTabWidget *>()->currentIndex(), 1);
     w.action(QStringLiteral("tab1"))->trigger();
     QVERIFY(w.action(QStringLiteral("shortcuts")));
+    // A 1024x700 laptop screen holds the whole window, and the settings dock can be hidden to give the charts room.
+    w.resize(1024, 700);
+    QVERIFY2(w.width() <= 1024, qPrintable(QString::number(w.width())));
+    auto *dock = w.findChild<QDockWidget *>(QStringLiteral("settingsDock"));
+    QVERIFY(dock && dock->isVisible());
+    const int chartsWidth = w.chartsPanel()->width();
+    dock->toggleViewAction()->trigger();
+    QTRY_VERIFY(w.chartsPanel()->width() > chartsWidth);
+    dock->toggleViewAction()->trigger();
 
     QSignalSpy finished(w.session(), &TrainingSession::finished);
     w.startRun(MainWindow::StartMode::Fresh);

@@ -44,6 +44,8 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
          QStringLiteral("dir")},
         {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
+        {QStringLiteral("size"), QStringLiteral("Resize the window to WxH, e.g. 1024x700 (small-screen screenshots)."),
+         QStringLiteral("WxH")},
         {QStringLiteral("download"),
          QStringLiteral("Download this dataset as Download… does; with --start, training starts once it is here."),
          QStringLiteral("name")},
@@ -110,6 +112,11 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
         std::fprintf(stderr, "aestudio: %s\n", qPrintable(e.message()));
         QTimer::singleShot(0, [] { QApplication::exit(2); });
         return;
+    }
+    if (p.isSet(QStringLiteral("size"))) {
+        const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
+            window->resize(wh[0].toInt(), wh[1].toInt());
     }
     if (p.isSet(QStringLiteral("datasets")))
         QTimer::singleShot(0, window, [window] { window->datasets()->showManager(); });
