@@ -2,6 +2,7 @@
 
 #include "EnterKey.h"
 #include "FileDialogs.h"
+#include "SweepBaseFields.h"
 
 #include "Errors.h"
 #include "LiveChart.h"
@@ -13,6 +14,9 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QDesktopServices>
+#include <QSettings>
+#include <QUrl>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -62,6 +66,7 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
     setOutputFolder(QDir(RunDirectory::defaultRoot())
                         .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd-HHmmss"))
                                   + QStringLiteral("-sweep")));
+    loadForm();
     setRunning(false);
     auto openRow = [this](int row) {
         if (row < 0 || !m_runs->item(row, cName))
@@ -122,8 +127,14 @@ QLayout *ExperimentsPanel::buildForm()
     m_diff->setWordWrap(true);
     m_diff->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *chooseFolder = new QPushButton(tr("Folder…"));
+    auto *revealFolder = new QPushButton(tr("Open folder"));
+    revealFolder->setToolTip(tr("Show the output folder in the file manager"));
+    auto *openSweepButton = new QPushButton(tr("Open sweep…"));
+    openSweepButton->setToolTip(tr("Read a past sweep's results into the tables, without running anything"));
+    m_baseFields = new SweepBaseFields(this);
 
     auto *form = new QFormLayout;
+    m_baseFields->addRows(form);
     form->addRow(tr("Depths"), m_depths);
     form->addRow(tr("Latent dims"), m_latents);
     form->addRow(tr("Dropouts"), m_dropouts);
@@ -134,9 +145,11 @@ QLayout *ExperimentsPanel::buildForm()
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(chooseFolder);
+    folderRow->addWidget(revealFolder);
     form->addRow(tr("Output"), folderRow);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(preset);
+    buttons->addWidget(openSweepButton);
     buttons->addStretch(1);
     buttons->addWidget(m_queue);
     buttons->addWidget(m_stop);
@@ -152,6 +165,19 @@ QLayout *ExperimentsPanel::buildForm()
         const QString dir = FileDialogs::folder(this, tr("Sweep output folder"), m_outDir);
         if (!dir.isEmpty())
             setOutputFolder(dir);
+    });
+    connect(revealFolder, &QPushButton::clicked, this, [this] {
+        QDir().mkpath(m_outDir);
+        QDesktopServices::openUrl(QUrl::fromLocalFile(m_outDir));
+    });
+    connect(openSweepButton, &QPushButton::clicked, this, [this] {
+        const QString dir = FileDialogs::folder(this, tr("Open a sweep folder"), m_outDir);
+        if (!dir.isEmpty())
+            openSweep(dir);
+    });
+    connect(m_baseFields, &SweepBaseFields::changed, this, [this] {
+        if (!m_showingBase)
+            m_baseEdited = true;
     });
     connect(m_queue, &QPushButton::clicked, this, &ExperimentsPanel::queue);
     connect(m_stop, &QPushButton::clicked, this, &ExperimentsPanel::stop);
@@ -188,7 +214,84 @@ bool ExperimentsPanel::running() const
 void ExperimentsPanel::setOutputFolder(const QString &folder)
 {
     m_outDir = folder;
-    m_folder->setText(folder);
+    m_folder->setText(QDir::toNativeSeparators(QFileInfo(folder).absoluteFilePath()));
+}
+
+void ExperimentsPanel::setBase(const TrainingConfig &base)
+{
+    m_base = base;
+    if (!m_baseEdited) {
+        m_showingBase = true;
+        m_baseFields->show(base);
+        m_showingBase = false;
+    }
+}
+
+void ExperimentsPanel::openSweep(const QString &folder)
+{
+    if (running())
+        return;
+    QVector<SweepResult> results;
+    try {
+        results = Sweep::readFinished(folder);
+    } catch (const StudioError &e) {
+        m_status->setText(tr("Error: %1").arg(e.message()));
+        return;
+    }
+    setOutputFolder(folder);
+    m_plan.clear();
+    for (const SweepResult &r : std::as_const(results))
+        m_plan.append({r.name, r.config});
+    fillPlan();
+    for (int i = 0; i < results.size(); ++i)
+        onRunFinished(i, results[i]);
+    m_runs->setSortingEnabled(true);
+    m_status->setText(
+        tr("%n finished run(s) read from %1; Queue grid continues this sweep.", nullptr, int(results.size()))
+            .arg(folder));
+}
+
+void ExperimentsPanel::saveForm() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("experiments/depths"), m_depths->text());
+    s.setValue(QStringLiteral("experiments/latents"), m_latents->text());
+    s.setValue(QStringLiteral("experiments/dropouts"), m_dropouts->text());
+    s.setValue(QStringLiteral("experiments/weightDecays"), m_weightDecays->text());
+    s.setValue(QStringLiteral("experiments/epochs"), m_epochs->value());
+    s.setValue(QStringLiteral("experiments/epochsRegularised"), m_epochsRegularised->value());
+    s.setValue(QStringLiteral("experiments/jobs"), m_jobs->value());
+    m_baseFields->save(s);
+}
+
+void ExperimentsPanel::loadForm()
+{
+    QSettings s;
+    // Each value on its own: a list that no longer parses keeps the preset's, a number out of range its default.
+    auto list = [&s](QLineEdit *edit, const char *key) {
+        const QString v = s.value(QStringLiteral("experiments/") + QLatin1String(key)).toString();
+        try {
+            if (!v.isEmpty() && !SweepSpec::parseList(v, QString()).isEmpty())
+                edit->setText(v);
+        } catch (const StudioError &) {
+        }
+    };
+    list(m_depths, "depths");
+    list(m_latents, "latents");
+    list(m_dropouts, "dropouts");
+    list(m_weightDecays, "weightDecays");
+    auto number = [&s](QSpinBox *box, const char *key) {
+        bool ok = false;
+        const int v = s.value(QStringLiteral("experiments/") + QLatin1String(key)).toInt(&ok);
+        if (ok && v >= box->minimum() && v <= box->maximum())
+            box->setValue(v);
+    };
+    number(m_epochs, "epochs");
+    number(m_epochsRegularised, "epochsRegularised");
+    number(m_jobs, "jobs");
+    m_showingBase = true;
+    m_baseEdited = m_baseFields->load(s);
+    m_showingBase = false;
 }
 
 void ExperimentsPanel::showGrid(const SweepSpec &s)
@@ -204,16 +307,19 @@ void ExperimentsPanel::showGrid(const SweepSpec &s)
 
 void ExperimentsPanel::useSeedStudyPreset()
 {
-    const SweepSpec seed = SweepSpec::seedStudy(m_base);
+    const SweepSpec seed = SweepSpec::seedStudy(m_baseFields->applyTo(m_base));
     showGrid(seed);
-    m_base = seed.base; // Table 1.1 trains plain autoencoders on clean inputs
+    m_showingBase = true;
+    m_baseFields->show(seed.base); // Table 1.1 trains plain autoencoders on clean inputs
+    m_showingBase = false;
+    m_baseEdited = true;
     m_status->setText(tr("The seed study's Table 1.1: %1 runs on clean inputs.").arg(seed.runs().size()));
 }
 
 SweepSpec ExperimentsPanel::spec() const
 {
     SweepSpec s;
-    s.base = m_base;
+    s.base = m_baseFields->applyTo(m_base);
     s.depths.clear();
     for (double d : SweepSpec::parseList(m_depths->text(), tr("Depths")))
         s.depths << int(d);
@@ -239,6 +345,7 @@ void ExperimentsPanel::setRunning(bool running)
           static_cast<QWidget *>(m_weightDecays), static_cast<QWidget *>(m_epochs),
           static_cast<QWidget *>(m_epochsRegularised), static_cast<QWidget *>(m_jobs)})
         w->setEnabled(!running);
+    m_baseFields->setEnabled(!running);
 }
 
 void ExperimentsPanel::queue()
@@ -252,6 +359,7 @@ void ExperimentsPanel::queue()
         m_status->setText(tr("Error: %1").arg(e.message()));
         return;
     }
+    saveForm();
     m_plan = s.runs();
     fillPlan();
     m_failed = false;

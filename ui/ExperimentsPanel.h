@@ -24,8 +24,11 @@ class ExperimentsPanel : public QWidget {
 public:
     explicit ExperimentsPanel(QWidget *parent = nullptr);
 
-    // The settings not swept (dataset, noise, batch size, lr...) come from the studio's current recipe.
-    void setBase(const TrainingConfig &base) { m_base = base; }
+    // The settings not swept come from the studio's recipe (batch size, seed, threads...). Dataset, noise and learning
+    // rate are shown in the form: they follow the recipe until edited there, and are remembered once used.
+    void setBase(const TrainingConfig &base);
+    // Reads a past sweep's finished runs into the tables without running anything.
+    void openSweep(const QString &folder);
     void setOutputFolder(const QString &folder);
     QString outputFolder() const { return m_outDir; }
     SweepSpec spec() const; // throws ConfigError on unparsable lists
@@ -53,8 +56,14 @@ private:
     void buildTables();
     void fillPlan();
     void showGrid(const SweepSpec &s); // the grid's lists and epochs into the form
+    void saveForm() const;
+    void loadForm();
 
     TrainingConfig m_base;
+    class SweepBaseFields *m_baseFields = nullptr;
+    // The form's dataset/noise/lr follow the Training tab's recipe until edited here (or restored from last time).
+    bool m_baseEdited = false;
+    bool m_showingBase = false;
     QString m_outDir;
     QLineEdit *m_depths, *m_latents, *m_dropouts, *m_weightDecays;
     QSpinBox *m_epochs, *m_epochsRegularised, *m_jobs;

@@ -217,6 +217,28 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
 }
 
 // A finished cell's result.json, or nothing when the cell has none; throws StudioError when it does not parse.
+QVector<SweepResult> Sweep::readFinished(const QString &outDir)
+{
+    QStringList names;
+    QFile grid(QDir(outDir).filePath(kGridFile));
+    if (grid.size() < (1 << 20) && grid.open(QIODevice::ReadOnly))
+        for (const auto &v : QJsonDocument::fromJson(grid.readAll()).object().value(QStringLiteral("runs")).toArray())
+            names << v.toString();
+    if (names.isEmpty())
+        throw StudioError(QStringLiteral("%1 holds no sweep (no %2)").arg(outDir, kGridFile));
+    QVector<SweepResult> results;
+    for (const QString &name : std::as_const(names)) {
+        QFile done(QDir(outDir).filePath(name + QLatin1Char('/') + kResultFile));
+        if (name.contains(QLatin1Char('/')) || done.size() > (1 << 20) || !done.open(QIODevice::ReadOnly))
+            continue; // not finished (or not a name of ours)
+        SweepResult r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+        r.name = name;
+        r.skipped = true;
+        results << r;
+    }
+    return results;
+}
+
 std::optional<SweepResult> Sweep::readResult(const QString &name) const
 {
     QFile done(QDir(m_outDir).filePath(name + QLatin1Char('/') + kResultFile));

@@ -91,6 +91,9 @@ public:
     QString outDir() const { return m_outDir; }
 
     static QByteArray resultsCsv(const QVector<SweepResult> &results);
+    // The finished runs of a sweep folder, in its grid's order (sweep.json), each marked skipped: a past sweep read
+    // back without running anything. Throws StudioError when the folder holds no sweep.
+    static QVector<SweepResult> readFinished(const QString &outDir);
     // Rows = model type, columns = latent dim, then the best latent; the best cell of each row in bold. `reference`
     // maps row label -> latent -> value printed beside ours (the seed's Table 1.1), when given.
     static QString tableMarkdown(const QVector<SweepResult> &results,

@@ -536,6 +536,22 @@ void TestStudio::queueingATwoRunGridFillsTheTables()
     QCOMPARE(panel->pivotTable()->columnCount(), 3); // two latents + best latent
     QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("results.csv"))));
     QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("table.md"))));
+    // The settings every run shared are in the form, taken from the Training tab.
+    QCOMPARE(panel->findChild<QComboBox *>(QStringLiteral("sweepDataset"))->currentData().toString(), m_data);
+    QCOMPARE(panel->spec().base.dataset, m_data);
+
+    // A restart: the form comes back as it was queued, and the past sweep opens without running anything.
+    {
+        ExperimentsPanel again;
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("latents"))->text(), QStringLiteral("8,16"));
+        QCOMPARE(again.spec().base.dataset, m_data);
+        again.openSweep(out.path());
+        QVERIFY(!again.running());
+        QCOMPARE(again.runTable()->rowCount(), 2);
+        QCOMPARE(again.runTable()->item(0, 5)->text(), QStringLiteral("done earlier"));
+        QCOMPARE(again.pivotTable()->columnCount(), 3);
+        QCOMPARE(again.outputFolder(), out.path());
+    }
 
     // Double-clicking a run opens it in the studio.
     QSignalSpy opened(panel, &ExperimentsPanel::openRun);

@@ -1,0 +1,112 @@
+#include "SweepBaseFields.h"
+
+#include "DatasetCatalog.h"
+#include "DatasetSources.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QSettings>
+
+namespace aestudio {
+
+SweepBaseFields::SweepBaseFields(QObject *parent)
+    : QObject(parent), m_dataset(new QComboBox), m_noiseType(new QComboBox), m_noise(new QDoubleSpinBox),
+      m_lr(new QDoubleSpinBox)
+{
+    m_dataset->setObjectName(QStringLiteral("sweepDataset"));
+    for (const QString &name : DatasetCatalog::availableNames()) {
+        const DatasetSource *source = DatasetSources::find(name);
+        m_dataset->addItem(source ? source->title : name, name);
+    }
+    m_dataset->setToolTip(tr("The dataset every run of the grid trains on"));
+    m_noiseType->setObjectName(QStringLiteral("sweepNoiseType"));
+    for (NoiseType t : {NoiseType::Gaussian, NoiseType::SaltPepper, NoiseType::Masking})
+        m_noiseType->addItem(noiseTypeName(t), int(t));
+    m_noise->setObjectName(QStringLiteral("sweepNoise"));
+    m_noise->setRange(0.0, 1.0);
+    m_noise->setSingleStep(0.05);
+    m_noise->setDecimals(2);
+    m_noise->setToolTip(tr("Training noise level of every run, 0-1 (0: plain autoencoders, as Table 1.1)"));
+    m_lr->setObjectName(QStringLiteral("sweepLr"));
+    m_lr->setDecimals(6);
+    m_lr->setRange(1e-6, 1.0);
+    m_lr->setSingleStep(1e-4);
+    m_lr->setToolTip(tr("Adam's learning rate for every run (the seed uses 0.001)"));
+    for (QComboBox *c : {m_dataset, m_noiseType})
+        connect(c, &QComboBox::currentIndexChanged, this, &SweepBaseFields::changed);
+    for (QDoubleSpinBox *s : {m_noise, m_lr})
+        connect(s, &QDoubleSpinBox::valueChanged, this, &SweepBaseFields::changed);
+}
+
+void SweepBaseFields::addRows(QFormLayout *form)
+{
+    form->addRow(tr("Dataset"), m_dataset);
+    auto *noise = new QHBoxLayout;
+    noise->addWidget(m_noiseType);
+    noise->addWidget(m_noise, 1);
+    form->addRow(tr("Training noise"), noise);
+    form->addRow(tr("Learning rate"), m_lr);
+}
+
+void SweepBaseFields::show(const TrainingConfig &c)
+{
+    int index = m_dataset->findData(c.dataset);
+    if (index < 0) { // a folder given by path
+        m_dataset->addItem(c.dataset, c.dataset);
+        index = m_dataset->count() - 1;
+    }
+    m_dataset->setCurrentIndex(index);
+    m_noiseType->setCurrentIndex(std::max(0, m_noiseType->findData(int(c.noise.type))));
+    m_noise->setValue(c.noise.level);
+    m_lr->setValue(c.learningRate);
+}
+
+TrainingConfig SweepBaseFields::applyTo(TrainingConfig base) const
+{
+    base.dataset = m_dataset->currentData().toString();
+    base.noise = {NoiseType(m_noiseType->currentData().toInt()), m_noise->value()};
+    base.learningRate = m_lr->value();
+    return base;
+}
+
+void SweepBaseFields::setEnabled(bool enabled)
+{
+    for (QWidget *w : {static_cast<QWidget *>(m_dataset), static_cast<QWidget *>(m_noiseType),
+                       static_cast<QWidget *>(m_noise), static_cast<QWidget *>(m_lr)})
+        w->setEnabled(enabled);
+}
+
+void SweepBaseFields::save(QSettings &s) const
+{
+    s.setValue(QStringLiteral("experiments/dataset"), m_dataset->currentData().toString());
+    s.setValue(QStringLiteral("experiments/noiseType"), noiseTypeName(NoiseType(m_noiseType->currentData().toInt())));
+    s.setValue(QStringLiteral("experiments/noise"), m_noise->value());
+    s.setValue(QStringLiteral("experiments/lr"), m_lr->value());
+}
+
+bool SweepBaseFields::load(QSettings &s)
+{
+    if (!s.contains(QStringLiteral("experiments/dataset")))
+        return false;
+    TrainingConfig c = applyTo(TrainingConfig{});
+    const QString dataset = s.value(QStringLiteral("experiments/dataset")).toString();
+    if (!dataset.isEmpty())
+        c.dataset = dataset;
+    try {
+        c.noise.type = noiseTypeFromName(s.value(QStringLiteral("experiments/noiseType")).toString());
+    } catch (const std::exception &) {
+    }
+    bool ok = false;
+    const double noise = s.value(QStringLiteral("experiments/noise")).toDouble(&ok);
+    if (ok && noise >= 0 && noise <= 1)
+        c.noise.level = noise;
+    const double lr = s.value(QStringLiteral("experiments/lr")).toDouble(&ok);
+    if (ok && lr >= 1e-6 && lr <= 1)
+        c.learningRate = lr;
+    show(c);
+    return true;
+}
+
+} // namespace aestudio

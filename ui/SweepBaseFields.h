@@ -1,0 +1,37 @@
+// The settings a sweep does not vary but every run uses (dataset, training noise, learning rate), shown and edited
+// in the Experiments form instead of being taken unseen from the Training tab; remembered across restarts.
+#pragma once
+
+#include "TrainingConfig.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QSettings;
+
+namespace aestudio {
+
+class SweepBaseFields : public QObject {
+    Q_OBJECT
+public:
+    explicit SweepBaseFields(QObject *parent = nullptr);
+    void addRows(QFormLayout *form);
+    void show(const TrainingConfig &config); // the three settings into the fields
+    TrainingConfig applyTo(TrainingConfig base) const;
+    void setEnabled(bool enabled);
+    void save(QSettings &settings) const;
+    bool load(QSettings &settings); // false when nothing was saved yet; garbage falls back per field
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    QComboBox *m_dataset;
+    QComboBox *m_noiseType;
+    QDoubleSpinBox *m_noise;
+    QDoubleSpinBox *m_lr;
+};
+
+} // namespace aestudio
