@@ -4,6 +4,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QCategoryAxis>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QToolTip>
@@ -33,6 +34,7 @@ LiveChart::LiveChart(const QString &title, const QString &xTitle, const QString 
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(180);
+    setMouseTracking(true);
 }
 
 int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, bool markers)
@@ -46,17 +48,6 @@ int LiveChart::addSeries(const QString &name, const QColor &color, qreal width, 
     chart()->addSeries(s);
     s->attachAxis(m_x);
     s->attachAxis(m_log ? static_cast<QAbstractAxis *>(m_yLog) : m_yLinear);
-    connect(s, &QLineSeries::hovered, this, [this, s](const QPointF &p, bool state) {
-        if (state)
-            QToolTip::showText(QCursor::pos(),
-                               QStringLiteral("%1\nx = %2\ny = %3")
-                                   .arg(s->name())
-                                   .arg(p.x(), 0, 'f', 2)
-                                   .arg(m_log ? std::pow(10.0, p.y()) : p.y(), 0, 'g', 5),
-                               this);
-        else
-            QToolTip::hideText();
-    });
     m_series << s;
     m_points.append(QVector<QPointF>());
     m_dirty << false;
@@ -256,6 +247,62 @@ bool LiveChart::placeholderShown() const
 {
     return !m_placeholder.isEmpty()
         && std::all_of(m_series.begin(), m_series.end(), [](const QLineSeries *s) { return s->count() == 0; });
+}
+
+namespace {
+
+// The point of `points` (sorted by x) nearest to x.
+const QPointF *nearest(const QVector<QPointF> &points, double x)
+{
+    if (points.isEmpty())
+        return nullptr;
+    auto it = std::lower_bound(points.begin(), points.end(), x, [](const QPointF &p, double v) { return p.x() < v; });
+    if (it == points.end())
+        return &points.back();
+    if (it != points.begin() && x - (it - 1)->x() < it->x() - x)
+        --it;
+    return &*it;
+}
+
+} // namespace
+
+QString LiveChart::hoverText(double x) const
+{
+    // Snap to the nearest point of the densest series (the per-step one on the loss chart).
+    const QVector<QPointF> *densest = nullptr;
+    for (const auto &pts : m_points)
+        if (!pts.isEmpty() && (!densest || pts.size() > densest->size()))
+            densest = &pts;
+    if (!densest)
+        return {};
+    const double snapped = nearest(*densest, x)->x();
+    QStringList lines{QStringLiteral("%1 %2").arg(m_x->titleText()).arg(snapped, 0, 'f', 3)};
+    for (int i = 0; i < m_series.size(); ++i) {
+        const QPointF *p = nearest(m_points[i], snapped);
+        if (!p)
+            continue;
+        QString line = QStringLiteral("%1: %2").arg(m_series[i]->name()).arg(p->y(), 0, 'g', 5);
+        if (std::abs(p->x() - snapped) > 1e-9)
+            line += QStringLiteral("  (at %1)").arg(p->x(), 0, 'g', 4);
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void LiveChart::mouseMoveEvent(QMouseEvent *event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QPointF inScene = mapToScene(event->position().toPoint());
+    const QPointF inChart = chart()->mapFromScene(inScene);
+    if (!chart()->plotArea().contains(inChart)) {
+        QToolTip::hideText();
+        return;
+    }
+    const QString text = hoverText(chart()->mapToValue(inChart).x());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 
 void LiveChart::resizeEvent(QResizeEvent *event)

@@ -46,6 +46,9 @@ public:
     // Shown in the plot area while no series has a point ("Press Start (Ctrl+Return)"); not in exports.
     void setPlaceholder(const QString &text);
     bool placeholderShown() const;
+    // What hovering at x shows, as TensorBoard does: x snapped to the nearest point, then every series' value at
+    // its point nearest to there (and that point's x when it differs). Empty when no series has points.
+    QString hoverText(double x) const;
 
     QImage toImage(qreal devicePixelRatio) const; // rendered at the widget's size times the ratio
     QByteArray toSvg() const;
@@ -53,6 +56,7 @@ public:
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
     void resizeEvent(QResizeEvent *event) override; // a narrow chart stacks its legend on the right, uncut
+    void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
     void rescale();

@@ -774,6 +774,21 @@ void TestStudio::logLossAxisHasLabelledOneTwoFiveTicks()
         QVERIFY2(labels.contains(QLatin1String(expected)), qPrintable(labels.join(QLatin1Char(' '))));
     QVERIFY(!panel.psnrChart()->yTickLabels().isEmpty());
     // Narrow ranges still get labels: 1..9 steps, or the two ends.
+    // Hover snaps to the nearest step and lists every series there, as TensorBoard does.
+    BatchProgress p;
+    p.epoch = 1;
+    p.epochs = 4;
+    p.batch = 10;
+    p.batches = 10;
+    p.stepLosses = {0.3f, 0.25f, 0.2f, 0.18f, 0.15f, 0.14f, 0.13f, 0.12f, 0.11f, 0.1f};
+    p.loss = 0.1;
+    panel.addBatches({p});
+    const QString hover = panel.lossChart()->hoverText(0.52); // nearest step: 0.5 (the 5th)
+    QVERIFY2(hover.startsWith(QLatin1String("epoch 0.500")), qPrintable(hover));
+    QVERIFY2(hover.contains(QLatin1String("batch loss: 0.15")), qPrintable(hover));
+    QVERIFY2(hover.contains(QLatin1String("smoothed: ")), qPrintable(hover));
+    QVERIFY2(hover.contains(QLatin1String("validation (epoch): ")) && hover.contains(QLatin1String("(at 1)")),
+             qPrintable(hover));
     QCOMPARE(LiveChart::logTicks(0.02, 0.2), (QVector<double>{0.02, 0.05, 0.1, 0.2}));
     QCOMPARE(LiveChart::logTicks(0.031, 0.062), (QVector<double>{0.04, 0.05, 0.06}));
     QCOMPARE(LiveChart::logTicks(0.0301, 0.0302).size(), 2);
