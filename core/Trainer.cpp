@@ -177,11 +177,11 @@ private:
 
 // What one run() keeps between batches and epochs.
 struct Trainer::Impl::Pass {
-    Pass(const Impl &d)
+    Pass(const Impl &d, double &pausedTotal)
         : trainPixels(pixelView(d.data->train)), valPixels(pixelView(d.data->validation)),
           nTrain(d.data->train.count()), batches((nTrain + d.config.batchSize - 1) / d.config.batchSize),
           noiser(d.config.noise, 0), // reseeded every epoch
-          step(qint64(d.history.size()) * batches)
+          step(qint64(d.history.size()) * batches), pausedSeconds(pausedTotal)
     {
     }
     torch::Tensor trainPixels, valPixels;
@@ -191,7 +191,7 @@ struct Trainer::Impl::Pass {
     qint64 step;
     double samplesDone = 0;
     Clock::time_point start = Clock::now();
-    double pausedSeconds = 0; // since start: excluded from every duration, rate and ETA
+    double &pausedSeconds; // since start, the run's own: excluded from every duration, rate and ETA, even on a throw
     double activeSeconds() const { return secondsSince(start) - pausedSeconds; }
 };
 
@@ -331,14 +331,13 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
         at::set_num_threads(SystemInfo::threadsFor(d->config.threads));
         if (d->pastLastGood) // stopped mid-epoch before: continue from the end of the last finished epoch
             d->returnToEpochBoundary();
-        Impl::Pass pass(*d);
+        Impl::Pass pass(*d, pausedSeconds);
         int staleEpochs = 0;
         for (int epoch = d->history.size() + 1; epoch <= d->config.epochs; ++epoch) {
             const double epochStart = pass.activeSeconds(); // pauses excluded, so a paused epoch reads true
             double lossSum = 0;
             if (!d->trainEpoch(pass, epoch, observer, control, lossSum)) {
                 outcome.summary.stopped = true;
-                pausedSeconds = pass.pausedSeconds;
                 break;
             }
             const double trainSeconds = pass.activeSeconds() - epochStart;
@@ -346,7 +345,6 @@ Trainer::Outcome Trainer::run(TrainingObserver &observer, RunControl &control)
             m.trainLoss = lossSum / pass.nTrain;
             m.seconds = pass.activeSeconds() - epochStart;
             m.trainSeconds = trainSeconds;
-            pausedSeconds = pass.pausedSeconds;
             const bool earlyStop = d->recordEpoch(m, staleEpochs);
             observer.epochFinished(m);
             if (earlyStop) {

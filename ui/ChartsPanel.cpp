@@ -89,6 +89,21 @@ void ChartsPanel::clear()
     scheduleRedraw();
 }
 
+void ChartsPanel::truncateToEpoch(int epoch)
+{
+    auto after = [epoch](const QPointF &p) { return p.x() > epoch + 1e-9; };
+    for (QVector<QPointF> *points : {&m_raw, &m_train, &m_val, &m_psnrPoints, &m_psnrMeanPoints, &m_noisyPoints})
+        points->erase(std::remove_if(points->begin(), points->end(), after), points->end());
+    m_loss->setPoints(m_rawSeries, m_raw);
+    m_loss->setPoints(m_trainSeries, m_train);
+    m_loss->setPoints(m_valSeries, m_val);
+    m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
+    m_psnr->setPoints(m_psnrMeanSeries, m_psnrMeanPoints);
+    m_psnr->setPoints(m_noisySeries, m_noisyPoints);
+    rebuildSmoothed();
+    scheduleRedraw();
+}
+
 void ChartsPanel::addBatches(const QVector<BatchProgress> &reports)
 {
     // Every optimizer step becomes a point (the chart decimates what it draws), and the smoothing runs per step, so

@@ -35,6 +35,7 @@ public:
     explicit ChartsPanel(QWidget *parent = nullptr);
 
     void clear();
+    void truncateToEpoch(int epoch); // drops everything drawn after `epoch` ended (before a Continue)
     void addBatches(const QVector<BatchProgress> &reports); // a burst of trainer reports: one redraw
     void addEpoch(const EpochMetrics &m);
     void setHistory(const QVector<EpochMetrics> &history); // replaces everything (e.g. an opened checkpoint)

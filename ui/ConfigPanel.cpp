@@ -235,7 +235,19 @@ void ConfigPanel::connectFields()
 void ConfigPanel::refreshDatasets()
 {
     const QString current = m_dataset->currentData().toString();
-    const QSignalBlocker block(m_dataset);
+    bool moved = false;
+    {
+        const QSignalBlocker block(m_dataset);
+        fillDatasets(current);
+        moved = m_dataset->currentData().toString() != current;
+    }
+    updateDatasetStatus();
+    if (moved) // the chosen dataset is gone (removed): everyone following the recipe hears of the fallback
+        Q_EMIT changed();
+}
+
+void ConfigPanel::fillDatasets(const QString &current)
+{
     QStringList folders; // folders opened by hand stay in the list
     for (int i = 0; i < m_dataset->count(); ++i)
         if (m_dataset->itemText(i).startsWith(tr("Folder: ")))
@@ -249,12 +261,13 @@ void ConfigPanel::refreshDatasets()
         m_dataset->addItem(tr("Folder: %1").arg(folder), folder);
     const int index = m_dataset->findData(current);
     m_dataset->setCurrentIndex(index >= 0 ? index : 0);
-    updateDatasetStatus();
 }
 
 void ConfigPanel::selectDataset(const QString &name)
 {
     refreshDatasets();
+    if (!m_dataset->isEnabled())
+        return; // a run is active: the new dataset is listed, but the recipe in use does not change under it
     const int index = m_dataset->findData(name);
     if (index >= 0)
         m_dataset->setCurrentIndex(index); // emits changed() through currentIndexChanged
@@ -351,6 +364,10 @@ TrainingConfig ConfigPanel::config() const
 void ConfigPanel::setConfig(const TrainingConfig &c)
 {
     int index = m_dataset->findData(c.dataset);
+    if (index < 0 && DatasetCatalog::availableNames().contains(c.dataset)) { // arrived since the list was made
+        refreshDatasets();
+        index = m_dataset->findData(c.dataset);
+    }
     if (index < 0 && !DatasetCatalog::availableNames().contains(c.dataset)) {
         addDatasetFolder(c.dataset);
     } else {

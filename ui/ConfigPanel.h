@@ -42,6 +42,7 @@ private:
     void addTrainingRows(QFormLayout *form);
     void connectFields();
     void addToolTips();
+    void fillDatasets(const QString &current);
     void addDatasetFolder(const QString &path);
     void updateDatasetStatus();
     void syncLatentPreset();

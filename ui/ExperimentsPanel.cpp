@@ -129,7 +129,7 @@ QLayout *ExperimentsPanel::buildForm()
     auto *chooseFolder = new QPushButton(tr("Folder…"));
     auto *revealFolder = new QPushButton(tr("Open folder"));
     revealFolder->setToolTip(tr("Show the output folder in the file manager"));
-    auto *openSweepButton = new QPushButton(tr("Open sweep…"));
+    auto *openSweepButton = m_openSweep = new QPushButton(tr("Open sweep…"));
     openSweepButton->setToolTip(tr("Read a past sweep's results into the tables, without running anything"));
     m_baseFields = new SweepBaseFields(this);
 
@@ -242,6 +242,38 @@ void ExperimentsPanel::openSweep(const QString &folder)
     m_plan.clear();
     for (const SweepResult &r : std::as_const(results))
         m_plan.append({r.name, r.config});
+    // The form takes the sweep's grid and shared settings, so Queue grid continues this very sweep.
+    if (!results.isEmpty()) {
+        SweepSpec grid;
+        grid.depths.clear();
+        grid.latents.clear();
+        grid.dropouts.clear();
+        grid.weightDecays.clear();
+        for (const SweepResult &r : std::as_const(results)) {
+            auto add = [](auto &list, auto v) {
+                if (!list.contains(v))
+                    list.append(v);
+            };
+            add(grid.depths, r.config.model.depth());
+            add(grid.latents, r.config.model.latent);
+            add(grid.dropouts, r.config.model.dropout);
+            add(grid.weightDecays, r.config.weightDecay);
+        }
+        for (auto *list : {&grid.dropouts, &grid.weightDecays})
+            std::sort(list->begin(), list->end());
+        std::sort(grid.depths.begin(), grid.depths.end());
+        std::sort(grid.latents.begin(), grid.latents.end());
+        grid.epochs = results.first().config.epochs;
+        grid.epochsRegularised = 0;
+        for (const SweepResult &r : std::as_const(results))
+            if ((r.config.model.dropout > 0 || r.config.weightDecay > 0) && r.config.epochs != grid.epochs)
+                grid.epochsRegularised = r.config.epochs;
+        showGrid(grid);
+        m_showingBase = true;
+        m_baseFields->show(results.first().config);
+        m_showingBase = false;
+        m_baseEdited = true;
+    }
     fillPlan();
     for (int i = 0; i < results.size(); ++i)
         onRunFinished(i, results[i]);
@@ -249,6 +281,11 @@ void ExperimentsPanel::openSweep(const QString &folder)
     m_status->setText(
         tr("%n finished run(s) read from %1; Queue grid continues this sweep.", nullptr, int(results.size()))
             .arg(folder));
+}
+
+void ExperimentsPanel::refreshDatasets()
+{
+    m_baseFields->refreshDatasets();
 }
 
 void ExperimentsPanel::saveForm() const
@@ -346,6 +383,7 @@ void ExperimentsPanel::setRunning(bool running)
           static_cast<QWidget *>(m_epochsRegularised), static_cast<QWidget *>(m_jobs)})
         w->setEnabled(!running);
     m_baseFields->setEnabled(!running);
+    m_openSweep->setEnabled(!running);
 }
 
 void ExperimentsPanel::queue()

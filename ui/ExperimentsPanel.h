@@ -29,6 +29,7 @@ public:
     void setBase(const TrainingConfig &base);
     // Reads a past sweep's finished runs into the tables without running anything.
     void openSweep(const QString &folder);
+    void refreshDatasets(); // the form's dataset list, after a download, import or removal
     void setOutputFolder(const QString &folder);
     QString outputFolder() const { return m_outDir; }
     SweepSpec spec() const; // throws ConfigError on unparsable lists
@@ -68,6 +69,7 @@ private:
     QLineEdit *m_depths, *m_latents, *m_dropouts, *m_weightDecays;
     QSpinBox *m_epochs, *m_epochsRegularised, *m_jobs;
     QLabel *m_folder, *m_status, *m_diff;
+    QPushButton *m_openSweep = nullptr;
     QPushButton *m_queue, *m_stop;
     QTableWidget *m_runs, *m_pivot;
     LiveChart *m_curves;

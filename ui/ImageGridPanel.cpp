@@ -28,11 +28,14 @@ ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
 
 void ProbeGridView::setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips)
 {
+    const bool sizeChanged = image.size() != m_image.size();
     m_image = image;
     m_columns = std::max(columns, 1);
     m_cell = std::max(cellSize, 1);
     m_tips = std::move(cellTips);
     showScaled();
+    if (sizeChanged)
+        updateGeometry(); // heightForWidth changed
 }
 
 void ProbeGridView::resizeEvent(QResizeEvent *e)
@@ -53,7 +56,14 @@ void ProbeGridView::showScaled()
                                                              Qt::KeepAspectRatio, Qt::FastTransformation)
                                             : m_image;
     setPixmap(QPixmap::fromImage(shown));
-    setMinimumHeight(std::max(2 * kImageSide, shown.height()));
+}
+
+int ProbeGridView::heightForWidth(int width) const
+{
+    if (m_image.isNull())
+        return 2 * kImageSide;
+    return std::max(2 * kImageSide,
+                    int(m_image.height() * std::min(1.0, double(std::max(1, width)) / m_image.width())));
 }
 
 QString ProbeGridView::tipAt(const QPoint &pos) const

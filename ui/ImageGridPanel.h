@@ -20,6 +20,9 @@ public:
 protected:
     bool event(QEvent *e) override;
     void resizeEvent(QResizeEvent *e) override;
+    // Height follows width (the grid keeps its aspect), so a layout asks once instead of chasing a scroll bar.
+    bool hasHeightForWidth() const override { return !m_image.isNull(); }
+    int heightForWidth(int width) const override;
 
 private:
     void showScaled();

@@ -63,6 +63,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_datasets = new DatasetActions(m_config, this);
     connect(m_datasets, &DatasetActions::status, m_status, &QLabel::setText);
+    connect(m_datasets, &DatasetActions::datasetsChanged, m_experiments, &ExperimentsPanel::refreshDatasets);
     buildActions();
     buildMenus();
     connectSession();
@@ -280,6 +281,8 @@ void MainWindow::openRun(const QString &folder, const std::function<void()> &the
 
 void MainWindow::showBatch(const BatchProgress &p)
 {
+    if (m_session->state() == TrainingSession::State::Paused)
+        return; // a report already on its way when Pause was pressed must not overwrite "Paused"
     const double done = (p.epoch - 1 + double(p.batch) / std::max(1, p.batches)) / std::max(1, p.epochs);
     m_progress->setValue(int(1000 * done));
     m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
@@ -349,18 +352,20 @@ void MainWindow::startRun(StartMode mode)
     const QString checkpoint = m_session->checkpointPath();
     // Epochs means one thing everywhere, as for the CLI's --resume: the total to train to.
     const int done = int(m_session->history().size());
-    const bool canContinue = !checkpoint.isEmpty() && done > 0
-        && m_session->config().model.sameArchitecture(config.model) && config.epochs > done;
+    const bool sameModel
+        = m_session->config().model.sameArchitecture(config.model) && m_session->config().dataset == config.dataset;
+    const bool canContinue = !checkpoint.isEmpty() && done > 0 && sameModel && config.epochs > done;
     if (mode == StartMode::Ask && !checkpoint.isEmpty() && done > 0) {
-        QMessageBox ask(QMessageBox::Question, tr("Start"),
-                        canContinue ? tr("This model has trained %1 of %2 epochs. Continue it to epoch %2, or start "
-                                         "fresh?")
-                                          .arg(done)
-                                          .arg(config.epochs)
-                                    : tr("This model has trained %1 epochs; set Epochs above %1 to continue it. "
-                                         "Start fresh?")
-                                          .arg(done),
-                        QMessageBox::Cancel, this);
+        const QString question = canContinue
+            ? tr("This model has trained %1 of %2 epochs. Continue it to epoch %2, or start fresh?")
+                  .arg(done)
+                  .arg(config.epochs)
+            : !sameModel
+            ? tr("The settings now describe another model or dataset than the one trained (%1 epochs), so "
+                 "it cannot be continued. Start fresh?")
+                  .arg(done)
+            : tr("This model has trained %1 epochs; set Epochs above %1 to continue it. Start fresh?").arg(done);
+        QMessageBox ask(QMessageBox::Question, tr("Start"), question, QMessageBox::Cancel, this);
         QPushButton *cont
             = canContinue ? ask.addButton(tr("Continue to %1").arg(config.epochs), QMessageBox::AcceptRole) : nullptr;
         QPushButton *fresh = ask.addButton(tr("Start fresh"), QMessageBox::DestructiveRole);
@@ -373,7 +378,10 @@ void MainWindow::startRun(StartMode mode)
         else
             return;
     }
+    m_epochText.clear();
     if (mode == StartMode::Continue && canContinue) {
+        // The trainer goes on from the last finished epoch: steps drawn after it (a mid-epoch stop) are dropped.
+        m_charts->truncateToEpoch(done);
         m_session->start(config, checkpoint, m_session->runFolder());
     } else {
         m_charts->clear();

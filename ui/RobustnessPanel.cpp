@@ -26,7 +26,7 @@ RobustnessPanel::RobustnessPanel(std::shared_ptr<SnapshotStore> snapshots, QWidg
     updateEnabled();
 }
 
-void RobustnessPanel::addCurve(const QString &model, const RobustnessCurve &curve)
+void RobustnessPanel::addCurve(const QString &model, const void *key, const RobustnessCurve &curve)
 {
     QVector<QPointF> points, noisy;
     for (const RobustnessPoint &p : curve.points) {
@@ -36,15 +36,13 @@ void RobustnessPanel::addCurve(const QString &model, const RobustnessCurve &curv
         m_yMin = std::min({m_yMin, p.psnrDb, p.level > 0 ? p.noisyPsnrDb : m_yMin});
         m_yMax = std::max(m_yMax, p.psnrDb);
     }
-    // Blues, greens and purples: red is the explorer's marker.
-    static const int kHues[] = {210, 120, 280, 30, 170, 250, 90, 320};
-    const QColor colour = QColor::fromHsv(kHues[m_curves % 8], 210, 190);
-    const int s = m_chart->addSeries(model, colour, 2.0, true);
+    const int s = m_chart->addSeries(model, QColor(186, 189, 182), 2.0, true); // styleCurves() colours it
     m_chart->setPoints(s, points);
-    m_curveList.append({s, model, curve});
+    m_curveList.append({s, model, key, curve});
     if (m_curves == 0)
         m_chart->setPoints(m_noisySeries, noisy);
     ++m_curves;
+    styleCurves(); // the model may have changed while this was measured
     setMarker(m_chart->points(m_markerSeries).isEmpty() ? 0.0 : m_chart->points(m_markerSeries).first().x());
     Q_EMIT measured();
 }
@@ -90,19 +88,29 @@ void RobustnessPanel::setMarker(double level)
 
 bool RobustnessPanel::measuredCurrentModel() const
 {
-    return std::any_of(m_curveList.begin(), m_curveList.end(), [this](const Curve &c) { return c.model == m_model; });
+    const void *key = currentKey();
+    return key && std::any_of(m_curveList.begin(), m_curveList.end(), [key](const Curve &c) { return c.key == key; });
 }
 
 void RobustnessPanel::setModel(const QString &label)
 {
-    if (label == m_model)
-        return;
-    for (const Curve &c : std::as_const(m_curveList))
-        if (c.model == m_model)
-            m_chart->setSeriesStyle(c.series, QColor(186, 189, 182), tr("%1 (earlier model)").arg(c.model));
     m_model = label;
-    m_chart->flush();
+    styleCurves();
     updateEnabled();
+}
+
+void RobustnessPanel::styleCurves()
+{
+    static const int kHues[] = {210, 120, 280, 30, 170, 250, 90, 320}; // blues, greens, purples: red is the marker
+    const void *key = currentKey();
+    for (int i = 0; i < m_curveList.size(); ++i) {
+        const Curve &c = m_curveList[i];
+        if (c.key == key)
+            m_chart->setSeriesStyle(c.series, QColor::fromHsv(kHues[i % 8], 210, 190), c.model);
+        else
+            m_chart->setSeriesStyle(c.series, QColor(186, 189, 182), tr("%1 (earlier model)").arg(c.model));
+    }
+    m_chart->flush();
 }
 
 QByteArray RobustnessPanel::csv() const
@@ -143,9 +151,9 @@ void RobustnessPanel::measure()
             SystemInfo::setThreadsForCallingThread(1);
             return RobustnessCurve::measure(*model, images, type, 11);
         },
-        [this, label, finish](const RobustnessCurve &curve) {
+        [this, label, key = static_cast<const void *>(model.get()), finish](const RobustnessCurve &curve) {
             finish();
-            addCurve(label, curve);
+            addCurve(label, key, curve);
         },
         [this, finish](const QString &message) {
             finish();

@@ -23,8 +23,8 @@ public:
 
     void setImages(const ProbeImages &images, const NoiseType type);
     void setMarker(double level);
-    // Names the current model ("784-256-128-50 · epoch 5 · gaussian"); curves of any other model turn grey and say
-    // "earlier model", so a curve is never read as the model beside it.
+    // Names the current model ("784-256-128-50 · epoch 5 · gaussian") after a new snapshot; curves of any other
+    // snapshot turn grey and say "earlier model", so a curve is never read as the model beside it.
     void setModel(const QString &label);
     void measure(); // adds a curve for the current model, unless it has one already
     bool measuredCurrentModel() const;
@@ -50,15 +50,18 @@ private:
     int m_noisySeries = -1;
     struct Curve {
         int series;
-        QString model;
+        QString model;   // its label, for the legend and the CSV
+        const void *key; // which snapshot it measured: the identity, since two models can share a label
         RobustnessCurve data;
     };
+    const void *currentKey() const { return m_snapshots->latest().get(); }
+    void styleCurves(); // the current model's curves in colour, every other one grey "(earlier model)"
     QVector<Curve> m_curveList;
     QString m_model;
     int m_curves = 0;
     double m_yMin = 0, m_yMax = 1;
     BackgroundJob m_job{this};
-    void addCurve(const QString &model, const RobustnessCurve &curve);
+    void addCurve(const QString &model, const void *key, const RobustnessCurve &curve);
 };
 
 } // namespace aestudio

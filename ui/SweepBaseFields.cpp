@@ -16,10 +16,7 @@ SweepBaseFields::SweepBaseFields(QObject *parent)
       m_lr(new QDoubleSpinBox)
 {
     m_dataset->setObjectName(QStringLiteral("sweepDataset"));
-    for (const QString &name : DatasetCatalog::availableNames()) {
-        const DatasetSource *source = DatasetSources::find(name);
-        m_dataset->addItem(source ? source->title : name, name);
-    }
+    refreshDatasets();
     m_dataset->setToolTip(tr("The dataset every run of the grid trains on"));
     m_noiseType->setObjectName(QStringLiteral("sweepNoiseType"));
     for (NoiseType t : {NoiseType::Gaussian, NoiseType::SaltPepper, NoiseType::Masking})
@@ -38,6 +35,25 @@ SweepBaseFields::SweepBaseFields(QObject *parent)
         connect(c, &QComboBox::currentIndexChanged, this, &SweepBaseFields::changed);
     for (QDoubleSpinBox *s : {m_noise, m_lr})
         connect(s, &QDoubleSpinBox::valueChanged, this, &SweepBaseFields::changed);
+}
+
+void SweepBaseFields::refreshDatasets()
+{
+    const QString current = m_dataset->currentData().toString();
+    {
+        const QSignalBlocker block(m_dataset);
+        m_dataset->clear();
+        for (const QString &name : DatasetCatalog::availableNames()) {
+            const DatasetSource *source = DatasetSources::find(name);
+            m_dataset->addItem(source ? source->title : name, name);
+        }
+        // A folder given by path stays; a removed dataset falls back to the first.
+        if (!current.isEmpty() && m_dataset->findData(current) < 0 && DatasetCatalog::locate(current).isPath)
+            m_dataset->addItem(current, current);
+        m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(current)));
+    }
+    if (m_dataset->currentData().toString() != current && !current.isEmpty())
+        Q_EMIT changed();
 }
 
 void SweepBaseFields::addRows(QFormLayout *form)

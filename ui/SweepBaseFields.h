@@ -21,6 +21,7 @@ public:
     void show(const TrainingConfig &config); // the three settings into the fields
     TrainingConfig applyTo(TrainingConfig base) const;
     void setEnabled(bool enabled);
+    void refreshDatasets(); // after a download, import or removal; keeps the choice when it is still there
     void save(QSettings &settings) const;
     bool load(QSettings &settings); // false when nothing was saved yet; garbage falls back per field
 

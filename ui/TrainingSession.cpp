@@ -64,7 +64,10 @@ QString TrainingSession::progressName() const
     if (isActive() || m_history.isEmpty() || (m_state != State::Finished && m_state != State::Stopped))
         return stateName(m_state);
     const int done = int(m_history.size()), target = std::max(m_config.epochs, done);
-    return done < target ? tr("Stopped at %1/%2").arg(done).arg(target) : tr("Finished %1/%2").arg(done).arg(target);
+    if (done >= target)
+        return tr("Finished %1/%2").arg(done).arg(target);
+    return m_state == State::Stopped ? tr("Stopped at %1/%2").arg(done).arg(target)
+                                     : tr("Early-stopped at %1/%2").arg(done).arg(target); // patience
 }
 
 QString TrainingSession::summaryText() const
@@ -187,7 +190,8 @@ void TrainingSession::adopt(const TrainingConfig &config, const QVector<EpochMet
         : QString();
     Q_EMIT runFolderChanged(m_runFolder);
     m_snapshots->publish(std::move(model));
-    setState(State::Finished);
+    // A checkpoint short of its planned epochs was stopped (or is still to be resumed): it says so.
+    setState(history.size() < config.epochs ? State::Stopped : State::Finished);
     Q_EMIT snapshotPublished();
 }
 

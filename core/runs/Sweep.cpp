@@ -231,7 +231,12 @@ QVector<SweepResult> Sweep::readFinished(const QString &outDir)
         QFile done(QDir(outDir).filePath(name + QLatin1Char('/') + kResultFile));
         if (name.contains(QLatin1Char('/')) || done.size() > (1 << 20) || !done.open(QIODevice::ReadOnly))
             continue; // not finished (or not a name of ours)
-        SweepResult r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+        SweepResult r;
+        try {
+            r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+        } catch (const StudioError &) {
+            continue; // a damaged result: that cell reads as not finished, the others still open
+        }
         r.name = name;
         r.skipped = true;
         results << r;

@@ -335,23 +335,34 @@ void TestStudio::runIsKeptAcrossARestartAndResumes()
 void TestStudio::continueTrainsToTheTotalEpochs()
 {
     MainWindow w;
-    w.configPanel()->setConfig(tinyConfig(3));
+    TrainingConfig c = tinyConfig(3);
+    c.batchSize = 1; // 400 steps an epoch: reports arrive mid-epoch
+    w.configPanel()->setConfig(c);
     QSignalSpy finished(w.session(), &TrainingSession::finished);
-    connect(w.session(), &TrainingSession::epochFinished, &w, [&](const EpochMetrics &m) {
-        if (m.epoch == 1)
+    // Stopped in the middle of epoch 2: the model is kept at the end of epoch 1.
+    connect(w.session(), &TrainingSession::batchProgress, &w, [&](const BatchProgress &p) {
+        if (p.epoch == 2 && p.batch < p.batches)
             w.session()->stop();
     });
     w.startRun(MainWindow::StartMode::Fresh);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     QCOMPARE(w.session()->history().size(), 1);
     QVERIFY2(w.windowTitle().contains(QLatin1String("Stopped at 1/3")), qPrintable(w.windowTitle()));
-    disconnect(w.session(), &TrainingSession::epochFinished, &w, nullptr);
+    w.chartsPanel()->flushNow();
+    QVERIFY(w.chartsPanel()->lossChart()->points(0).last().x() > 1.0); // epoch 2's first steps were drawn
+    disconnect(w.session(), &TrainingSession::batchProgress, &w, nullptr);
     w.startRun(MainWindow::StartMode::Continue);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
-    QCOMPARE(w.session()->history().size(), 3);
+    QCOMPARE(w.session()->history().size(), 3); // to the total, not 3 more
     QVERIFY2(w.windowTitle().contains(QLatin1String("Finished 3/3")), qPrintable(w.windowTitle()));
     const QString status = w.statusBar()->findChildren<QLabel *>().value(0)->text();
     QVERIFY2(status.contains(QLatin1String("best val")) && status.contains(QLatin1String(" dB")), qPrintable(status));
+    // The steps drawn after the stop were dropped before continuing: the loss curve never runs backwards.
+    w.chartsPanel()->flushNow();
+    const QVector<QPointF> &steps = w.chartsPanel()->lossChart()->points(0);
+    for (int i = 1; i < steps.size(); ++i)
+        QVERIFY2(steps[i].x() > steps[i - 1].x(),
+                 qPrintable(QStringLiteral("step %1 at x=%2").arg(i).arg(steps[i].x())));
 }
 
 // A run folder that appears under the runs root (as the CLI makes one) shows up without a restart.
@@ -585,17 +596,22 @@ void TestStudio::robustnessCurveFollowsTheExplorer()
     panel->measure();
     QTest::qWait(200);
     QCOMPARE(panel->curveCount(), 1);
-    // Another model: the first curve is greyed out and says so; the new model gets its own curve.
-    panel->setModel(QStringLiteral("another model"));
-    QVERIFY(chart->seriesName(2).endsWith(QLatin1String("(earlier model)")));
+    // Another model with the very same label (its checkpoint opened: same architecture, epoch and noise): the first
+    // curve is greyed out and says so, and the new model gets its own curve.
+    const QString label = chart->seriesName(2);
+    QSignalSpy opened(w.get(), &MainWindow::checkpointOpened);
+    w->openRun(w->session()->runFolder());
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
+    QVERIFY(opened.first().at(1).toBool());
+    QVERIFY2(chart->seriesName(2) == label + QStringLiteral(" (earlier model)"), qPrintable(chart->seriesName(2)));
     QCOMPARE(chart->seriesColor(2), QColor(186, 189, 182));
     panel->measure();
     QTRY_COMPARE_WITH_TIMEOUT(measured.count(), 2, 20000);
     QCOMPARE(panel->curveCount(), 2);
     QVERIFY(chart->seriesColor(3) != chart->seriesColor(1)); // never the marker's red
     const QList<QByteArray> csv = panel->csv().trimmed().split('\n');
-    QCOMPARE(csv.size(), 12); // header + 11 levels
-    QVERIFY(csv.first().contains("another model psnr_mean_db"));
+    QCOMPARE(csv.size(), 12);                       // header + 11 levels
+    QCOMPARE(csv.first().count("psnr_mean_db"), 3); // both curves and the noisy input
     // Export all carries the curves.
     QTemporaryDir exported;
     const QStringList files = w->exportAll(exported.path());
