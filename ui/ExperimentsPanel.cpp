@@ -8,6 +8,7 @@
 #include "LiveChart.h"
 #include "RunDirectory.h"
 #include "RunRecord.h"
+#include "StudioSettings.h"
 #include "SweepSession.h"
 #include "StudioTypes.h"
 
@@ -244,33 +245,10 @@ void ExperimentsPanel::openSweep(const QString &folder)
         m_plan.append({r.name, r.config});
     // The form takes the sweep's grid and shared settings, so Queue grid continues this very sweep.
     if (!results.isEmpty()) {
-        SweepSpec grid;
-        grid.depths.clear();
-        grid.latents.clear();
-        grid.dropouts.clear();
-        grid.weightDecays.clear();
-        for (const SweepResult &r : std::as_const(results)) {
-            auto add = [](auto &list, auto v) {
-                if (!list.contains(v))
-                    list.append(v);
-            };
-            add(grid.depths, r.config.model.depth());
-            add(grid.latents, r.config.model.latent);
-            add(grid.dropouts, r.config.model.dropout);
-            add(grid.weightDecays, r.config.weightDecay);
-        }
-        for (auto *list : {&grid.dropouts, &grid.weightDecays})
-            std::sort(list->begin(), list->end());
-        std::sort(grid.depths.begin(), grid.depths.end());
-        std::sort(grid.latents.begin(), grid.latents.end());
-        grid.epochs = results.first().config.epochs;
-        grid.epochsRegularised = 0;
-        for (const SweepResult &r : std::as_const(results))
-            if ((r.config.model.dropout > 0 || r.config.weightDecay > 0) && r.config.epochs != grid.epochs)
-                grid.epochsRegularised = r.config.epochs;
+        const SweepSpec grid = SweepSpec::ofResults(results);
         showGrid(grid);
         m_showingBase = true;
-        m_baseFields->show(results.first().config);
+        m_baseFields->show(grid.base);
         m_showingBase = false;
         m_baseEdited = true;
     }
@@ -290,45 +268,24 @@ void ExperimentsPanel::refreshDatasets()
 
 void ExperimentsPanel::saveForm() const
 {
-    QSettings s;
-    s.setValue(QStringLiteral("experiments/depths"), m_depths->text());
-    s.setValue(QStringLiteral("experiments/latents"), m_latents->text());
-    s.setValue(QStringLiteral("experiments/dropouts"), m_dropouts->text());
-    s.setValue(QStringLiteral("experiments/weightDecays"), m_weightDecays->text());
-    s.setValue(QStringLiteral("experiments/epochs"), m_epochs->value());
-    s.setValue(QStringLiteral("experiments/epochsRegularised"), m_epochsRegularised->value());
-    s.setValue(QStringLiteral("experiments/jobs"), m_jobs->value());
-    m_baseFields->save(s);
+    QSettings settings;
+    StudioSettings::saveSweepForm(settings, spec()); // queue() has validated it
 }
 
 void ExperimentsPanel::loadForm()
 {
-    QSettings s;
-    // Each value on its own: a list that no longer parses keeps the preset's, a number out of range its default.
-    auto list = [&s](QLineEdit *edit, const char *key) {
-        const QString v = s.value(QStringLiteral("experiments/") + QLatin1String(key)).toString();
-        try {
-            if (!v.isEmpty() && !SweepSpec::parseList(v, QString()).isEmpty())
-                edit->setText(v);
-        } catch (const StudioError &) {
-        }
-    };
-    list(m_depths, "depths");
-    list(m_latents, "latents");
-    list(m_dropouts, "dropouts");
-    list(m_weightDecays, "weightDecays");
-    auto number = [&s](QSpinBox *box, const char *key) {
-        bool ok = false;
-        const int v = s.value(QStringLiteral("experiments/") + QLatin1String(key)).toInt(&ok);
-        if (ok && v >= box->minimum() && v <= box->maximum())
-            box->setValue(v);
-    };
-    number(m_epochs, "epochs");
-    number(m_epochsRegularised, "epochsRegularised");
-    number(m_jobs, "jobs");
-    m_showingBase = true;
-    m_baseEdited = m_baseFields->load(s);
-    m_showingBase = false;
+    QSettings settings;
+    SweepSpec form = spec();
+    form.base = m_baseFields->applyTo(m_base);
+    const bool saved = StudioSettings::loadSweepForm(settings, form);
+    showGrid(form);
+    m_jobs->setValue(form.jobs);
+    if (saved) {
+        m_showingBase = true;
+        m_baseFields->show(form.base);
+        m_showingBase = false;
+        m_baseEdited = true;
+    }
 }
 
 void ExperimentsPanel::showGrid(const SweepSpec &s)

@@ -93,6 +93,68 @@ void saveConfig(QSettings &settings, const TrainingConfig &config)
     settings.endGroup();
 }
 
+void saveSweepForm(QSettings &s, const SweepSpec &spec)
+{
+    auto list = [](const auto &values) { return SweepSpec::formatList(QVector<double>(values.begin(), values.end())); };
+    s.setValue(QStringLiteral("experiments/depths"), list(spec.depths));
+    s.setValue(QStringLiteral("experiments/latents"), list(spec.latents));
+    s.setValue(QStringLiteral("experiments/dropouts"), list(spec.dropouts));
+    s.setValue(QStringLiteral("experiments/weightDecays"), list(spec.weightDecays));
+    s.setValue(QStringLiteral("experiments/epochs"), spec.epochs);
+    s.setValue(QStringLiteral("experiments/epochsRegularised"), spec.epochsRegularised);
+    s.setValue(QStringLiteral("experiments/jobs"), spec.jobs);
+    s.setValue(QStringLiteral("experiments/dataset"), spec.base.dataset);
+    s.setValue(QStringLiteral("experiments/noiseType"), noiseTypeName(spec.base.noise.type));
+    s.setValue(QStringLiteral("experiments/noise"), spec.base.noise.level);
+    s.setValue(QStringLiteral("experiments/lr"), spec.base.learningRate);
+}
+
+bool loadSweepForm(QSettings &s, SweepSpec &spec)
+{
+    if (!s.contains(QStringLiteral("experiments/dataset")))
+        return false;
+    auto value = [&s](const char *key) { return s.value(QStringLiteral("experiments/") + QLatin1String(key)); };
+    auto list = [&](const char *key, auto &target) {
+        try {
+            const QVector<double> v = SweepSpec::parseList(value(key).toString(), QString());
+            if (!v.isEmpty()) {
+                target.clear();
+                for (double x : v)
+                    target.append(typename std::decay_t<decltype(target)>::value_type(x));
+            }
+        } catch (const StudioError &) {
+        }
+    };
+    list("depths", spec.depths);
+    list("latents", spec.latents);
+    list("dropouts", spec.dropouts);
+    list("weightDecays", spec.weightDecays);
+    auto number = [&](const char *key, int &target, int lo, int hi) {
+        bool ok = false;
+        const int v = value(key).toInt(&ok);
+        if (ok && v >= lo && v <= hi)
+            target = v;
+    };
+    number("epochs", spec.epochs, 1, 1000);
+    number("epochsRegularised", spec.epochsRegularised, 0, 1000);
+    number("jobs", spec.jobs, 1, 8);
+    const QString dataset = value("dataset").toString();
+    if (!dataset.isEmpty())
+        spec.base.dataset = dataset;
+    try {
+        spec.base.noise.type = noiseTypeFromName(value("noiseType").toString());
+    } catch (const StudioError &) {
+    }
+    bool ok = false;
+    const double noise = value("noise").toDouble(&ok);
+    if (ok && noise >= 0 && noise <= 1)
+        spec.base.noise.level = noise;
+    const double lr = value("lr").toDouble(&ok);
+    if (ok && lr >= 1e-6 && lr <= 1)
+        spec.base.learningRate = lr;
+    return true;
+}
+
 void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter &split)
 {
     settings.setValue(QStringLiteral("window/geometry"), window.saveGeometry());

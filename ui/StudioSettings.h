@@ -2,6 +2,7 @@
 // out-of-range value falls back to its default without disturbing the others.
 #pragma once
 
+#include "Sweep.h"
 #include "TrainingConfig.h"
 
 class QMainWindow;
@@ -14,6 +15,11 @@ namespace aestudio::StudioSettings {
 TrainingConfig defaults();
 TrainingConfig loadConfig(QSettings &settings);
 void saveConfig(QSettings &settings, const TrainingConfig &config);
+// The Experiments form as last queued: the grid's lists, epochs, runs at once, and the dataset, noise and learning
+// rate every run shares.
+void saveSweepForm(QSettings &settings, const SweepSpec &spec);
+// Each value on its own: one that no longer parses or is out of range keeps `spec`'s. False when none was saved.
+bool loadSweepForm(QSettings &settings, SweepSpec &spec);
 // The window's geometry, toolbar state and the Training page's splitter.
 void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter &split);
 void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split);

@@ -7,7 +7,6 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QSettings>
 
 namespace aestudio {
 
@@ -92,37 +91,6 @@ void SweepBaseFields::setEnabled(bool enabled)
     for (QWidget *w : {static_cast<QWidget *>(m_dataset), static_cast<QWidget *>(m_noiseType),
                        static_cast<QWidget *>(m_noise), static_cast<QWidget *>(m_lr)})
         w->setEnabled(enabled);
-}
-
-void SweepBaseFields::save(QSettings &s) const
-{
-    s.setValue(QStringLiteral("experiments/dataset"), m_dataset->currentData().toString());
-    s.setValue(QStringLiteral("experiments/noiseType"), noiseTypeName(NoiseType(m_noiseType->currentData().toInt())));
-    s.setValue(QStringLiteral("experiments/noise"), m_noise->value());
-    s.setValue(QStringLiteral("experiments/lr"), m_lr->value());
-}
-
-bool SweepBaseFields::load(QSettings &s)
-{
-    if (!s.contains(QStringLiteral("experiments/dataset")))
-        return false;
-    TrainingConfig c = applyTo(TrainingConfig{});
-    const QString dataset = s.value(QStringLiteral("experiments/dataset")).toString();
-    if (!dataset.isEmpty())
-        c.dataset = dataset;
-    try {
-        c.noise.type = noiseTypeFromName(s.value(QStringLiteral("experiments/noiseType")).toString());
-    } catch (const std::exception &) {
-    }
-    bool ok = false;
-    const double noise = s.value(QStringLiteral("experiments/noise")).toDouble(&ok);
-    if (ok && noise >= 0 && noise <= 1)
-        c.noise.level = noise;
-    const double lr = s.value(QStringLiteral("experiments/lr")).toDouble(&ok);
-    if (ok && lr >= 1e-6 && lr <= 1)
-        c.learningRate = lr;
-    show(c);
-    return true;
 }
 
 } // namespace aestudio

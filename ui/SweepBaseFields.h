@@ -1,5 +1,5 @@
 // The settings a sweep does not vary but every run uses (dataset, training noise, learning rate), shown and edited
-// in the Experiments form instead of being taken unseen from the Training tab; remembered across restarts.
+// in the Experiments form instead of being taken unseen from the Training tab (StudioSettings remembers them).
 #pragma once
 
 #include "TrainingConfig.h"
@@ -9,7 +9,6 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
-class QSettings;
 
 namespace aestudio {
 
@@ -22,8 +21,6 @@ public:
     TrainingConfig applyTo(TrainingConfig base) const;
     void setEnabled(bool enabled);
     void refreshDatasets(); // after a download, import or removal; keeps the choice when it is still there
-    void save(QSettings &settings) const;
-    bool load(QSettings &settings); // false when nothing was saved yet; garbage falls back per field
 
 Q_SIGNALS:
     void changed();

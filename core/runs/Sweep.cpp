@@ -217,6 +217,39 @@ SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<
 }
 
 // A finished cell's result.json, or nothing when the cell has none; throws StudioError when it does not parse.
+SweepSpec SweepSpec::ofResults(const QVector<SweepResult> &results)
+{
+    SweepSpec grid;
+    if (results.isEmpty())
+        return grid;
+    grid.base = results.first().config;
+    grid.depths.clear();
+    grid.latents.clear();
+    grid.dropouts.clear();
+    grid.weightDecays.clear();
+    auto add = [](auto &list, auto v) {
+        if (!list.contains(v))
+            list.append(v);
+    };
+    grid.epochs = results.first().config.epochs;
+    grid.epochsRegularised = 0;
+    for (const SweepResult &r : results) {
+        add(grid.depths, r.config.model.depth());
+        add(grid.latents, r.config.model.latent);
+        add(grid.dropouts, r.config.model.dropout);
+        add(grid.weightDecays, r.config.weightDecay);
+        if (r.config.model.dropout == 0 && r.config.weightDecay == 0)
+            grid.epochs = r.config.epochs;
+        else if (r.config.epochs != grid.epochs)
+            grid.epochsRegularised = r.config.epochs;
+    }
+    std::sort(grid.depths.begin(), grid.depths.end());
+    std::sort(grid.latents.begin(), grid.latents.end());
+    std::sort(grid.dropouts.begin(), grid.dropouts.end());
+    std::sort(grid.weightDecays.begin(), grid.weightDecays.end());
+    return grid;
+}
+
 QVector<SweepResult> Sweep::readFinished(const QString &outDir)
 {
     QStringList names;

@@ -17,6 +17,8 @@
 
 namespace aestudio {
 
+struct SweepResult;
+
 struct SweepSpec {
     TrainingConfig base; // dataset, noise, batch size, lr, seed, limit, ...
     QVector<int> depths; // see seedStudy() for the seed report's grid
@@ -43,6 +45,8 @@ struct SweepSpec {
     // "3, 5" -> {3, 5}; throws ConfigError naming `what` for a non-number or an empty list.
     static QVector<double> parseList(const QString &text, const QString &what);
     static QString formatList(const QVector<double> &values);
+    // The grid that made these results (each list sorted, each value once), with the first run's settings as base.
+    static SweepSpec ofResults(const QVector<SweepResult> &results);
 };
 
 struct SweepResult {
