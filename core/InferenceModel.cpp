@@ -170,4 +170,37 @@ QualityMetrics InferenceModel::evaluate(const ImageSet &images, const NoiseSpec 
     return evaluateSet(d->model, pixelView(images), noise, seed, d->device);
 }
 
+int InferenceModel::latentDim() const
+{
+    return d->model->spec.latent;
+}
+
+std::vector<float> InferenceModel::encode(const std::uint8_t *pixels, int count) const
+{
+    torch::NoGradGuard noGrad;
+    std::vector<float> codes;
+    if (count <= 0)
+        return codes;
+    codes.reserve(std::size_t(count) * std::size_t(latentDim()));
+    constexpr int kChunk = 4096; // bounds the activations, whatever the count
+    for (int start = 0; start < count; start += kChunk) {
+        const int n = std::min(kChunk, count - start);
+        const torch::Tensor z
+            = d->model->encode(toUnitFloat(pixelView(pixels + std::size_t(start) * kPixelsPerImage, n), d->device));
+        const std::vector<float> part = toFloats(z);
+        codes.insert(codes.end(), part.begin(), part.end());
+    }
+    return codes;
+}
+
+std::vector<float> InferenceModel::decode(const float *codes, int count) const
+{
+    torch::NoGradGuard noGrad;
+    if (count <= 0)
+        return {};
+    const torch::Tensor z
+        = torch::from_blob(const_cast<float *>(codes), {count, latentDim()}, torch::kFloat32).to(d->device);
+    return toFloats(d->model->decode(z));
+}
+
 } // namespace aestudio

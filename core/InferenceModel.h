@@ -41,6 +41,12 @@ public:
     // Metrics over a whole set, batched; no images are returned.
     QualityMetrics evaluate(const ImageSet &images, const NoiseSpec &noise, std::uint64_t seed) const;
 
+    int latentDim() const;
+    // The latent codes of `count` clean images: count * latentDim() floats, row-major; batched.
+    std::vector<float> encode(const std::uint8_t *pixels, int count) const;
+    // The images decoded from `count` codes: count * 784 floats in [0,1].
+    std::vector<float> decode(const float *codes, int count) const;
+
 private:
     std::unique_ptr<Impl> d;
 };

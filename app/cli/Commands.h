@@ -15,5 +15,6 @@ int seedStudyCommand(const QStringList &args);
 int robustnessCommand(const QStringList &args);
 int downloadCommand(const QStringList &args);
 int importCommand(const QStringList &args);
+int embedCommand(const QStringList &args);
 
 } // namespace aestudio::cli

@@ -27,6 +27,7 @@ const char kUsage[] = "usage: aestudio-cli <command> [options]\n"
                       "  bench   training throughput against the PyTorch reference [--quick]\n"
                       "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
                       "  import  turn a folder of your own images into a dataset\n"
+                      "  embed   2-D PCA of a checkpoint's latent codes of the validation images (CSV)\n"
                       "Run 'aestudio-cli <command> --help' for the options of a command.\n";
 
 } // namespace
@@ -78,6 +79,8 @@ int main(int argc, char *argv[])
             return aestudio::cli::downloadCommand(rest);
         if (command == QLatin1String("import"))
             return aestudio::cli::importCommand(rest);
+        if (command == QLatin1String("embed"))
+            return aestudio::cli::embedCommand(rest);
         if (command == QLatin1String("robustness"))
             return aestudio::cli::robustnessCommand(rest);
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
