@@ -9,6 +9,7 @@
 #include "FileDialogs.h"
 #include "HelpDialogs.h"
 #include "ImageGridPanel.h"
+#include "LatentExplorerPanel.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "RunsPanel.h"
@@ -50,6 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_training, tr("Training"));
     m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
+    m_pages->addTab(m_training->latentExplorer(), tr("Latent space"));
     setCentralWidget(m_pages);
 
     m_progress->setRange(0, 1000);

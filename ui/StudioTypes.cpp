@@ -7,6 +7,7 @@ ProbeImages ProbeImages::firstOf(const ImageSet &set, int count)
     ProbeImages probes;
     probes.count = std::min(count, set.count());
     probes.pixels.assign(set.pixels.begin(), set.pixels.begin() + std::ptrdiff_t(probes.count) * kPixelsPerImage);
+    probes.labels.assign(set.labels.begin(), set.labels.begin() + probes.count);
     return probes;
 }
 

@@ -19,6 +19,7 @@ namespace aestudio {
 struct ProbeImages {
     int count = 0;
     std::vector<std::uint8_t> pixels; // count * 784
+    std::vector<std::uint8_t> labels; // count
     bool isEmpty() const { return count == 0; }
     static ProbeImages firstOf(const ImageSet &set, int count = 16);
 };

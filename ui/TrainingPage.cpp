@@ -7,6 +7,7 @@
 #include "Errors.h"
 #include "ImageGridPanel.h"
 #include "NoiseExplorerPanel.h"
+#include "LatentExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "StudioExporter.h"
 #include "TrainingSession.h"
@@ -47,7 +48,8 @@ QWidget *boxed(const QString &title, QWidget *content)
 TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_config(new ConfigPanel), m_charts(new ChartsPanel),
       m_grids(new ImageGridPanel), m_explorer(new NoiseExplorerPanel(session->snapshots())),
-      m_robustness(new RobustnessPanel(session->snapshots())), m_split(new QSplitter(Qt::Horizontal))
+      m_robustness(new RobustnessPanel(session->snapshots())), m_latent(new LatentExplorerPanel(session->snapshots())),
+      m_split(new QSplitter(Qt::Horizontal))
 {
     auto *side = new QWidget;
     auto *sideLayout = new QVBoxLayout(side);
@@ -98,6 +100,11 @@ void TrainingPage::connectPanels()
                                    .arg(m_session->history().size())
                                    .arg(noiseTypeName(c.noise.type)));
         m_robustness->updateEnabled();
+        // The latent space after each epoch (not at every mid-epoch snapshot), and at once for an opened model.
+        if (!m_session->isActive() || m_session->history().size() != m_latentEpoch) {
+            m_latentEpoch = int(m_session->history().size());
+            m_latent->refresh();
+        }
     });
 }
 
@@ -105,6 +112,7 @@ void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &
 {
     m_explorer->setProbes(probes);
     m_robustness->setImages(evalImages, m_session->config().noise.type);
+    m_latent->setImages(evalImages, DatasetCatalog::classNames(m_probeSource));
     Q_EMIT probesReady();
 }
 

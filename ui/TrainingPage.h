@@ -18,6 +18,7 @@ class ChartsPanel;
 class ConfigPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
+class LatentExplorerPanel;
 class RobustnessPanel;
 class TrainingSession;
 
@@ -32,6 +33,7 @@ public:
     ImageGridPanel *grids() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     RobustnessPanel *robustness() const { return m_robustness; }
+    LatentExplorerPanel *latentExplorer() const { return m_latent; } // a tab of its own (MainWindow)
     QSplitter *splitter() const { return m_split; }
 
     // The validation probes of `config`'s split, loaded off the GUI thread; a newer load supersedes this one.
@@ -59,6 +61,8 @@ private:
     ImageGridPanel *m_grids;
     NoiseExplorerPanel *m_explorer;
     RobustnessPanel *m_robustness;
+    LatentExplorerPanel *m_latent;
+    int m_latentEpoch = -1;
     QSplitter *m_split;
     QWidget *m_configArea = nullptr;
     QString m_probeSource; // the dataset and split the probe images come from

@@ -5,6 +5,8 @@
 #include "ExperimentsPanel.h"
 #include "RobustnessPanel.h"
 #include "ImageGridPanel.h"
+#include "LatentExplorerPanel.h"
+#include "LatentScatter.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
@@ -22,6 +24,7 @@
 #include <QSignalSpy>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QMouseEvent>
 #include <QSlider>
 #include <QComboBox>
 #include <QAbstractSpinBox>
@@ -73,6 +76,7 @@ private Q_SLOTS:
     void smoothingIsPerStepAndMatchesTensorBoard();
     void continueTrainsToTheTotalEpochs();
     void gridTooltipIsReadable();
+    void latentSpaceProjectsDecodesAndInterpolates();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -663,6 +667,45 @@ void TestStudio::firstRunExplainsItself()
     w.chartsPanel()->flushNow();
     QVERIFY(!w.chartsPanel()->lossChart()->placeholderShown());
     QVERIFY(w.action(QStringLiteral("exportAll"))->isEnabled());
+}
+
+// The Latent space tab: the trained model's codes projected and drawn by class; the pointer over a dot shows its
+// image, over empty space decodes the plane point; two picks give a 10-step strip that exports as PNG.
+void TestStudio::latentSpaceProjectsDecodesAndInterpolates()
+{
+    auto w = trainedWindow(2);
+    LatentExplorerPanel *latent = w->findChild<LatentExplorerPanel *>();
+    QVERIFY(latent);
+    QSignalSpy projected(latent, &LatentExplorerPanel::projected);
+    latent->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(projected.count() >= 1, 20000);
+    QCOMPARE(latent->scatter()->pointCount(), 80); // 480 training images: 1/6 validation
+    QCOMPARE(latent->projection().dim, tinyConfig(1).model.latent);
+    QVERIFY(latent->projection().explained[0] >= latent->projection().explained[1]);
+
+    w->show();
+    w->action(QStringLiteral("tab4"))->trigger();
+    QTRY_VERIFY(latent->scatter()->isVisible());
+    QSignalSpy shown(latent, &LatentExplorerPanel::previewShown);
+    const QPointF dot = latent->scatter()->toWidget(latent->projection().points[0], latent->projection().points[1]);
+    QMouseEvent move(QEvent::MouseMove, dot, latent->scatter()->mapToGlobal(dot), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QApplication::sendEvent(latent->scatter(), &move);
+    QTRY_VERIFY(shown.count() >= 1);
+    QCOMPARE(latent->preview().size(), QSize(4 * 28, 4 * 28));
+    latent->previewPlane(3.0, -2.0); // empty space: decoded
+    QTRY_VERIFY(shown.count() >= 2);
+    QVERIFY(nonBlank(latent->preview()) || !latent->preview().isNull());
+
+    QSignalSpy strip(latent, &LatentExplorerPanel::stripShown);
+    latent->pick(0);
+    latent->pick(5);
+    QTRY_COMPARE_WITH_TIMEOUT(strip.count(), 1, 20000);
+    QCOMPARE(latent->strip().size(), QSize(10 * 2 * 28, 2 * 28));
+    QTemporaryDir out;
+    const QString png = out.filePath(QStringLiteral("strip.png"));
+    latent->exportStrip(png);
+    QCOMPARE(QImage(png).size(), latent->strip().size());
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).

@@ -13,6 +13,7 @@
 #include "StallMonitor.h"
 #include "ThroughputComparison.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDialog>
@@ -44,6 +45,8 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
          QStringLiteral("dir")},
         {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
+        {QStringLiteral("tab"), QStringLiteral("Show tab N (1 Training, 2 Runs, 3 Experiments, 4 Latent space)."),
+         QStringLiteral("N")},
         {QStringLiteral("size"), QStringLiteral("Resize the window to WxH, e.g. 1024x700 (small-screen screenshots)."),
          QStringLiteral("WxH")},
         {QStringLiteral("download"),
@@ -117,6 +120,13 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
         const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
         if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
             window->resize(wh[0].toInt(), wh[1].toInt());
+    }
+    if (p.isSet(QStringLiteral("tab"))) {
+        const QString name = QStringLiteral("tab") + p.value(QStringLiteral("tab"));
+        QTimer::singleShot(0, window, [window, name] {
+            if (QAction *a = window->action(name))
+                a->trigger();
+        });
     }
     if (p.isSet(QStringLiteral("datasets")))
         QTimer::singleShot(0, window, [window] { window->datasets()->showManager(); });
