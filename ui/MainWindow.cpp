@@ -9,6 +9,7 @@
 #include "FileDialogs.h"
 #include "HelpDialogs.h"
 #include "ImageGridPanel.h"
+#include "DrawPad.h"
 #include "LatentExplorerPanel.h"
 #include "NoiseExplorerPanel.h"
 #include "RobustnessPanel.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
     m_pages->addTab(m_training->latentExplorer(), tr("Latent space"));
+    m_pages->addTab(m_training->drawPad(), tr("Draw && denoise"));
     setCentralWidget(m_pages);
 
     m_progress->setRange(0, 1000);

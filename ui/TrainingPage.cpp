@@ -7,6 +7,7 @@
 #include "Errors.h"
 #include "ImageGridPanel.h"
 #include "NoiseExplorerPanel.h"
+#include "DrawPad.h"
 #include "LatentExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "StudioExporter.h"
@@ -49,6 +50,7 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_config(new ConfigPanel), m_charts(new ChartsPanel),
       m_grids(new ImageGridPanel), m_explorer(new NoiseExplorerPanel(session->snapshots())),
       m_robustness(new RobustnessPanel(session->snapshots())), m_latent(new LatentExplorerPanel(session->snapshots())),
+      m_draw(new DrawPad(session->snapshots(), [this] { return m_explorer->noise(); })),
       m_split(new QSplitter(Qt::Horizontal))
 {
     auto *side = new QWidget;
@@ -104,6 +106,7 @@ void TrainingPage::connectPanels()
         if (!m_session->isActive() || m_session->history().size() != m_latentEpoch) {
             m_latentEpoch = int(m_session->history().size());
             m_latent->refresh();
+            m_draw->rerun();
         }
     });
 }
@@ -113,6 +116,7 @@ void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &
     m_explorer->setProbes(probes);
     m_robustness->setImages(evalImages, m_session->config().noise.type);
     m_latent->setImages(evalImages, DatasetCatalog::classNames(m_probeSource));
+    m_draw->setImages(evalImages);
     Q_EMIT probesReady();
 }
 

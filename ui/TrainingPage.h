@@ -18,6 +18,7 @@ class ChartsPanel;
 class ConfigPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
+class DrawPad;
 class LatentExplorerPanel;
 class RobustnessPanel;
 class TrainingSession;
@@ -34,6 +35,7 @@ public:
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     RobustnessPanel *robustness() const { return m_robustness; }
     LatentExplorerPanel *latentExplorer() const { return m_latent; } // a tab of its own (MainWindow)
+    DrawPad *drawPad() const { return m_draw; }                      // likewise
     QSplitter *splitter() const { return m_split; }
 
     // The validation probes of `config`'s split, loaded off the GUI thread; a newer load supersedes this one.
@@ -62,6 +64,7 @@ private:
     NoiseExplorerPanel *m_explorer;
     RobustnessPanel *m_robustness;
     LatentExplorerPanel *m_latent;
+    DrawPad *m_draw;
     int m_latentEpoch = -1;
     QSplitter *m_split;
     QWidget *m_configArea = nullptr;

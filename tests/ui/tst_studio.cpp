@@ -5,6 +5,7 @@
 #include "ExperimentsPanel.h"
 #include "RobustnessPanel.h"
 #include "ImageGridPanel.h"
+#include "DrawPad.h"
 #include "LatentExplorerPanel.h"
 #include "LatentScatter.h"
 #include "LiveChart.h"
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void continueTrainsToTheTotalEpochs();
     void gridTooltipIsReadable();
     void latentSpaceProjectsDecodesAndInterpolates();
+    void drawingIsDenoisedLive();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -706,6 +708,38 @@ void TestStudio::latentSpaceProjectsDecodesAndInterpolates()
     const QString png = out.filePath(QStringLiteral("strip.png"));
     latent->exportStrip(png);
     QCOMPARE(QImage(png).size(), latent->strip().size());
+}
+
+// The draw pad: a stroke with the mouse changes the drawing, and the model's reconstruction of it follows.
+void TestStudio::drawingIsDenoisedLive()
+{
+    auto w = trainedWindow(1);
+    DrawPad *pad = w->findChild<DrawPad *>();
+    QVERIFY(pad);
+    w->show();
+    w->action(QStringLiteral("tab5"))->trigger();
+    QTRY_VERIFY(pad->canvas()->isVisible());
+    QSignalSpy done(pad, &DrawPad::reconstructed);
+    pad->clear();
+    QTRY_VERIFY_WITH_TIMEOUT(done.count() >= 1, 10000);
+    const QImage before = pad->reconstructionImage();
+    QVERIFY(std::all_of(pad->canvas()->pixels().begin(), pad->canvas()->pixels().end(), [](auto v) { return v == 0; }));
+    // A vertical stroke down the middle, as a user would drag it.
+    DrawCanvas *canvas = pad->canvas();
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, QPoint(140, 40));
+    for (int y = 40; y <= 240; y += 10) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(140, y), canvas->mapToGlobal(QPointF(140, y)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(canvas, &move);
+    }
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, QPoint(140, 240));
+    const auto &px = canvas->pixels();
+    QCOMPARE(int(px[std::size_t(14 * 28 + 13)]), 255); // the stroke is in the drawing
+    QCOMPARE(int(px[std::size_t(14 * 28 + 2)]), 0);    // and only there
+    const int count = int(done.count());
+    QTRY_VERIFY_WITH_TIMEOUT(done.count() > count, 10000);
+    QTRY_VERIFY(pad->reconstructionImage() != before); // the reconstruction changed with it
+    QCOMPARE(pad->reconstructionImage().size(), QSize(280, 280));
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
