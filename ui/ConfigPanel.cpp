@@ -254,8 +254,7 @@ void ConfigPanel::fillDatasets(const QString &current)
             folders << m_dataset->itemData(i).toString();
     m_dataset->clear();
     for (const QString &name : DatasetCatalog::availableNames()) {
-        const DatasetSource *source = DatasetSources::find(name);
-        m_dataset->addItem(source ? source->title : name, name);
+        m_dataset->addItem(DatasetSources::titleOf(name), name);
     }
     for (const QString &folder : std::as_const(folders))
         m_dataset->addItem(tr("Folder: %1").arg(folder), folder);

@@ -88,10 +88,9 @@ void DatasetManagerDialog::refresh(const QString &selectName)
     const QString keep = selectName.isEmpty() ? selectedName() : selectName;
     m_list->clear();
     for (const QString &name : DatasetCatalog::availableNames()) {
-        const DatasetSource *source = DatasetSources::find(name);
         const bool found = DatasetCatalog::locate(name).found();
         auto *item = new QListWidgetItem(QStringLiteral("%1 %2").arg(found ? QStringLiteral("✔") : QStringLiteral("✘"),
-                                                                     source ? source->title : name));
+                                                                     DatasetSources::titleOf(name)));
         item->setData(Qt::UserRole, name);
         m_list->addItem(item);
     }

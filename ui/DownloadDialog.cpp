@@ -18,12 +18,11 @@ DownloadDialog::DownloadDialog(const DownloadOptions &options, QWidget *parent)
       m_bar(new QProgressBar), m_log(new QPlainTextEdit), m_error(new QLabel),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel))
 {
-    const DatasetSource *source = DatasetSources::find(options.name);
-    setWindowTitle(tr("Download %1").arg(source ? source->title : options.name));
+    setWindowTitle(tr("Download %1").arg(DatasetSources::titleOf(options.name)));
     setObjectName(QStringLiteral("downloadDialog"));
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("Fetching the four files of %1 and checking each one's MD5 before it is kept.")
-                                 .arg(source ? source->title : options.name));
+                                 .arg(DatasetSources::titleOf(options.name)));
     intro->setWordWrap(true);
     layout->addWidget(intro);
     m_bar->setRange(0, 4000); // four files, each 0..1000

@@ -29,7 +29,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -53,15 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_training, tr("Training"));
     m_pages->addTab(m_runs, tr("Runs"));
     m_pages->addTab(m_experiments, tr("Experiments"));
-    // In scroll areas: their fixed-size canvases must not make the window wider than a laptop screen.
-    for (QWidget *page :
-         {static_cast<QWidget *>(m_training->latentExplorer()), static_cast<QWidget *>(m_training->drawPad())}) {
-        auto *area = new QScrollArea;
-        area->setWidget(page);
-        area->setWidgetResizable(true);
-        area->setFrameShape(QFrame::NoFrame);
-        m_pages->addTab(area, page == m_training->drawPad() ? tr("Draw && denoise") : tr("Latent space"));
-    }
+    m_pages->addTab(m_training->latentPage(), tr("Latent space"));
+    m_pages->addTab(m_training->drawPage(), tr("Draw && denoise"));
     setCentralWidget(m_pages);
 
     m_progress->setRange(0, 1000);

@@ -43,8 +43,7 @@ void SweepBaseFields::refreshDatasets()
         const QSignalBlocker block(m_dataset);
         m_dataset->clear();
         for (const QString &name : DatasetCatalog::availableNames()) {
-            const DatasetSource *source = DatasetSources::find(name);
-            m_dataset->addItem(source ? source->title : name, name);
+            m_dataset->addItem(DatasetSources::titleOf(name), name);
         }
         // A folder given by path stays; a removed dataset falls back to the first.
         if (!current.isEmpty() && m_dataset->findData(current) < 0 && DatasetCatalog::locate(current).isPath)

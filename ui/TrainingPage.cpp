@@ -61,6 +61,8 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
 
     // The settings live in a dock (MainWindow), so they can be collapsed on a small screen; of what is left, the
     // charts get the space first.
+    m_latentPage = scrolled(m_latent);
+    m_drawPage = scrolled(m_draw);
     m_configArea = scrolled(m_config);
     m_configArea->setMinimumWidth(m_config->minimumSizeHint().width() + 24);
     m_charts->setMinimumWidth(300);

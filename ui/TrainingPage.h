@@ -34,8 +34,12 @@ public:
     ImageGridPanel *grids() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     RobustnessPanel *robustness() const { return m_robustness; }
-    LatentExplorerPanel *latentExplorer() const { return m_latent; } // a tab of its own (MainWindow)
-    DrawPad *drawPad() const { return m_draw; }                      // likewise
+    LatentExplorerPanel *latentExplorer() const { return m_latent; }
+    DrawPad *drawPad() const { return m_draw; }
+    // The two as tabs of their own (MainWindow), in scroll areas: their fixed-size canvases must not make the window
+    // wider than a laptop screen.
+    QWidget *latentPage() const { return m_latentPage; }
+    QWidget *drawPage() const { return m_drawPage; }
     QSplitter *splitter() const { return m_split; }
 
     // The validation probes of `config`'s split, loaded off the GUI thread; a newer load supersedes this one.
@@ -65,6 +69,8 @@ private:
     RobustnessPanel *m_robustness;
     LatentExplorerPanel *m_latent;
     DrawPad *m_draw;
+    QWidget *m_latentPage = nullptr;
+    QWidget *m_drawPage = nullptr;
     int m_latentEpoch = -1;
     QSplitter *m_split;
     QWidget *m_configArea = nullptr;

@@ -4,15 +4,36 @@
 #include <unistd.h>
 
 namespace aestudio::cli {
-ConsoleProgress::ConsoleProgress() : m_tty(isatty(fileno(stderr)) != 0)
+LiveLine::LiveLine() : m_tty(isatty(fileno(stderr)) != 0)
 {
 }
 
-void ConsoleProgress::clearLine()
+void LiveLine::show(const QString &text)
 {
-    if (m_lineOpen) {
+    if (m_tty) {
+        std::fprintf(stderr, "\r\033[K%s", qPrintable(text));
+        std::fflush(stderr);
+        m_open = true;
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastPlain >= std::chrono::seconds(5)) {
+        m_lastPlain = now;
+        std::fprintf(stderr, "%s\n", qPrintable(text));
+    }
+}
+
+void LiveLine::note(const QString &text)
+{
+    clear();
+    std::fprintf(stderr, "%s\n", qPrintable(text));
+}
+
+void LiveLine::clear()
+{
+    if (m_open) {
         std::fputs("\r\033[K", stderr);
-        m_lineOpen = false;
+        m_open = false;
     }
 }
 
@@ -26,22 +47,12 @@ void ConsoleProgress::batchProgress(const BatchProgress &p)
                              .arg(p.loss, 0, 'f', 5)
                              .arg(p.samplesPerSecond, 0, 'f', 0)
                              .arg(formatDuration(p.etaSeconds));
-    if (m_tty) {
-        std::fprintf(stderr, "\r\033[K%s", qPrintable(line));
-        std::fflush(stderr);
-        m_lineOpen = true;
-        return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (now - m_lastPlain >= std::chrono::seconds(5)) {
-        m_lastPlain = now;
-        std::fprintf(stderr, "%s\n", qPrintable(line));
-    }
+    m_line.show(line);
 }
 
 void ConsoleProgress::epochFinished(const EpochMetrics &m)
 {
-    clearLine();
+    m_line.clear();
     std::printf(
         "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr_global %.2f dB (mean of images %.2f dB, noisy input "
         "%.2f dB)  %.1f s\n",
@@ -51,16 +62,11 @@ void ConsoleProgress::epochFinished(const EpochMetrics &m)
 
 void ConsoleProgress::trainingFinished(const TrainingSummary &s)
 {
-    clearLine();
+    m_line.clear();
     const char *how = s.stopped ? "stopped" : s.earlyStopped ? "stopped early (patience)" : "finished";
     std::printf("%s after %d epoch(s) in %s; best val_loss %.5f at epoch %d\n", how, s.epochsCompleted,
                 qPrintable(formatDuration(s.seconds)), s.bestValLoss, s.bestEpoch);
     std::fflush(stdout);
-}
-
-ConsoleProgress::~ConsoleProgress()
-{
-    clearLine(); // the caller prints a failure once, as the command's error line
 }
 
 } // namespace aestudio::cli

@@ -8,19 +8,29 @@
 
 namespace aestudio::cli {
 
+// One live line on stderr: redrawn in place on a terminal, an occasional plain line (every 5 s) otherwise.
+class LiveLine {
+public:
+    LiveLine();
+    ~LiveLine() { clear(); } // an error printed next starts on its own line
+    void show(const QString &text);
+    void note(const QString &text); // a line of its own, above the live one
+    void clear();
+
+private:
+    bool m_tty;
+    bool m_open = false;
+    std::chrono::steady_clock::time_point m_lastPlain{};
+};
+
 class ConsoleProgress : public TrainingObserver {
 public:
-    ConsoleProgress();
     void batchProgress(const BatchProgress &p) override;
     void epochFinished(const EpochMetrics &m) override;
     void trainingFinished(const TrainingSummary &s) override;
-    ~ConsoleProgress() override; // ends an open live line, so an error printed next starts on its own line
 
 private:
-    void clearLine();
-    bool m_tty = false;
-    bool m_lineOpen = false;
-    std::chrono::steady_clock::time_point m_lastPlain{};
+    LiveLine m_line;
 };
 
 } // namespace aestudio::cli

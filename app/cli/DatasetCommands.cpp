@@ -1,6 +1,7 @@
 // `download` and `import`: getting data into the store, so that --dataset NAME finds it in every command.
 #include "CliOptions.h"
 #include "Commands.h"
+#include "ConsoleProgress.h"
 
 #include "DatasetDownload.h"
 #include "DatasetSources.h"
@@ -14,52 +15,9 @@
 #include <QLoggingCategory>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <unistd.h>
 
 namespace aestudio::cli {
-namespace {
-
-// One live line on a terminal, an occasional plain line otherwise (as train's progress does).
-class LiveLine {
-public:
-    LiveLine() : m_tty(isatty(fileno(stderr)) != 0) { }
-    ~LiveLine() { clear(); }
-    void show(const QString &text)
-    {
-        if (m_tty) {
-            std::fprintf(stderr, "\r\033[K%s", qPrintable(text));
-            std::fflush(stderr);
-            m_open = true;
-            return;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now - m_lastPlain >= std::chrono::seconds(5)) {
-            m_lastPlain = now;
-            std::fprintf(stderr, "%s\n", qPrintable(text));
-        }
-    }
-    void note(const QString &text)
-    {
-        clear();
-        std::fprintf(stderr, "%s\n", qPrintable(text));
-    }
-    void clear()
-    {
-        if (m_open) {
-            std::fputs("\r\033[K", stderr);
-            m_open = false;
-        }
-    }
-
-private:
-    bool m_tty;
-    bool m_open = false;
-    std::chrono::steady_clock::time_point m_lastPlain{};
-};
-
-} // namespace
 
 int downloadCommand(const QStringList &args)
 {

@@ -56,6 +56,12 @@ const DatasetSource *DatasetSources::find(const QString &name)
     return nullptr;
 }
 
+QString DatasetSources::titleOf(const QString &name)
+{
+    const DatasetSource *source = find(name);
+    return source ? source->title : name;
+}
+
 QStringList DatasetSources::standardFileNames()
 {
     return {QStringLiteral("train-images-idx3-ubyte.gz"), QStringLiteral("train-labels-idx1-ubyte.gz"),

@@ -28,6 +28,8 @@ namespace DatasetSources {
 const QList<DatasetSource> &all();
 // nullptr when `name` is not one of all().
 const DatasetSource *find(const QString &name);
+// What the studio calls a dataset: a known one's title ("Fashion-MNIST"), else its name.
+QString titleOf(const QString &name);
 // The four file names every IDX dataset is stored under, gzip-compressed.
 QStringList standardFileNames();
 

@@ -164,8 +164,7 @@ DatasetSummary DatasetStore::summarize(const QString &name)
 {
     DatasetSummary s;
     s.name = name;
-    const DatasetSource *source = DatasetSources::find(name);
-    s.title = source ? source->title : name;
+    s.title = DatasetSources::titleOf(name);
     const DatasetLocation loc = DatasetCatalog::locate(name);
     s.directory = loc.directory;
     s.storeFolder = storeFolderOf(name);
