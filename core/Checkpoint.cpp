@@ -21,7 +21,7 @@ QJsonObject infoToJson(const CheckpointInfo &info)
     QJsonArray history;
     for (const EpochMetrics &m : info.history)
         history.append(m.toJson());
-    return QJsonObject{{QStringLiteral("architecture"), info.architecture},
+    QJsonObject json{{QStringLiteral("architecture"), info.architecture},
                        {QStringLiteral("config"), info.config.toJson()},
                        {QStringLiteral("epoch"), info.epoch},
                        {QStringLiteral("history"), history},
@@ -30,12 +30,46 @@ QJsonObject infoToJson(const CheckpointInfo &info)
                        {QStringLiteral("has_optimizer"), info.hasOptimizer},
                        {QStringLiteral("optimizer_steps"), double(info.optimizerSteps)},
                        {QStringLiteral("dataset_name"), info.datasetName}};
+    if (!info.snapshots.isEmpty()) {
+        QJsonArray epochs;
+        for (const ProbeSnapshot &s : info.snapshots)
+            epochs.append(s.epoch);
+        json.insert(QStringLiteral("snapshot_epochs"), epochs);
+        json.insert(QStringLiteral("snapshot_images"), info.snapshots.first().count);
+    }
+    return json;
+}
+
+// The snapshots' epochs and image count from the header (pixels come with the tensor bytes): epochs strictly
+// increasing within the checkpoint's epochs, an image count within ProbeSnapshot::kMaxProbes.
+QVector<ProbeSnapshot> snapshotsFromJson(const QJsonObject &json, int epochCount)
+{
+    QVector<ProbeSnapshot> out;
+    const QJsonArray epochs = json.value(QStringLiteral("snapshot_epochs")).toArray();
+    if (epochs.isEmpty())
+        return out;
+    const int images = json.value(QStringLiteral("snapshot_images")).toInt(0);
+    if (images < 1 || images > ProbeSnapshot::kMaxProbes)
+        throw FormatError(QStringLiteral("implausible snapshot image count in header"));
+    if (epochs.size() > epochCount)
+        throw FormatError(QStringLiteral("more snapshots than epochs in header"));
+    int previous = 0;
+    for (const QJsonValue &v : epochs) {
+        const int epoch = v.toInt(0);
+        if (epoch <= previous || epoch > epochCount)
+            throw FormatError(QStringLiteral("snapshot epochs in header are not increasing epochs of this run"));
+        previous = epoch;
+        ProbeSnapshot s;
+        s.epoch = epoch;
+        s.count = images;
+        out.append(s);
+    }
+    return out;
 }
 
 CheckpointInfo infoFromJson(const QJsonObject &json)
 {
     CheckpointInfo info;
-    info.formatVersion = Checkpoint::kFormatVersion;
     info.architecture = json.value(QStringLiteral("architecture")).toString();
     try {
         info.config = TrainingConfig::fromJson(json.value(QStringLiteral("config")).toObject());
@@ -59,6 +93,7 @@ CheckpointInfo infoFromJson(const QJsonObject &json)
         throw FormatError(QStringLiteral("implausible optimizer step count in header"));
     info.optimizerSteps = qint64(steps);
     info.datasetName = json.value(QStringLiteral("dataset_name")).toString();
+    info.snapshots = snapshotsFromJson(json, info.epoch);
     return info;
 }
 
@@ -70,7 +105,8 @@ void appendLinear(QVector<SafeTensors::Entry> &out, const QString &name, qint64 
 
 } // namespace
 
-QVector<SafeTensors::Entry> Checkpoint::tensorTable(const ModelSpec &spec, bool optimizer, bool best)
+QVector<SafeTensors::Entry> Checkpoint::tensorTable(const ModelSpec &spec, bool optimizer, bool best,
+                                                    const QVector<ProbeSnapshot> &snapshots)
 {
     // The names and order of AutoEncoderImpl's parameters: Linear, ReLU, Dropout per hidden layer, so the Linear
     // layers sit at indices 0, 3, 6, ... of each Sequential (tst_model checks this against the real module).
@@ -96,6 +132,10 @@ QVector<SafeTensors::Entry> Checkpoint::tensorTable(const ModelSpec &spec, bool 
         for (const auto &e : model)
             table.append({QStringLiteral("best.") + e.name, e.shape});
     }
+    if (!snapshots.isEmpty())
+        table.append({kSnapshotTensor,
+                      {snapshots.size(), ProbeSnapshot::kRows, snapshots.first().count, kPixelsPerImage},
+                      SafeTensors::DType::U8});
     return table;
 }
 
@@ -131,9 +171,12 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
         throw FormatError(
             QStringLiteral("not an Autoencoder Studio checkpoint (a safetensors file without our header)"));
     const QString version = meta.value(QStringLiteral("format_version"));
-    if (version != QString::number(kFormatVersion))
-        throw FormatError(QStringLiteral("format version %1 is not supported (this build reads version %2)")
+    bool numeric = false;
+    const int versionNumber = version.toInt(&numeric);
+    if (!numeric || versionNumber < kOldestReadVersion || versionNumber > kFormatVersion)
+        throw FormatError(QStringLiteral("format version %1 is not supported (this build reads versions %2 to %3)")
                               .arg(version.left(20))
+                              .arg(kOldestReadVersion)
                               .arg(kFormatVersion));
     bool ok = false;
     layout.crc32 = meta.value(QStringLiteral("crc32")).toUInt(&ok);
@@ -144,10 +187,14 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
     if (!doc.isObject())
         throw FormatError(QStringLiteral("corrupt header (%1)").arg(error.errorString()));
     layout.info = infoFromJson(doc.object()); // validates the config, so the model is within ModelSpec::kMaxParameters
+    layout.info.formatVersion = versionNumber;
+    if (versionNumber < 3 && !layout.info.snapshots.isEmpty())
+        throw FormatError(QStringLiteral("a version %1 header cannot hold snapshots").arg(versionNumber));
 
     // The tensor table must be exactly the one this architecture needs: same names, same shapes, nothing more.
     layout.hasBest = layout.table.find(QStringLiteral("best.encoder.0.weight")) != nullptr;
-    const auto expected = tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest);
+    const auto expected
+        = tensorTable(layout.info.config.model, layout.info.hasOptimizer, layout.hasBest, layout.info.snapshots);
     if (expected.size() != layout.table.entries.size())
         throw FormatError(QStringLiteral("the tensor table has %1 tensors, a %2 checkpoint needs %3")
                               .arg(layout.table.entries.size())
@@ -157,6 +204,8 @@ Checkpoint::Layout Checkpoint::parseHeader(const QByteArray &json, qint64 fileSi
         const SafeTensors::Entry *found = layout.table.find(e.name);
         if (!found)
             throw FormatError(QStringLiteral("tensor %1 is missing").arg(e.name));
+        if (found->dtype != e.dtype)
+            throw FormatError(QStringLiteral("tensor %1 has the wrong dtype").arg(e.name));
         if (found->shape != e.shape)
             throw FormatError(
                 QStringLiteral("tensor %1 has the wrong shape for a %2 model").arg(e.name, layout.info.architecture));

@@ -66,15 +66,21 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
     for (const auto &t : tensors.best)
         ordered.push_back(cpuFloat(t));
 
+    for (const ProbeSnapshot &snap : info.snapshots)
+        if (!snap.isValid() || snap.count != info.snapshots.first().count)
+            throw CheckpointError(QStringLiteral("%1: internal error: snapshot of epoch %2 is malformed")
+                                      .arg(path)
+                                      .arg(snap.epoch));
     QVector<SafeTensors::Entry> table
-        = Checkpoint::tensorTable(info.config.model, info.hasOptimizer, !tensors.best.empty());
-    if (std::size_t(table.size()) != ordered.size())
+        = Checkpoint::tensorTable(info.config.model, info.hasOptimizer, !tensors.best.empty(), info.snapshots);
+    const int floatTensors = table.size() - (info.snapshots.isEmpty() ? 0 : 1);
+    if (std::size_t(floatTensors) != ordered.size())
         throw CheckpointError(QStringLiteral("%1: internal error: %2 tensors for a table of %3")
                                   .arg(path)
                                   .arg(ordered.size())
                                   .arg(table.size()));
     QByteArray data;
-    for (int i = 0; i < table.size(); ++i) {
+    for (int i = 0; i < floatTensors; ++i) {
         const torch::Tensor &t = ordered[std::size_t(i)];
         if (t.numel() != table[i].elements())
             throw CheckpointError(QStringLiteral("%1: internal error: %2 has %3 values, its shape needs %4")
@@ -86,6 +92,8 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
                 QStringLiteral("%1: not saved: %2 holds NaN or infinite values").arg(path, table[i].name));
         data.append(reinterpret_cast<const char *>(t.data_ptr<float>()), qsizetype(t.numel() * 4));
     }
+    for (const ProbeSnapshot &snap : info.snapshots)
+        data.append(snap.pixels);
     const QByteArray header = Checkpoint::buildHeader(info, table, crc32Of(data));
     try {
         AtomicFile::write(path, {header, data});
@@ -134,8 +142,16 @@ CheckpointTensors loadCheckpoint(const QString &path, CheckpointInfo *infoOut)
         out.expAvg = tensor(QStringLiteral("optimizer.exp_avg"));
         out.expAvgSq = tensor(QStringLiteral("optimizer.exp_avg_sq"));
     }
-    if (infoOut)
+    if (infoOut) {
         *infoOut = layout.info;
+        if (const SafeTensors::Entry *e = layout.table.find(Checkpoint::kSnapshotTensor)) {
+            qint64 at = e->begin;
+            for (ProbeSnapshot &snap : infoOut->snapshots) {
+                snap.pixels = data.mid(qsizetype(at), qsizetype(snap.expectedBytes()));
+                at += snap.expectedBytes();
+            }
+        }
+    }
     return out;
 }
 

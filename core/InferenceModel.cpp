@@ -88,13 +88,15 @@ InferenceModel::InferenceModel(std::unique_ptr<Impl> impl) : d(std::move(impl))
 }
 InferenceModel::~InferenceModel() = default;
 
-std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QString &path)
+std::shared_ptr<const InferenceModel> InferenceModel::fromCheckpoint(const QString &path, CheckpointInfo *infoOut)
 {
     CheckpointInfo info;
     const CheckpointTensors saved = loadCheckpoint(path, &info);
     AutoEncoder model(info.config.model);
     setParameterValues(model, saved.weights);
     model->eval();
+    if (infoOut)
+        *infoOut = std::move(info);
     return std::make_shared<const InferenceModel>(std::make_unique<Impl>(Impl{model, torch::kCPU}));
 }
 

@@ -11,6 +11,8 @@
 
 namespace aestudio {
 
+struct CheckpointInfo;
+
 struct Reconstruction {
     int count = 0;
     std::vector<float> clean, noisy, reconstructed; // count * 784 each, in [0,1]
@@ -28,8 +30,9 @@ public:
     // Fixed seed of the probe noise, so grids of successive epochs (and the explorer) differ only by the model.
     static constexpr std::uint64_t kProbeNoiseSeed = 20240311;
 
-    // Loads the weights of a checkpoint onto the CPU; throws CheckpointError.
-    static std::shared_ptr<const InferenceModel> fromCheckpoint(const QString &path);
+    // Loads the weights of a checkpoint onto the CPU, and its header with the probe snapshots into `info` when given;
+    // throws CheckpointError.
+    static std::shared_ptr<const InferenceModel> fromCheckpoint(const QString &path, CheckpointInfo *info = nullptr);
 
     // Corrupts `count` images with `noise` (seeded), without a model: `reconstructed` and `psnrDb` stay empty and
     // only the noisy-input metrics are set (what the studio shows before anything has trained).

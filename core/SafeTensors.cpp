@@ -101,14 +101,16 @@ SafeTensors::Header SafeTensors::parseHeader(const QByteArray &json, qint64 file
             throw bad(QStringLiteral("invalid tensor name '%1'").arg(name.left(60)));
         const QJsonObject t = it.value().toObject();
         const QString dtype = t.value(QStringLiteral("dtype")).toString();
-        if (dtype != QLatin1String("F32"))
-            throw bad(QStringLiteral("tensor %1 has dtype '%2' (only F32 is read)").arg(name, dtype.left(20)));
+        if (dtype != QLatin1String("F32") && dtype != QLatin1String("U8"))
+            throw bad(QStringLiteral("tensor %1 has dtype '%2' (only F32 and U8 are read)").arg(name, dtype.left(20)));
         const QJsonArray shape = t.value(QStringLiteral("shape")).toArray();
         const QJsonArray offsets = t.value(QStringLiteral("data_offsets")).toArray();
         if (shape.size() > 4 || offsets.size() != 2)
             throw bad(QStringLiteral("tensor %1 has a malformed shape or data_offsets").arg(name));
         Entry e;
         e.name = name;
+        e.dtype = dtype == QLatin1String("U8") ? DType::U8 : DType::F32;
+        const qint64 width = e.dtype == DType::F32 ? 4 : 1;
         qint64 elements = 1;
         for (const QJsonValue &v : shape) {
             const qint64 d = wholeNumber(v, kMaxDimension);
@@ -124,10 +126,10 @@ SafeTensors::Header SafeTensors::parseHeader(const QByteArray &json, qint64 file
                 QStringLiteral("tensor %1 lies outside the file: truncated or crafted (data_offsets beyond %2 bytes)")
                     .arg(name)
                     .arg(dataSize));
-        if (elements > kMaxDimension || e.end - e.begin != elements * 4)
+        if (elements > kMaxDimension || e.end - e.begin != elements * width)
             throw bad(QStringLiteral("tensor %1: its shape needs %2 bytes, its data_offsets give %3")
                           .arg(name)
-                          .arg(elements * 4)
+                          .arg(elements * width)
                           .arg(e.end - e.begin));
         header.entries.append(e);
     }
@@ -157,13 +159,14 @@ QByteArray SafeTensors::buildHeader(QVector<Entry> &entries, const QHash<QString
     qint64 offset = 0;
     for (Entry &e : entries) {
         e.begin = offset;
-        e.end = offset + e.elements() * 4;
+        e.end = offset + e.bytes();
         offset = e.end;
         QJsonArray shape;
         for (qint64 d : e.shape)
             shape.append(double(d));
         table.insert(e.name,
-                     QJsonObject{{QStringLiteral("dtype"), QStringLiteral("F32")},
+                     QJsonObject{{QStringLiteral("dtype"),
+                                  e.dtype == DType::F32 ? QStringLiteral("F32") : QStringLiteral("U8")},
                                  {QStringLiteral("shape"), shape},
                                  {QStringLiteral("data_offsets"), QJsonArray{double(e.begin), double(e.end)}}});
     }

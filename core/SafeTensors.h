@@ -13,12 +13,17 @@ namespace aestudio::SafeTensors {
 
 constexpr qint64 kMaxHeaderBytes = 16 << 20;
 
+// The two dtypes we read and write: float32 for weights, uint8 for the stored probe images.
+enum class DType { F32, U8 };
+
 struct Entry {
     QString name;
     QVector<qint64> shape;
+    DType dtype = DType::F32;
     qint64 begin = 0; // byte range in the data section (after the header)
     qint64 end = 0;
     qint64 elements() const;
+    qint64 bytes() const { return elements() * (dtype == DType::F32 ? 4 : 1); }
 };
 
 struct Header {
@@ -31,7 +36,7 @@ struct Header {
 // Reads the length prefix: returns the header's byte count, or throws FormatError when it cannot fit a file of
 // `fileSize` bytes or exceeds kMaxHeaderBytes.
 qint64 headerLength(const QByteArray &prefix8, qint64 fileSize);
-// Parses the JSON header of a file of `fileSize` bytes whose header is `json`. Only F32 tensors are accepted; the
+// Parses the JSON header of a file of `fileSize` bytes whose header is `json`. Only F32 and U8 tensors are accepted; the
 // byte ranges must tile the data section exactly (as safetensors itself requires). Throws FormatError.
 Header parseHeader(const QByteArray &json, qint64 fileSize);
 

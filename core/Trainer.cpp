@@ -61,6 +61,7 @@ struct Trainer::Impl {
     std::vector<torch::Tensor> best; // weights of the best validation epoch
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
+    QVector<ProbeSnapshot> snapshots; // every finished epoch's probe grids, for the time scrubber
     std::atomic<bool> poison{false}; // set through TrainerTestAccess: the next batch sees NaN weights
     PhaseSeconds phases;
 
@@ -71,6 +72,7 @@ struct Trainer::Impl {
     bool trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control, double &lossSum);
     EpochMetrics validateEpoch(const Pass &pass, int epoch);
     bool recordEpoch(const EpochMetrics &m, int &staleEpochs);
+    ProbeSnapshot probeSnapshot(int epoch);
 
     CheckpointInfo info() const
     {
@@ -82,6 +84,7 @@ struct Trainer::Impl {
         i.bestValLoss = std::isfinite(bestValLoss) ? bestValLoss : 0.0;
         i.datasetName = data->name;
         i.optimizerSteps = lastGoodOptimizer.steps;
+        i.snapshots = snapshots;
         return i;
     }
 
@@ -143,6 +146,7 @@ void Trainer::resumeFrom(const QString &checkpointPath)
         throw CheckpointError(QStringLiteral("%1: does not fit this model (%2)").arg(checkpointPath, torchMessage(e)));
     }
     d->history = info.history;
+    d->snapshots = info.snapshots; // none from a version 2 checkpoint: the scrubber starts at the resumed epochs
     d->bestEpoch = info.bestEpoch;
     d->bestValLoss = info.bestEpoch > 0 ? info.bestValLoss : std::numeric_limits<double>::infinity();
     d->markEpochBoundary();
@@ -306,9 +310,21 @@ EpochMetrics Trainer::Impl::validateEpoch(const Pass &pass, int epoch)
     return m;
 }
 
+// The probe grids the studio shows, at the training noise, from the weights that just finished `epoch`.
+ProbeSnapshot Trainer::Impl::probeSnapshot(int epoch)
+{
+    const bool wasTraining = model->is_training();
+    model->eval();
+    const InferenceModel view(std::make_unique<InferenceModel::Impl>(InferenceModel::Impl{model, device}));
+    const Reconstruction r = view.reconstructProbes(data->validation, ProbeSnapshot::kProbes, config.noise);
+    model->train(wasTraining);
+    return ProbeSnapshot::of(r, epoch);
+}
+
 bool Trainer::Impl::recordEpoch(const EpochMetrics &m, int &staleEpochs)
 {
     history.append(m);
+    snapshots.append(probeSnapshot(m.epoch));
     markEpochBoundary();
     if (m.valLoss < bestValLoss) {
         bestValLoss = m.valLoss;
@@ -420,6 +436,10 @@ const DatasetSplit &Trainer::data() const
 const QVector<EpochMetrics> &Trainer::history() const
 {
     return d->history;
+}
+const QVector<ProbeSnapshot> &Trainer::probeSnapshots() const
+{
+    return d->snapshots;
 }
 int Trainer::completedEpochs() const
 {

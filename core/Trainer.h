@@ -5,6 +5,7 @@
 
 #include "DatasetCatalog.h"
 #include "InferenceModel.h"
+#include "ProbeSnapshot.h"
 #include "TrainingConfig.h"
 #include "TrainingTypes.h"
 
@@ -43,6 +44,7 @@ public:
     const TrainingConfig &config() const;
     const DatasetSplit &data() const;
     const QVector<EpochMetrics> &history() const;
+    const QVector<ProbeSnapshot> &probeSnapshots() const; // one per finished epoch (fewer after a v2 resume)
     int completedEpochs() const;
     QString deviceName() const; // "cpu" or "cuda:0"
     std::int64_t parameterCount() const;

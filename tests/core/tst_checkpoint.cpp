@@ -24,6 +24,8 @@
 
 #include <functional>
 
+#include <zlib.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +104,8 @@ private Q_SLOTS:
     void fullDiskKeepsTheOldFile();
     void resumeFromWeightsOnlyIsRefused();
     void errorsAreOneReadableLine();
+    void snapshotsRoundTripAndResume();
+    void version2CheckpointsStillOpen();
 
 private:
     TrainingConfig config(int epochs) const;
@@ -157,12 +161,14 @@ void TestCheckpoint::isAPlainSafetensorsFile()
         if (it.key() == QLatin1String("__metadata__"))
             continue;
         const QJsonObject t = it.value().toObject();
-        QCOMPARE(t[QStringLiteral("dtype")].toString(), QStringLiteral("F32"));
+        // Weights are float32; the probe snapshots (format version 3) are 8-bit pixels.
+        const bool snapshots = it.key() == QLatin1String("snapshots.probes");
+        QCOMPARE(t[QStringLiteral("dtype")].toString(), snapshots ? QStringLiteral("U8") : QStringLiteral("F32"));
         qint64 elements = 1;
         for (const auto &d : t[QStringLiteral("shape")].toArray())
             elements *= qint64(d.toDouble());
         const QJsonArray off = t[QStringLiteral("data_offsets")].toArray();
-        QCOMPARE(qint64(off[1].toDouble()) - qint64(off[0].toDouble()), elements * 4);
+        QCOMPARE(qint64(off[1].toDouble()) - qint64(off[0].toDouble()), elements * (snapshots ? 1 : 4));
         ranges.append({qint64(off[0].toDouble()), qint64(off[1].toDouble())});
     }
     std::sort(ranges.begin(), ranges.end());
@@ -172,12 +178,16 @@ void TestCheckpoint::isAPlainSafetensorsFile()
         next = r.second;
     }
     QCOMPARE(next, dataSize);
-    // Weights, Adam's two moments and the best epoch's weights: 3-layer model = 6 Linear layers, 12 tensors each.
-    QCOMPARE(ranges.size(), 12 + 2 + 12);
+    // Weights, Adam's two moments and the best epoch's weights (3-layer model = 6 Linear layers, 12 tensors each),
+    // and one epoch's probe grids: 3 rows of 16 images, under 40 KB.
+    QCOMPARE(ranges.size(), 12 + 2 + 12 + 1);
     const QJsonObject w = table[QStringLiteral("model.encoder.0.weight")].toObject();
     QCOMPARE(w[QStringLiteral("shape")].toArray(), (QJsonArray{256, 784}));
+    const QJsonObject snaps = table[QStringLiteral("snapshots.probes")].toObject();
+    QCOMPARE(snaps[QStringLiteral("shape")].toArray(), (QJsonArray{1, 3, 16, 784}));
+    QVERIFY(3 * 16 * 784 < 40 * 1024);
     const QJsonObject meta = table[QStringLiteral("__metadata__")].toObject();
-    QCOMPARE(meta[QStringLiteral("format_version")].toString(), QStringLiteral("2"));
+    QCOMPARE(meta[QStringLiteral("format_version")].toString(), QStringLiteral("3"));
 }
 
 void TestCheckpoint::craftedFilesAreRefused_data()
@@ -222,6 +232,14 @@ void TestCheckpoint::craftedFilesAreRefused_data()
                                             << "disagrees";
     QTest::addRow("missing") << "missing"
                              << "file not found";
+    QTest::addRow("snapshot epochs out of order") << "snaporder"
+                                                  << "snapshot epochs";
+    QTest::addRow("snapshot image count zero") << "snapcount"
+                                               << "snapshot image count";
+    QTest::addRow("snapshot block as float") << "snapdtype"
+                                             << "wrong dtype";
+    QTest::addRow("snapshots in a version 2 header") << "snapv2"
+                                                     << "cannot hold snapshots";
 }
 
 void TestCheckpoint::craftedFilesAreRefused()
@@ -293,6 +311,24 @@ void TestCheckpoint::craftedFilesAreRefused()
         meta[QStringLiteral("crc32")] = 5;
         parts.table[QStringLiteral("__metadata__")] = meta;
         bytes = parts.bytes();
+    } else if (fault == QLatin1String("snaporder") || fault == QLatin1String("snapcount")) {
+        QJsonObject info = parts.info();
+        if (fault == QLatin1String("snaporder"))
+            info[QStringLiteral("snapshot_epochs")] = QJsonArray{2};
+        else
+            info[QStringLiteral("snapshot_images")] = 0;
+        parts.setInfo(info);
+        bytes = parts.bytes();
+    } else if (fault == QLatin1String("snapdtype")) {
+        // Same byte count as F32 [1,3,4,784]: only the dtype check can catch it.
+        parts.editTensor(QStringLiteral("snapshots.probes"), [](QJsonObject &t) {
+            t[QStringLiteral("dtype")] = QStringLiteral("F32");
+            t[QStringLiteral("shape")] = QJsonArray{1, 3, 4, 784};
+        });
+        bytes = parts.bytes();
+    } else if (fault == QLatin1String("snapv2")) {
+        parts.setMeta(QStringLiteral("format_version"), QStringLiteral("2"));
+        bytes = parts.bytes();
     } else if (fault == QLatin1String("arch")) {
         QJsonObject info = parts.info();
         info[QStringLiteral("architecture")] = QStringLiteral("784-999-15");
@@ -321,6 +357,88 @@ void TestCheckpoint::craftedFilesAreRefused()
             QVERIFY2(!e.message().contains(QLatin1Char('\n')), qPrintable(e.message()));
         }
     }
+}
+
+void TestCheckpoint::snapshotsRoundTripAndResume()
+{
+    // Every finished epoch leaves its probe grids in the trainer, the checkpoint and a resumed trainer.
+    Trainer trainer(config(2), m_data);
+    NullObserver observer;
+    RunControl control;
+    QVERIFY(!trainer.run(observer, control).failed);
+    const QVector<ProbeSnapshot> &taken = trainer.probeSnapshots();
+    QCOMPARE(taken.size(), 2);
+    QCOMPARE(taken[0].epoch, 1);
+    QCOMPARE(taken[1].epoch, 2);
+    QCOMPARE(taken[0].count, 16);
+    QCOMPARE(taken[0].pixels.size(), 3 * 16 * 784);
+    QVERIFY(taken[0].pixels.mid(2 * 16 * 784) != taken[1].pixels.mid(2 * 16 * 784)); // the model moved on
+    QCOMPARE(taken[0].pixels.left(16 * 784), taken[1].pixels.left(16 * 784));       // the same clean probes
+    // The stored grid is what the studio's grid of that model shows: its per-image PSNR within 8-bit rounding.
+    const Reconstruction now = trainer.snapshot()->reconstructProbes(m_data->validation, 16, config(2).noise);
+    const Reconstruction back = taken[1].toReconstruction();
+    QCOMPARE(back.count, 16);
+    for (int i = 0; i < 16; ++i)
+        QVERIFY2(std::abs(back.psnrDb[std::size_t(i)] - now.psnrDb[std::size_t(i)]) < 0.3,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(back.psnrDb[std::size_t(i)]).arg(now.psnrDb[std::size_t(i)])));
+
+    const QString path = m_dir.filePath(QStringLiteral("snaps.aes"));
+    trainer.saveCheckpoint(path);
+    const CheckpointInfo header = Checkpoint::readInfo(path);
+    QCOMPARE(header.formatVersion, 3);
+    QCOMPARE(header.snapshots.size(), 2);
+    QVERIFY(header.snapshots[1].pixels.isEmpty()); // the header alone: epochs and counts
+    CheckpointInfo info;
+    InferenceModel::fromCheckpoint(path, &info);
+    QCOMPARE(info.snapshots.size(), 2);
+    QCOMPARE(info.snapshots[0].pixels, taken[0].pixels);
+    QCOMPARE(info.snapshots[1].pixels, taken[1].pixels);
+
+    Trainer resumed(config(3), m_data);
+    resumed.resumeFrom(path);
+    QVERIFY(!resumed.run(observer, control).failed);
+    QCOMPARE(resumed.probeSnapshots().size(), 3);
+    QCOMPARE(resumed.probeSnapshots()[1].pixels, taken[1].pixels);
+    QCOMPARE(resumed.probeSnapshots()[2].epoch, 3);
+}
+
+void TestCheckpoint::version2CheckpointsStillOpen()
+{
+    // A version 2 file: the same layout without the snapshot block and its header keys.
+    Parts parts(readAll(goodCheckpoint()));
+    const QJsonArray range = parts.table.take(QStringLiteral("snapshots.probes")).toObject()[QStringLiteral(
+                                                                                                "data_offsets")]
+                                 .toArray();
+    parts.data.truncate(qsizetype(range[0].toDouble()));
+    QJsonObject info = parts.info();
+    info.remove(QStringLiteral("snapshot_epochs"));
+    info.remove(QStringLiteral("snapshot_images"));
+    parts.setInfo(info);
+    parts.setMeta(QStringLiteral("format_version"), QStringLiteral("2"));
+    // Its CRC covered the weights alone.
+    QByteArray weights = parts.data;
+    parts.setMeta(QStringLiteral("crc32"),
+                  QString::number(quint32(::crc32(::crc32(0L, Z_NULL, 0),
+                                                  reinterpret_cast<const Bytef *>(weights.constData()),
+                                                  uInt(weights.size())))));
+    const QString path = m_dir.filePath(QStringLiteral("v2.aes"));
+    writeBytes(path, parts.bytes());
+    CheckpointInfo opened;
+    QVERIFY(InferenceModel::fromCheckpoint(path, &opened));
+    QCOMPARE(opened.formatVersion, 2);
+    QCOMPARE(opened.epoch, 1);
+    QVERIFY(opened.snapshots.isEmpty());
+    // And a run continues from it, taking snapshots from then on.
+    Trainer resumed(config(2), m_data);
+    resumed.resumeFrom(path);
+    NullObserver observer;
+    RunControl control;
+    QVERIFY(!resumed.run(observer, control).failed);
+    QCOMPARE(resumed.probeSnapshots().size(), 1);
+    QCOMPARE(resumed.probeSnapshots()[0].epoch, 2);
+    const QString again = m_dir.filePath(QStringLiteral("v2-continued.aes"));
+    resumed.saveCheckpoint(again);
+    QCOMPARE(Checkpoint::readInfo(again).snapshots.size(), 1);
 }
 
 void TestCheckpoint::giantArchitectureIsRefusedAtOnce()
