@@ -22,14 +22,14 @@ QJsonObject infoToJson(const CheckpointInfo &info)
     for (const EpochMetrics &m : info.history)
         history.append(m.toJson());
     QJsonObject json{{QStringLiteral("architecture"), info.architecture},
-                       {QStringLiteral("config"), info.config.toJson()},
-                       {QStringLiteral("epoch"), info.epoch},
-                       {QStringLiteral("history"), history},
-                       {QStringLiteral("best_epoch"), info.bestEpoch},
-                       {QStringLiteral("best_val_loss"), info.bestValLoss},
-                       {QStringLiteral("has_optimizer"), info.hasOptimizer},
-                       {QStringLiteral("optimizer_steps"), double(info.optimizerSteps)},
-                       {QStringLiteral("dataset_name"), info.datasetName}};
+                     {QStringLiteral("config"), info.config.toJson()},
+                     {QStringLiteral("epoch"), info.epoch},
+                     {QStringLiteral("history"), history},
+                     {QStringLiteral("best_epoch"), info.bestEpoch},
+                     {QStringLiteral("best_val_loss"), info.bestValLoss},
+                     {QStringLiteral("has_optimizer"), info.hasOptimizer},
+                     {QStringLiteral("optimizer_steps"), double(info.optimizerSteps)},
+                     {QStringLiteral("dataset_name"), info.datasetName}};
     if (!info.snapshots.isEmpty()) {
         QJsonArray epochs;
         for (const ProbeSnapshot &s : info.snapshots)

@@ -68,9 +68,8 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
 
     for (const ProbeSnapshot &snap : info.snapshots)
         if (!snap.isValid() || snap.count != info.snapshots.first().count)
-            throw CheckpointError(QStringLiteral("%1: internal error: snapshot of epoch %2 is malformed")
-                                      .arg(path)
-                                      .arg(snap.epoch));
+            throw CheckpointError(
+                QStringLiteral("%1: internal error: snapshot of epoch %2 is malformed").arg(path).arg(snap.epoch));
     QVector<SafeTensors::Entry> table
         = Checkpoint::tensorTable(info.config.model, info.hasOptimizer, !tensors.best.empty(), info.snapshots);
     const int floatTensors = table.size() - (info.snapshots.isEmpty() ? 0 : 1);

@@ -69,4 +69,22 @@ QImage ImageGrid::stackWithCaptions(const QList<QImage> &images, const QStringLi
     return out;
 }
 
+QImage ImageGrid::ofEpochs(const QVector<ProbeSnapshot> &snapshots, const QString &noise, int scale)
+{
+    QList<QImage> rows;
+    QStringList captions;
+    for (const ProbeSnapshot &s : snapshots) {
+        const Reconstruction r = s.toReconstruction();
+        if (r.count == 0)
+            continue;
+        if (rows.isEmpty()) {
+            rows << render({r.clean.data()}, r.count, scale) << render({r.noisy.data()}, r.count, scale);
+            captions << QStringLiteral("original") << QStringLiteral("noisy input (%1)").arg(noise);
+        }
+        rows << render({r.reconstructed.data()}, r.count, scale);
+        captions << QStringLiteral("epoch %1 — %2 dB").arg(s.epoch).arg(r.metrics.psnrMeanDb, 0, 'f', 2);
+    }
+    return stackWithCaptions(rows, captions);
+}
+
 } // namespace aestudio

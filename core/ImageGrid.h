@@ -3,6 +3,7 @@
 #pragma once
 
 #include "InferenceModel.h"
+#include "ProbeSnapshot.h"
 
 #include <QImage>
 #include <QStringList>
@@ -19,6 +20,9 @@ QImage render(const std::vector<const float *> &rows, int columns, int scale);
 QImage ofReconstruction(const Reconstruction &r, int scale);
 // Stacks images vertically, each under a caption line, on a dark background.
 QImage stackWithCaptions(const QList<QImage> &images, const QStringList &captions);
+// The time scrubber's strip: the probes and their noisy versions, then one row of reconstructions per stored epoch,
+// each captioned with its epoch and mean PSNR. `noise` names the noisy row ("gaussian 0.30").
+QImage ofEpochs(const QVector<ProbeSnapshot> &snapshots, const QString &noise, int scale);
 
 } // namespace ImageGrid
 } // namespace aestudio

@@ -11,12 +11,12 @@
 namespace aestudio {
 
 struct ProbeSnapshot {
-    static constexpr int kRows = 3;   // clean, noisy, reconstructed
+    static constexpr int kRows = 3;    // clean, noisy, reconstructed
     static constexpr int kProbes = 16; // what the trainer keeps (fewer when the validation split is smaller)
     static constexpr int kMaxProbes = 64;
 
-    int epoch = 0; // 1-based
-    int count = 0; // images per row
+    int epoch = 0;     // 1-based
+    int count = 0;     // images per row
     QByteArray pixels; // kRows * count * 784 bytes, row after row
 
     qint64 expectedBytes() const;

@@ -164,11 +164,11 @@ QByteArray SafeTensors::buildHeader(QVector<Entry> &entries, const QHash<QString
         QJsonArray shape;
         for (qint64 d : e.shape)
             shape.append(double(d));
-        table.insert(e.name,
-                     QJsonObject{{QStringLiteral("dtype"),
-                                  e.dtype == DType::F32 ? QStringLiteral("F32") : QStringLiteral("U8")},
-                                 {QStringLiteral("shape"), shape},
-                                 {QStringLiteral("data_offsets"), QJsonArray{double(e.begin), double(e.end)}}});
+        table.insert(
+            e.name,
+            QJsonObject{{QStringLiteral("dtype"), e.dtype == DType::F32 ? QStringLiteral("F32") : QStringLiteral("U8")},
+                        {QStringLiteral("shape"), shape},
+                        {QStringLiteral("data_offsets"), QJsonArray{double(e.begin), double(e.end)}}});
     }
     QByteArray json = QJsonDocument(table).toJson(QJsonDocument::Compact);
     while (json.size() % 8 != 0)

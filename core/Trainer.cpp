@@ -62,7 +62,7 @@ struct Trainer::Impl {
     int bestEpoch = 0;
     double bestValLoss = std::numeric_limits<double>::infinity();
     QVector<ProbeSnapshot> snapshots; // every finished epoch's probe grids, for the time scrubber
-    std::atomic<bool> poison{false}; // set through TrainerTestAccess: the next batch sees NaN weights
+    std::atomic<bool> poison{false};  // set through TrainerTestAccess: the next batch sees NaN weights
     PhaseSeconds phases;
 
     // The steps of run(): one batch, one epoch of batches (false when stopped), validation, and the bookkeeping

@@ -1,5 +1,7 @@
 #include "ChartsPanel.h"
 
+#include <limits>
+
 #include "LiveChart.h"
 #include "Metrics.h"
 
@@ -241,6 +243,13 @@ void ChartsPanel::flushNow()
     m_loss->flush();
     m_psnr->flush();
     Q_EMIT redrawn();
+}
+
+void ChartsPanel::setCursorEpoch(int epoch)
+{
+    const double x = epoch > 0 ? double(epoch) : std::numeric_limits<double>::quiet_NaN();
+    m_loss->setCursorX(x);
+    m_psnr->setCursorX(x);
 }
 
 } // namespace aestudio

@@ -50,6 +50,8 @@ public:
     LiveChart *lossChart() const { return m_loss; }
     LiveChart *psnrChart() const { return m_psnr; }
     void flushNow();
+    // The time scrubber's epoch as a vertical line on both charts; 0 removes it.
+    void setCursorEpoch(int epoch);
 
 Q_SIGNALS:
     void redrawn(); // once per folded redraw of both charts

@@ -127,10 +127,11 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
                                 .arg(noiseTypeName(r.noise.type))
                                 .arg(r.noise.level, 0, 'f', 2)
                                 .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
-    m_reconCaption->setText(
-        r.reconstructed.isNull()
-            ? tr("Reconstruction — no model yet")
-            : tr("Reconstruction — %1 dB (mean of 16 probes)").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
+    const QString psnr = QString::number(r.metrics.psnrMeanDb, 'f', 2);
+    m_reconCaption->setText(r.reconstructed.isNull() ? tr("Reconstruction — no model yet")
+                                : r.epoch > 0
+                                ? tr("Reconstruction at epoch %1 — %2 dB (mean of 16 probes)").arg(r.epoch).arg(psnr)
+                                : tr("Reconstruction — %1 dB (mean of 16 probes)").arg(psnr));
     Q_EMIT previewShown();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QStringList>
+#include <QImage>
 #include <QWidget>
 
 #include <vector>
@@ -39,6 +40,8 @@ private:
     std::vector<std::uint8_t> m_labels;
     QStringList m_classes;
     QRectF m_range; // in plane coordinates
+    mutable QImage m_dots; // the dots layer at the current size (paintDots)
+    void paintDots(QPainter &p) const;
     int m_picked[2] = {-1, -1};
 };
 

@@ -313,10 +313,28 @@ void LiveChart::resizeEvent(QResizeEvent *event)
         chart()->legend()->setAlignment(want);
 }
 
+void LiveChart::setCursorX(double x)
+{
+    if (x == m_cursorX || (std::isnan(x) && std::isnan(m_cursorX)))
+        return;
+    m_cursorX = x;
+    viewport()->update();
+}
+
 void LiveChart::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QChartView::drawForeground(painter, rect);
-    if (m_exporting || !placeholderShown())
+    if (m_exporting)
+        return;
+    const QRectF plot = chart()->plotArea();
+    if (!std::isnan(m_cursorX) && m_cursorX >= m_x->min() && m_cursorX <= m_x->max()) {
+        const double at = plot.left() + (m_cursorX - m_x->min()) / (m_x->max() - m_x->min()) * plot.width();
+        painter->save();
+        painter->setPen(QPen(QColor(200, 60, 60), 1.5, Qt::DashLine));
+        painter->drawLine(QPointF(at, plot.top()), QPointF(at, plot.bottom()));
+        painter->restore();
+    }
+    if (!placeholderShown())
         return;
     painter->save();
     QFont font = painter->font();

@@ -9,6 +9,8 @@
 #include <QPointF>
 #include <QVector>
 
+#include <limits>
+
 class QLineSeries;
 class QValueAxis;
 class QCategoryAxis;
@@ -43,6 +45,10 @@ public:
     // The labelled values for log ticks covering [lo, hi] (lo > 0): 1-2-5 steps, finer when that gives fewer than 3.
     static QVector<double> logTicks(double lo, double hi);
 
+    // A vertical line at x across the plot area (the time scrubber's epoch); NaN hides it. Not in exports.
+    void setCursorX(double x);
+    double cursorX() const { return m_cursorX; }
+
     // Shown in the plot area while no series has a point ("Press Start (Ctrl+Return)"); not in exports.
     void setPlaceholder(const QString &text);
     bool placeholderShown() const;
@@ -71,6 +77,7 @@ private:
     QCategoryAxis *m_yLog;
     bool m_log = false;
     bool m_fromZero = false;
+    double m_cursorX = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace aestudio

@@ -402,8 +402,9 @@ void MainWindow::openCheckpoint(const QString &path, const std::function<void()>
     m_status->setText(tr("Opening %1…").arg(path));
     m_openJob.start(
         [path](const std::function<bool()> &) {
-            CheckpointInfo info = Checkpoint::readInfo(path);
-            return Opened(std::move(info), InferenceModel::fromCheckpoint(path));
+            CheckpointInfo info;
+            auto model = InferenceModel::fromCheckpoint(path, &info); // with the probe grids of every epoch
+            return Opened(std::move(info), std::move(model));
         },
         [this, path, then](const Opened &opened) {
             if (m_session->isActive()) { // a run started while the file was loading: it wins
@@ -426,7 +427,7 @@ void MainWindow::showOpened(const QString &path, const CheckpointInfo &info,
 {
     m_config->setConfig(info.config);
     m_charts->setHistory(info.history);
-    m_session->adopt(info.config, info.history, path, std::move(model));
+    m_session->adopt(info.config, info.history, path, std::move(model), info.snapshots);
     m_explorer->setNoise(info.config.noise);
     m_status->setText(tr("Opened %1: %2, %3 epoch(s)").arg(path, info.architecture).arg(info.epoch));
     m_training->loadProbes(info.config, true);

@@ -27,6 +27,11 @@ PreviewResult PreviewRunner::compute(const InferenceModel *model, const ProbeIma
     const Reconstruction r = model
         ? model->reconstruct(probes.pixels.data(), probes.count, noise, InferenceModel::kProbeNoiseSeed)
         : InferenceModel::noiseOnly(probes.pixels.data(), probes.count, noise, InferenceModel::kProbeNoiseSeed);
+    return ofReconstruction(r, noise);
+}
+
+PreviewResult PreviewRunner::ofReconstruction(const Reconstruction &r, const NoiseSpec &noise)
+{
     PreviewResult out;
     out.columns = kColumns;
     out.original = gridOf(r.clean, r.count, kColumns);

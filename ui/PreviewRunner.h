@@ -25,6 +25,8 @@ public:
     void request(std::shared_ptr<const InferenceModel> model, const ProbeImages &probes, const NoiseSpec &noise);
     // Builds the grids; pure, so tests and exports can call it directly.
     static PreviewResult compute(const InferenceModel *model, const ProbeImages &probes, const NoiseSpec &noise);
+    // The grids of a reconstruction made elsewhere (a stored epoch's snapshot).
+    static PreviewResult ofReconstruction(const Reconstruction &r, const NoiseSpec &noise);
 
 Q_SIGNALS:
     void ready(const aestudio::PreviewResult &result);

@@ -81,6 +81,8 @@ QStringList StudioExporter::all(const Everything &w, const QString &folder)
             put(QStringLiteral("grid-reconstructed.png"), [&](const QString &p) { image(w.reconstructed, p); });
         put(QStringLiteral("grid-explorer.png"), [&](const QString &p) { image(w.stacked, p); });
     }
+    if (!w.epochStrip.isNull())
+        put(QStringLiteral("epochs.png"), [&](const QString &p) { image(w.epochStrip, p); });
     return written;
 }
 

@@ -25,6 +25,7 @@ struct Everything {
     QImage original, noisy, reconstructed, stacked;
     const LiveChart *robustnessChart = nullptr; // with robustnessCsv, when a curve was measured
     QByteArray robustnessCsv;
+    QImage epochStrip; // every stored epoch's reconstructions, when the run kept them
     QString runFolder; // its config.json, metrics.csv, checkpoint.aes, best.aes, grid.png, run.json, label.json
 };
 // Returns the file names written. Throws StudioError when there is no run folder yet, WriteError when a write fails.

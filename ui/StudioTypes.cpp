@@ -11,6 +11,15 @@ ProbeImages ProbeImages::firstOf(const ImageSet &set, int count)
     return probes;
 }
 
+ProbeImages ProbeImages::first(int n) const
+{
+    ProbeImages out;
+    out.count = std::clamp(n, 0, count);
+    out.pixels.assign(pixels.begin(), pixels.begin() + std::ptrdiff_t(out.count) * kPixelsPerImage);
+    out.labels.assign(labels.begin(), labels.begin() + out.count);
+    return out;
+}
+
 void registerStudioMetaTypes()
 {
     qRegisterMetaType<BatchProgress>();
@@ -20,6 +29,8 @@ void registerStudioMetaTypes()
     qRegisterMetaType<ProbeImages>();
     qRegisterMetaType<PreviewResult>();
     qRegisterMetaType<SweepResult>();
+    qRegisterMetaType<ProbeSnapshot>();
+    qRegisterMetaType<QVector<ProbeSnapshot>>();
 }
 
 } // namespace aestudio

@@ -4,6 +4,7 @@
 
 #include "DatasetCatalog.h"
 #include "InferenceModel.h"
+#include "ProbeSnapshot.h"
 #include "Sweep.h"
 #include "TrainingTypes.h"
 
@@ -22,10 +23,13 @@ struct ProbeImages {
     std::vector<std::uint8_t> labels; // count
     bool isEmpty() const { return count == 0; }
     static ProbeImages firstOf(const ImageSet &set, int count = 16);
+    ProbeImages first(int n) const; // the first n (or fewer) of these
 };
 
 // How many validation images the robustness curve measures (the first ones of the split).
 constexpr int kEvalImages = 500;
+// How many the latent explorer encodes and the draw pad can load (the first ones of the split).
+constexpr int kLatentImages = 10000;
 
 // One noise-explorer evaluation: three grids plus per-image PSNR, ready to paint.
 struct PreviewResult {
@@ -35,6 +39,7 @@ struct PreviewResult {
     NoiseSpec noise;
     int columns = 0;
     qint64 requestedAtMs = 0; // QElapsedTimer clock of the request, for latency measurements
+    int epoch = 0;            // a stored epoch's grids (the time scrubber); 0: the current model
 };
 
 void registerStudioMetaTypes();
@@ -48,3 +53,5 @@ Q_DECLARE_METATYPE(aestudio::TrainingSummary)
 Q_DECLARE_METATYPE(aestudio::ProbeImages)
 Q_DECLARE_METATYPE(aestudio::PreviewResult)
 Q_DECLARE_METATYPE(aestudio::SweepResult)
+Q_DECLARE_METATYPE(aestudio::ProbeSnapshot)
+Q_DECLARE_METATYPE(QVector<aestudio::ProbeSnapshot>)

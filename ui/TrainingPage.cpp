@@ -10,7 +10,10 @@
 #include "DrawPad.h"
 #include "LatentExplorerPanel.h"
 #include "RobustnessPanel.h"
+#include "ImageGrid.h"
+#include "PreviewRunner.h"
 #include "StudioExporter.h"
+#include "TimeScrubber.h"
 #include "TrainingSession.h"
 
 #include <QAction>
@@ -48,8 +51,9 @@ QWidget *boxed(const QString &title, QWidget *content)
 
 TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_config(new ConfigPanel), m_charts(new ChartsPanel),
-      m_grids(new ImageGridPanel), m_explorer(new NoiseExplorerPanel(session->snapshots())),
-      m_robustness(new RobustnessPanel(session->snapshots())), m_latent(new LatentExplorerPanel(session->snapshots())),
+      m_scrubber(new TimeScrubber), m_grids(new ImageGridPanel),
+      m_explorer(new NoiseExplorerPanel(session->snapshots())), m_robustness(new RobustnessPanel(session->snapshots())),
+      m_latent(new LatentExplorerPanel(session->snapshots())),
       m_draw(new DrawPad(session->snapshots(), [this] { return m_explorer->noise(); })),
       m_split(new QSplitter(Qt::Horizontal))
 {
@@ -68,7 +72,12 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     m_charts->setMinimumWidth(300);
     QWidget *sideArea = scrolled(side);
     sideArea->setMinimumWidth(260);
-    m_split->addWidget(m_charts);
+    auto *chartsColumn = new QWidget;
+    auto *chartsLayout = new QVBoxLayout(chartsColumn);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->addWidget(m_charts, 1);
+    chartsLayout->addWidget(m_scrubber);
+    m_split->addWidget(chartsColumn);
     m_split->addWidget(sideArea);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
@@ -81,9 +90,17 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
 
 void TrainingPage::connectPanels()
 {
-    connect(m_explorer, &NoiseExplorerPanel::previewReady, m_grids, &ImageGridPanel::showPreview);
-    connect(m_explorer->slider(), &QSlider::valueChanged, this,
-            [this] { m_robustness->setMarker(m_explorer->noise().level); });
+    // While the scrubber shows a stored epoch, the grids keep it; moving the noise goes back to the live model.
+    connect(m_explorer, &NoiseExplorerPanel::previewReady, this, [this](const PreviewResult &r) {
+        if (m_scrubber->isLive())
+            m_grids->showPreview(r);
+    });
+    connect(m_explorer->slider(), &QSlider::valueChanged, this, [this] {
+        m_robustness->setMarker(m_explorer->noise().level);
+        if (!m_scrubber->isLive())
+            m_scrubber->setLive(true);
+    });
+    connectScrubber();
     connect(m_robustness, &RobustnessPanel::measured, this,
             [this] { m_robustness->setMarker(m_explorer->noise().level); });
     connect(m_robustness, &RobustnessPanel::failed, this, &TrainingPage::problem);
@@ -113,12 +130,29 @@ void TrainingPage::connectPanels()
     });
 }
 
-void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages)
+void TrainingPage::connectScrubber()
+{
+    auto update = [this] { m_scrubber->setSnapshots(m_session->epochGrids(), m_session->history()); };
+    connect(m_session, &TrainingSession::epochGridsChanged, this, update);
+    connect(m_session, &TrainingSession::epochFinished, this, update);
+    connect(m_scrubber, &TimeScrubber::epochShown, this, [this](const ProbeSnapshot &snapshot) {
+        PreviewResult r = PreviewRunner::ofReconstruction(snapshot.toReconstruction(), m_session->config().noise);
+        r.epoch = snapshot.epoch;
+        m_grids->showPreview(r);
+        m_charts->setCursorEpoch(snapshot.epoch);
+    });
+    connect(m_scrubber, &TimeScrubber::liveResumed, this, [this] {
+        m_charts->setCursorEpoch(0);
+        m_explorer->refresh(); // the current model at the explorer's noise
+    });
+}
+
+void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &validationImages)
 {
     m_explorer->setProbes(probes);
-    m_robustness->setImages(evalImages, m_session->config().noise.type);
-    m_latent->setImages(evalImages, DatasetCatalog::classNames(m_probeSource));
-    m_draw->setImages(evalImages);
+    m_robustness->setImages(validationImages.first(kEvalImages), m_session->config().noise.type);
+    m_latent->setImages(validationImages, DatasetCatalog::classNames(m_probeSource));
+    m_draw->setImages(validationImages);
     Q_EMIT probesReady();
 }
 
@@ -129,7 +163,7 @@ void TrainingPage::loadProbes(const TrainingConfig &config, bool reportErrors)
     m_probeJob.start(
         [config](const std::function<bool()> &) {
             const DatasetSplit data = DatasetCatalog::load(config);
-            return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kEvalImages));
+            return Pair(ProbeImages::firstOf(data.validation), ProbeImages::firstOf(data.validation, kLatentImages));
         },
         [this](const Pair &images) { setProbeImages(images.first, images.second); },
         [this, reportErrors](const QString &message) {
@@ -161,6 +195,14 @@ void TrainingPage::previewChosenDataset()
     loadProbes(c, false); // a dataset that cannot load says so in the settings panel already
 }
 
+QImage TrainingPage::epochStrip() const
+{
+    const NoiseSpec noise = m_session->config().noise;
+    return ImageGrid::ofEpochs(m_session->epochGrids(),
+                               QStringLiteral("%1 %2").arg(noiseTypeName(noise.type)).arg(noise.level, 0, 'f', 2),
+                               PreviewRunner::kScale);
+}
+
 QString TrainingPage::exportBaseName() const
 {
     const QString folder = m_session->runFolder();
@@ -183,6 +225,8 @@ QStringList TrainingPage::exportAll(const QString &runFolder, const QString &fol
         w.robustnessChart = m_robustness->chart();
         w.robustnessCsv = m_robustness->csv();
     }
+    if (!m_session->epochGrids().isEmpty())
+        w.epochStrip = epochStrip();
     return StudioExporter::all(w, folder);
 }
 
@@ -222,6 +266,16 @@ QList<QAction *> TrainingPage::exportActions()
               [this](const QString &p) { StudioExporter::image(m_grids->reconstructed()->image(), p); });
     exportOne(QStringLiteral("exportCsv"), tr("Metrics as CSV…"), tr("CSV (*.csv)"), "metrics.csv",
               [this](const QString &p) { StudioExporter::metricsCsv(m_session->history(), p); });
+    // No installed Qt image plugin writes animations (gif is read-only, webp writes single frames): a strip.
+    exportOne(QStringLiteral("exportEpochStrip"), tr("Reconstructions of every epoch as PNG…"), tr("PNG (*.png)"),
+              "epochs.png", [this](const QString &p) { StudioExporter::image(epochStrip(), p); });
+    QAction *strip = actions.last();
+    strip->setIconText(tr("Export…"));
+    strip->setToolTip(tr("Export the probe reconstructions of every epoch as one PNG, a row per epoch"));
+    auto enable = [this, strip] { strip->setEnabled(!m_session->epochGrids().isEmpty()); };
+    connect(m_session, &TrainingSession::epochGridsChanged, strip, enable);
+    enable();
+    m_scrubber->setExportAction(strip);
     return actions;
 }
 

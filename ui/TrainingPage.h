@@ -21,6 +21,7 @@ class NoiseExplorerPanel;
 class DrawPad;
 class LatentExplorerPanel;
 class RobustnessPanel;
+class TimeScrubber;
 class TrainingSession;
 
 class TrainingPage : public QWidget {
@@ -31,6 +32,7 @@ public:
     ConfigPanel *config() const { return m_config; }
     QWidget *configArea() const { return m_configArea; } // the settings, scrollable: MainWindow docks it
     ChartsPanel *charts() const { return m_charts; }
+    TimeScrubber *scrubber() const { return m_scrubber; }
     ImageGridPanel *grids() const { return m_grids; }
     NoiseExplorerPanel *explorer() const { return m_explorer; }
     RobustnessPanel *robustness() const { return m_robustness; }
@@ -57,13 +59,16 @@ Q_SIGNALS:
     void problem(const QString &message);
 
 private:
-    void setProbeImages(const ProbeImages &probes, const ProbeImages &evalImages);
+    void setProbeImages(const ProbeImages &probes, const ProbeImages &validationImages);
     void connectPanels();
+    void connectScrubber();
+    QImage epochStrip() const; // every stored epoch's reconstructions, a row each
     void rememberProbeSource(const TrainingConfig &config);
 
     TrainingSession *m_session;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;
+    TimeScrubber *m_scrubber;
     ImageGridPanel *m_grids;
     NoiseExplorerPanel *m_explorer;
     RobustnessPanel *m_robustness;

@@ -101,8 +101,11 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
     if (isActive())
         return;
     m_config = config;
-    if (resumeFrom.isEmpty())
+    if (resumeFrom.isEmpty()) {
         m_history.clear();
+        m_epochGrids.clear();
+        Q_EMIT epochGridsChanged();
+    }
     m_control = std::make_shared<RunControl>();
     // A checkpoint is read whole before its folder is written again, so a run can continue in its own folder.
     auto *worker
@@ -130,6 +133,14 @@ void TrainingSession::start(const TrainingConfig &config, const QString &resumeF
         m_runFolder = path;
         m_hasEpoch = QFileInfo::exists(QDir(path).filePath(QStringLiteral("checkpoint.aes")));
         Q_EMIT runFolderChanged(path);
+    });
+    connect(worker, &TrainingWorker::epochGridsRestored, this, [this](const QVector<ProbeSnapshot> &grids) {
+        m_epochGrids = grids;
+        Q_EMIT epochGridsChanged();
+    });
+    connect(worker, &TrainingWorker::epochGrids, this, [this](const ProbeSnapshot &grids) {
+        m_epochGrids.append(grids);
+        Q_EMIT epochGridsChanged();
     });
     connect(worker, &TrainingWorker::epochFinished, this, [this](const EpochMetrics &m) {
         m_history.append(m);
@@ -176,12 +187,15 @@ void TrainingSession::stop()
 }
 
 void TrainingSession::adopt(const TrainingConfig &config, const QVector<EpochMetrics> &history,
-                            const QString &checkpoint, std::shared_ptr<const InferenceModel> model)
+                            const QString &checkpoint, std::shared_ptr<const InferenceModel> model,
+                            const QVector<ProbeSnapshot> &epochGrids)
 {
     if (isActive())
         return;
     m_config = config;
     m_history = history;
+    m_epochGrids = epochGrids;
+    Q_EMIT epochGridsChanged();
     m_adoptedCheckpoint = checkpoint;
     m_hasEpoch = false;
     const QFileInfo file(checkpoint);

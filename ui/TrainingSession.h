@@ -41,6 +41,8 @@ public:
     QString summaryText() const;
     const TrainingConfig &config() const { return m_config; }
     const QVector<EpochMetrics> &history() const { return m_history; }
+    // Every finished epoch's probe grids (the time scrubber's), the run's or the opened checkpoint's.
+    const QVector<ProbeSnapshot> &epochGrids() const { return m_epochGrids; }
     // The checkpoint written after the last finished epoch of this session's latest run (empty before one).
     QString checkpointPath() const;
     // The run folder of the latest run, or of the opened checkpoint when it lives in one (else empty).
@@ -49,7 +51,7 @@ public:
 
     // Adopts a run opened from a checkpoint file: its config, history and weights (and its run folder, if any).
     void adopt(const TrainingConfig &config, const QVector<EpochMetrics> &history, const QString &checkpoint,
-               std::shared_ptr<const InferenceModel> model);
+               std::shared_ptr<const InferenceModel> model, const QVector<ProbeSnapshot> &epochGrids = {});
 
 Q_SIGNALS:
     // Every trainer report (about every 50 ms), in bursts of at most 5 per second; batchProgress() is each burst's
@@ -57,9 +59,10 @@ Q_SIGNALS:
     void batchesProgressed(const QVector<aestudio::BatchProgress> &reports);
     void stateChanged(aestudio::TrainingSession::State state);
     void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
-                       const aestudio::ProbeImages &evalImages);
+                       const aestudio::ProbeImages &validationImages);
     void batchProgress(const aestudio::BatchProgress &progress);
     void epochFinished(const aestudio::EpochMetrics &metrics);
+    void epochGridsChanged(); // replaced (new run, opened checkpoint) or one more epoch, before its epochFinished
     void snapshotPublished();
     void finished(const aestudio::TrainingSummary &summary);
     void failed(const QString &message);
@@ -70,6 +73,7 @@ private:
     State m_state = State::Idle;
     TrainingConfig m_config;
     QVector<EpochMetrics> m_history;
+    QVector<ProbeSnapshot> m_epochGrids;
     QString m_runFolder;
     QString m_adoptedCheckpoint;
     bool m_hasEpoch = false; // the run folder holds a checkpoint of this session's run

@@ -37,6 +37,8 @@ public:
     }
     void epochFinished(const EpochMetrics &m) override // the run folder is already written (TrainingRun)
     {
+        if (!m_trainer.probeSnapshots().isEmpty())
+            Q_EMIT m_worker.epochGrids(m_trainer.probeSnapshots().last());
         Q_EMIT m_worker.epochFinished(m);
         publish(std::chrono::steady_clock::now());
     }
@@ -71,10 +73,11 @@ void TrainingWorker::run()
         auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(c));
         Q_EMIT datasetLoaded(data->name, data->train.count(), data->validation.count(), data->test.count(),
                              ProbeImages::firstOf(data->validation),
-                             ProbeImages::firstOf(data->validation, kEvalImages));
+                             ProbeImages::firstOf(data->validation, kLatentImages));
         const RunDirectory folder = m_job.folder.isEmpty() ? RunDirectory::createNew(c) : RunDirectory(m_job.folder);
         TrainingRun run(c, folder, TrainingRun::Options{m_job.resumeFrom, data});
         Q_EMIT runFolderReady(folder.path());
+        Q_EMIT epochGridsRestored(run.trainer().probeSnapshots());
         m_snapshots->publish(run.trainer().snapshot());
         Q_EMIT snapshotPublished();
         if (!m_control->stopRequested()) {

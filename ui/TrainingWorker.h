@@ -27,10 +27,14 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void datasetLoaded(const QString &name, int train, int validation, int test, const aestudio::ProbeImages &probes,
-                       const aestudio::ProbeImages &evalImages);
+                       const aestudio::ProbeImages &validationImages);
     // The trainer's reports (about every 50 ms), delivered in bursts of at most 5 per second.
     void batchesProgressed(const QVector<aestudio::BatchProgress> &reports);
     void epochFinished(const aestudio::EpochMetrics &metrics);
+    // The probe grids of the epochs the run starts with (a resumed checkpoint's; none for a new run), then each
+    // finished epoch's, just before its epochFinished.
+    void epochGridsRestored(const QVector<aestudio::ProbeSnapshot> &grids);
+    void epochGrids(const aestudio::ProbeSnapshot &grids);
     void runFolderReady(const QString &path); // written after every epoch from now on
     void snapshotPublished();
     void finished(const aestudio::TrainingSummary &summary);

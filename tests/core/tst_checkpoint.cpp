@@ -373,14 +373,15 @@ void TestCheckpoint::snapshotsRoundTripAndResume()
     QCOMPARE(taken[0].count, 16);
     QCOMPARE(taken[0].pixels.size(), 3 * 16 * 784);
     QVERIFY(taken[0].pixels.mid(2 * 16 * 784) != taken[1].pixels.mid(2 * 16 * 784)); // the model moved on
-    QCOMPARE(taken[0].pixels.left(16 * 784), taken[1].pixels.left(16 * 784));       // the same clean probes
+    QCOMPARE(taken[0].pixels.left(16 * 784), taken[1].pixels.left(16 * 784));        // the same clean probes
     // The stored grid is what the studio's grid of that model shows: its per-image PSNR within 8-bit rounding.
     const Reconstruction now = trainer.snapshot()->reconstructProbes(m_data->validation, 16, config(2).noise);
     const Reconstruction back = taken[1].toReconstruction();
     QCOMPARE(back.count, 16);
     for (int i = 0; i < 16; ++i)
-        QVERIFY2(std::abs(back.psnrDb[std::size_t(i)] - now.psnrDb[std::size_t(i)]) < 0.3,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(back.psnrDb[std::size_t(i)]).arg(now.psnrDb[std::size_t(i)])));
+        QVERIFY2(
+            std::abs(back.psnrDb[std::size_t(i)] - now.psnrDb[std::size_t(i)]) < 0.3,
+            qPrintable(QStringLiteral("%1 vs %2").arg(back.psnrDb[std::size_t(i)]).arg(now.psnrDb[std::size_t(i)])));
 
     const QString path = m_dir.filePath(QStringLiteral("snaps.aes"));
     trainer.saveCheckpoint(path);
@@ -406,9 +407,8 @@ void TestCheckpoint::version2CheckpointsStillOpen()
 {
     // A version 2 file: the same layout without the snapshot block and its header keys.
     Parts parts(readAll(goodCheckpoint()));
-    const QJsonArray range = parts.table.take(QStringLiteral("snapshots.probes")).toObject()[QStringLiteral(
-                                                                                                "data_offsets")]
-                                 .toArray();
+    const QJsonArray range
+        = parts.table.take(QStringLiteral("snapshots.probes")).toObject()[QStringLiteral("data_offsets")].toArray();
     parts.data.truncate(qsizetype(range[0].toDouble()));
     QJsonObject info = parts.info();
     info.remove(QStringLiteral("snapshot_epochs"));
@@ -417,10 +417,10 @@ void TestCheckpoint::version2CheckpointsStillOpen()
     parts.setMeta(QStringLiteral("format_version"), QStringLiteral("2"));
     // Its CRC covered the weights alone.
     QByteArray weights = parts.data;
-    parts.setMeta(QStringLiteral("crc32"),
-                  QString::number(quint32(::crc32(::crc32(0L, Z_NULL, 0),
-                                                  reinterpret_cast<const Bytef *>(weights.constData()),
-                                                  uInt(weights.size())))));
+    parts.setMeta(
+        QStringLiteral("crc32"),
+        QString::number(quint32(::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(weights.constData()),
+                                        uInt(weights.size())))));
     const QString path = m_dir.filePath(QStringLiteral("v2.aes"));
     writeBytes(path, parts.bytes());
     CheckpointInfo opened;
