@@ -5,15 +5,19 @@
 #include "ExperimentsPanel.h"
 #include "RobustnessPanel.h"
 #include "ImageGridPanel.h"
+#include "DatasetCatalog.h"
 #include "DrawPad.h"
 #include "LatentExplorerPanel.h"
 #include "LatentScatter.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
 #include "NoiseExplorerPanel.h"
+#include "PreviewRunner.h"
 #include "RunDirectory.h"
 #include "RunsPanel.h"
 #include "StudioSettings.h"
+#include "TimeScrubber.h"
+#include "TrainingSession.h"
 #include "TinyIdx.h"
 
 #include <QAction>
@@ -79,6 +83,8 @@ private Q_SLOTS:
     void gridTooltipIsReadable();
     void latentSpaceProjectsDecodesAndInterpolates();
     void drawingIsDenoisedLive();
+    void scrubberShowsEachStoredEpoch();
+    void handDrawnSevenComesBackAsASeven();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -740,6 +746,156 @@ void TestStudio::drawingIsDenoisedLive()
     QTRY_VERIFY_WITH_TIMEOUT(done.count() > count, 10000);
     QTRY_VERIFY(pad->reconstructionImage() != before); // the reconstruction changed with it
     QCOMPARE(pad->reconstructionImage().size(), QSize(280, 280));
+}
+
+// The time scrubber: each epoch's stored grids are shown at that epoch, with the charts' cursor; Live returns to the
+// current model; a saved checkpoint brings them back, and one without them (format version 2) still opens.
+void TestStudio::scrubberShowsEachStoredEpoch()
+{
+    QTemporaryDir out;
+    const QString path = out.filePath(QStringLiteral("scrub.aes"));
+    QVector<ProbeSnapshot> stored;
+    {
+        auto w = trainedWindow(3);
+        TimeScrubber *scrubber = w->findChild<TimeScrubber *>();
+        QVERIFY(scrubber);
+        stored = w->session()->epochGrids();
+        QCOMPARE(stored.size(), 3);
+        QCOMPARE(scrubber->snapshots().size(), 3);
+        QVERIFY(scrubber->isLive());
+        QCOMPARE(scrubber->slider()->value(), 2);
+        for (int k = 1; k <= 3; ++k) {
+            QSignalSpy shown(w->gridPanel(), &ImageGridPanel::previewShown);
+            scrubber->slider()->setValue(k - 1); // as a user drags it
+            QCOMPARE(shown.count(), 1);
+            QVERIFY(!scrubber->isLive());
+            QCOMPARE(scrubber->shownEpoch(), k);
+            QCOMPARE(w->chartsPanel()->lossChart()->cursorX(), double(k));
+            // The reconstruction grid is the stored grid k, pixel for pixel.
+            const Reconstruction r = stored[k - 1].toReconstruction();
+            const PreviewResult expected = PreviewRunner::ofReconstruction(r, w->session()->config().noise);
+            QCOMPARE(w->gridPanel()->reconstructed()->image(), expected.reconstructed);
+            QCOMPARE(w->gridPanel()->noisy()->image(), expected.noisy);
+        }
+        QVERIFY(stored[0].pixels != stored[2].pixels);
+        // A preview of the live model does not overwrite a scrubbed epoch; Live brings the live model back.
+        const QImage epoch3 = w->gridPanel()->reconstructed()->image();
+        scrubber->slider()->setValue(0);
+        const QImage epoch1 = w->gridPanel()->reconstructed()->image();
+        QVERIFY(epoch1 != epoch3);
+        QSignalSpy live(w->gridPanel(), &ImageGridPanel::previewShown);
+        scrubber->setLive(true);
+        QTRY_VERIFY(live.count() >= 1);
+        QVERIFY(std::isnan(w->chartsPanel()->lossChart()->cursorX()));
+        QVERIFY(w->gridPanel()->reconstructed()->image() != epoch1);
+        // The strip: original, noisy, then a row per epoch.
+        QAction *strip = w->findChild<QAction *>(QStringLiteral("exportEpochStrip"));
+        QVERIFY(strip && strip->isEnabled());
+        const QStringList written = w->exportAll(out.filePath(QStringLiteral("all")));
+        QVERIFY2(written.contains(QStringLiteral("epochs.png")), qPrintable(written.join(QLatin1Char(' '))));
+        const QImage png(out.filePath(QStringLiteral("all/epochs.png")));
+        QCOMPARE(png.width(), 16 * 28 * 2);
+        QCOMPARE(png.height(), 5 * (24 + 28 * 2));
+        w->saveCheckpoint(path);
+    }
+    // Reopened: the scrubber is back with the same grids.
+    MainWindow fresh;
+    QSignalSpy opened(&fresh, &MainWindow::checkpointOpened);
+    fresh.openCheckpoint(path);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
+    QVERIFY(opened.first().at(1).toBool());
+    TimeScrubber *scrubber = fresh.findChild<TimeScrubber *>();
+    QCOMPARE(scrubber->snapshots().size(), 3);
+    QVERIFY(scrubber->showEpoch(2));
+    QCOMPARE(fresh.session()->epochGrids()[1].pixels, stored[1].pixels);
+    const PreviewResult expected
+        = PreviewRunner::ofReconstruction(stored[1].toReconstruction(), fresh.session()->config().noise);
+    QCOMPARE(fresh.gridPanel()->reconstructed()->image(), expected.reconstructed);
+    QVERIFY(!scrubber->showEpoch(9));
+}
+
+// The user check on real digits: on a denoising MNIST model, a 7 drawn with the mouse comes back as a 7 (its
+// nearest class mean over the validation digits) and closer to the typical 7 than the noisy input the model saw.
+void TestStudio::handDrawnSevenComesBackAsASeven()
+{
+    const QString shared = qEnvironmentVariable("AESTUDIO_SHARED_DIR");
+    const QString mnist = QDir(shared).filePath(QStringLiteral("datasets/mnist-subset"));
+    if (shared.isEmpty() || !QFile::exists(QDir(mnist).filePath(QStringLiteral("train-images-idx3-ubyte.gz"))))
+        QSKIP("$AESTUDIO_SHARED_DIR/datasets/mnist-subset is not present (./run tests sets it when ../shared has it); "
+              "the hand-drawn digit check needs real MNIST digits");
+    TrainingConfig c = StudioSettings::defaults();
+    c.dataset = mnist;
+    c.model.hidden = ModelSpec::hiddenForDepth(3);
+    c.model.latent = 30;
+    c.noise = NoiseSpec{NoiseType::Gaussian, 0.3};
+    c.epochs = 10;
+    c.threads = 2;
+    MainWindow w;
+    w.configPanel()->setConfig(c);
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    w.startRun(MainWindow::StartMode::Fresh);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+
+    DrawPad *pad = w.findChild<DrawPad *>();
+    w.show();
+    w.action(QStringLiteral("tab5"))->trigger();
+    QTRY_VERIFY(pad->canvas()->isVisible());
+    w.explorer()->setNoise(c.noise);
+    QSignalSpy done(pad, &DrawPad::reconstructed);
+    pad->clear();
+    QTRY_VERIFY_WITH_TIMEOUT(done.count() >= 1, 10000);
+    // A 7: the bar, then the stem down to the left, dragged through these canvas points (28x28 grid).
+    DrawCanvas *canvas = pad->canvas();
+    const QVector<QPointF> path{{9, 8}, {19, 8}, {18, 11}, {14, 22}};
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, (path[0] * DrawCanvas::kZoom).toPoint());
+    for (int i = 1; i < path.size(); ++i)
+        for (int step = 1; step <= 10; ++step) {
+            const QPointF at = (path[i - 1] + (path[i] - path[i - 1]) * step / 10.0) * DrawCanvas::kZoom;
+            QMouseEvent move(QEvent::MouseMove, at, canvas->mapToGlobal(at), Qt::NoButton, Qt::LeftButton,
+                             Qt::NoModifier);
+            QApplication::sendEvent(canvas, &move);
+        }
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, (path.last() * DrawCanvas::kZoom).toPoint());
+    const int count = int(done.count());
+    QTRY_VERIFY_WITH_TIMEOUT(done.count() > count, 10000);
+
+    // The views are the 28x28 images at 10x: sample each cell's centre.
+    auto cells = [](const QImage &view) {
+        std::vector<double> v(784);
+        for (int i = 0; i < 784; ++i)
+            v[std::size_t(i)] = qGray(view.pixel((i % 28) * 10 + 5, (i / 28) * 10 + 5)) / 255.0;
+        return v;
+    };
+    const std::vector<double> recon = cells(pad->reconstructionImage());
+    const std::vector<double> noisy = cells(pad->noisyImage());
+    const DatasetSplit data = DatasetCatalog::load(c);
+    std::vector<std::vector<double>> mean(10, std::vector<double>(784, 0.0));
+    std::vector<int> members(10, 0);
+    for (int i = 0; i < data.validation.count(); ++i) {
+        const int label = data.validation.labels[std::size_t(i)];
+        ++members[std::size_t(label)];
+        for (int k = 0; k < 784; ++k)
+            mean[std::size_t(label)][std::size_t(k)] += data.validation.image(i)[k] / 255.0;
+    }
+    auto mse = [](const std::vector<double> &a, const std::vector<double> &b) {
+        double sum = 0;
+        for (std::size_t k = 0; k < a.size(); ++k)
+            sum += (a[k] - b[k]) * (a[k] - b[k]);
+        return sum / double(a.size());
+    };
+    QStringList distances;
+    int nearest = -1;
+    for (int d = 0; d < 10; ++d) {
+        for (double &v : mean[std::size_t(d)])
+            v /= std::max(1, members[std::size_t(d)]);
+        distances << QStringLiteral("%1:%2").arg(d).arg(mse(recon, mean[std::size_t(d)]), 0, 'f', 4);
+        if (nearest < 0 || mse(recon, mean[std::size_t(d)]) < mse(recon, mean[std::size_t(nearest)]))
+            nearest = d;
+    }
+    qInfo("reconstruction MSE to each class mean: %s; noisy input to the 7 mean: %.4f",
+          qPrintable(distances.join(QLatin1Char(' '))), mse(noisy, mean[7]));
+    QCOMPARE(nearest, 7);
+    QVERIFY(mse(recon, mean[7]) < mse(noisy, mean[7]));
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).

@@ -1,5 +1,8 @@
 #include "StudioMeasurement.h"
 
+#include "DrawPad.h"
+#include "TimeScrubber.h"
+
 #include "DatasetActions.h"
 #include "DatasetSources.h"
 #include "DownloadDialog.h"
@@ -17,6 +20,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDialog>
+#include <QMouseEvent>
 #include <QTimer>
 
 #include <cstdio>
@@ -45,8 +49,16 @@ QList<QCommandLineOption> StudioMeasurement::options()
         {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
          QStringLiteral("dir")},
         {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
-        {QStringLiteral("tab"), QStringLiteral("Show tab N (1 Training, 2 Runs, 3 Experiments, 4 Latent space)."),
+        {QStringLiteral("tab"),
+         QStringLiteral("Show tab N (1 Training, 2 Runs, 3 Experiments, 4 Latent space, 5 Draw & denoise)."),
          QStringLiteral("N")},
+        {QStringLiteral("scrub-epoch"),
+         QStringLiteral("With --open-run: move the epoch scrubber to epoch N once the run is open."),
+         QStringLiteral("N")},
+        {QStringLiteral("draw"),
+         QStringLiteral("Drag the draw pad's brush through these canvas points (28x28 grid), e.g. "
+                        "\"7,6;21,6;12,24\"."),
+         QStringLiteral("points")},
         {QStringLiteral("size"), QStringLiteral("Resize the window to WxH, e.g. 1024x700 (small-screen screenshots)."),
          QStringLiteral("WxH")},
         {QStringLiteral("download"),
@@ -81,6 +93,32 @@ StudioMeasurement::StudioMeasurement(MainWindow *window, const QCommandLineParse
         startMeasurement(int(p.value(QStringLiteral("measure-ui")).toDouble() * 1000 / 2));
 }
 
+// A mouse drag through `points` ("x,y;x,y;..." in canvas pixels of the 28x28 grid), once the pad has a model.
+void StudioMeasurement::drawStroke(const QString &points)
+{
+    QVector<QPointF> path;
+    for (const QString &pair : points.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const QStringList xy = pair.split(QLatin1Char(','));
+        if (xy.size() == 2)
+            path << QPointF(xy[0].toDouble(), xy[1].toDouble()) * DrawCanvas::kZoom;
+    }
+    QTimer::singleShot(3000, m_window, [this, path] {
+        DrawCanvas *canvas = m_window->findChild<DrawCanvas *>();
+        if (!canvas || path.isEmpty())
+            return;
+        auto send = [canvas](QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {
+            QMouseEvent e(type, at, canvas->mapToGlobal(at), button, buttons, Qt::NoModifier);
+            QApplication::sendEvent(canvas, &e);
+        };
+        send(QEvent::MouseButtonPress, path.first(), Qt::LeftButton, Qt::LeftButton);
+        for (int i = 1; i < path.size(); ++i)
+            for (int step = 1; step <= 10; ++step)
+                send(QEvent::MouseMove, path[i - 1] + (path[i] - path[i - 1]) * step / 10.0, Qt::NoButton,
+                     Qt::LeftButton);
+        send(QEvent::MouseButtonRelease, path.last(), Qt::LeftButton, Qt::NoButton);
+    });
+}
+
 void StudioMeasurement::applyOptions(const QCommandLineParser &p)
 {
     MainWindow *window = m_window;
@@ -102,8 +140,16 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
         window->showRuns();
     if (p.isSet(QStringLiteral("open-run"))) {
         const QString folder = p.value(QStringLiteral("open-run"));
-        QTimer::singleShot(0, window, [window, folder] { window->openRun(folder); });
+        const int epoch = p.value(QStringLiteral("scrub-epoch")).toInt();
+        QTimer::singleShot(0, window, [window, folder, epoch] {
+            window->openRun(folder, [window, epoch] {
+                if (epoch > 0)
+                    window->findChild<TimeScrubber *>()->showEpoch(epoch);
+            });
+        });
     }
+    if (p.isSet(QStringLiteral("draw")))
+        drawStroke(p.value(QStringLiteral("draw")));
     try {
         if (p.isSet(QStringLiteral("mirror")) || p.isSet(QStringLiteral("checksums")))
             window->datasets()->setDownloadOverrides(

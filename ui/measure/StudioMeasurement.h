@@ -25,6 +25,7 @@ public:
 
 private:
     void applyOptions(const QCommandLineParser &p);
+    void drawStroke(const QString &points);
     void scheduleScreenshot(const QString &file, int afterMs);
     void startMeasurement(int phaseMs); // after the first epoch: throughput, then S/2 watching, S/2 sliding
     void finishMeasurement();
