@@ -9,6 +9,7 @@
 #include "NoiseModel.h"
 #include "SystemInfo.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -402,6 +403,10 @@ void Trainer::saveBestCheckpoint(const QString &path) const
 {
     CheckpointInfo info = d->info();
     info.epoch = d->bestEpoch;
+    // The best epoch's file holds the history up to it: later snapshots would name epochs it does not have.
+    info.snapshots.erase(std::remove_if(info.snapshots.begin(), info.snapshots.end(),
+                                        [&](const ProbeSnapshot &s) { return s.epoch > info.epoch; }),
+                         info.snapshots.end());
     CheckpointTensors t;
     t.weights = d->best.empty() ? d->lastGood : d->best;
     aestudio::saveCheckpoint(path, info, t);
