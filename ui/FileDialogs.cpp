@@ -25,14 +25,17 @@ QString lastFolder()
     return !folder.isEmpty() && QFileInfo(folder).isDir() ? folder : QDir::homePath();
 }
 
-QString openFile(QWidget *parent, const QString &caption, const QString &filter)
+QString openFile(QWidget *parent, const QString &caption, const QString &filter, const QString &start)
 {
-    return remember(QFileDialog::getOpenFileName(parent, caption, lastFolder(), filter), false);
+    return remember(QFileDialog::getOpenFileName(parent, caption, start.isEmpty() ? lastFolder() : start, filter),
+                    false);
 }
 
-QString saveFile(QWidget *parent, const QString &caption, const QString &name, const QString &filter)
+QString saveFile(QWidget *parent, const QString &caption, const QString &name, const QString &filter,
+                 const QString &start)
 {
-    return remember(QFileDialog::getSaveFileName(parent, caption, QDir(lastFolder()).filePath(name), filter), false);
+    const QDir in(start.isEmpty() ? lastFolder() : start);
+    return remember(QFileDialog::getSaveFileName(parent, caption, in.filePath(name), filter), false);
 }
 
 QString folder(QWidget *parent, const QString &caption, const QString &start)

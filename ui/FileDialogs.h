@@ -9,9 +9,11 @@ class QWidget;
 namespace aestudio::FileDialogs {
 
 QString lastFolder(); // the home folder until something was chosen
-QString openFile(QWidget *parent, const QString &caption, const QString &filter);
-// `name` is the suggested file name, placed in the last folder.
-QString saveFile(QWidget *parent, const QString &caption, const QString &name, const QString &filter);
+// `start`, when given, replaces the last folder as the starting point.
+QString openFile(QWidget *parent, const QString &caption, const QString &filter, const QString &start = QString());
+// `name` is the suggested file name, placed in the last folder (or in `start`).
+QString saveFile(QWidget *parent, const QString &caption, const QString &name, const QString &filter,
+                 const QString &start = QString());
 // `start` overrides the last folder as the starting point when given.
 QString folder(QWidget *parent, const QString &caption, const QString &start = QString());
 

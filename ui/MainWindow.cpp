@@ -3,6 +3,7 @@
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
 #include "DatasetActions.h"
+#include "RecipeActions.h"
 #include "Errors.h"
 #include "AtomicFile.h"
 #include "ExperimentsPanel.h"
@@ -67,6 +68,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_datasets = new DatasetActions(m_config, this);
     connect(m_datasets, &DatasetActions::status, m_status, &QLabel::setText);
+    m_recipes = new RecipeActions(m_config, this);
+    connect(m_recipes, &RecipeActions::status, m_status, &QLabel::setText);
+    connect(m_recipes, &RecipeActions::problem, this, &MainWindow::showError);
     connect(m_datasets, &DatasetActions::datasetsChanged, m_experiments, &ExperimentsPanel::refreshDatasets);
     buildActions();
     buildMenus();
@@ -186,13 +190,17 @@ void MainWindow::buildMenus()
     file->addAction(action(QStringLiteral("open")));
     file->addAction(action(QStringLiteral("save")));
     file->addSeparator();
+    file->addAction(m_recipes->openAction());
+    file->addAction(m_recipes->saveAction());
+    file->addMenu(m_recipes->menu());
+    file->addSeparator();
     file->addAction(m_datasets->importAction());
     file->addAction(m_datasets->manageAction());
     file->addSeparator();
     file->addAction(action(QStringLiteral("exportAll")));
     QMenu *exports = file->addMenu(tr("E&xport"));
     for (const char *name : {"exportLossPng", "exportLossSvg", "exportPsnrPng", "exportPsnrSvg", "exportGrids",
-                             "exportReconstructed", "exportCsv"})
+                             "exportReconstructed", "exportCsv", "exportEpochStrip"})
         exports->addAction(action(QString::fromLatin1(name)));
     file->addSeparator();
     file->addAction(action(QStringLiteral("quit")));
@@ -315,6 +323,7 @@ void MainWindow::updateActions()
     action(QStringLiteral("stop"))->setEnabled(active && s != TrainingSession::State::Stopping);
     action(QStringLiteral("save"))->setEnabled(!m_session->checkpointPath().isEmpty());
     action(QStringLiteral("open"))->setEnabled(!active);
+    m_recipes->setOpenEnabled(!active);
     QAction *exportAll = action(QStringLiteral("exportAll"));
     exportAll->setEnabled(!m_session->runFolder().isEmpty());
     exportAll->setToolTip(exportAll->isEnabled() ? tr("Write the run's files, the charts and the grids into a folder")

@@ -19,6 +19,7 @@ namespace aestudio {
 class ChartsPanel;
 class ConfigPanel;
 class DatasetActions;
+class RecipeActions;
 class ExperimentsPanel;
 class RobustnessPanel;
 class RunsPanel;
@@ -52,6 +53,7 @@ public:
     RobustnessPanel *robustness() const;
     RunsPanel *runsPanel() const { return m_runs; }
     DatasetActions *datasets() const { return m_datasets; }
+    RecipeActions *recipes() const { return m_recipes; }
     QProgressBar *progressBar() const { return m_progress; }
     QAction *action(const QString &name) const;
     void showExperiments();
@@ -81,6 +83,7 @@ private:
     TrainingSession *m_session;
     TrainingPage *m_training;
     DatasetActions *m_datasets = nullptr;
+    RecipeActions *m_recipes = nullptr;
     class QDockWidget *m_settingsDock = nullptr;
     ConfigPanel *m_config;
     ChartsPanel *m_charts;

@@ -1,6 +1,8 @@
 #include "CliOptions.h"
 #include "Commands.h"
 
+#include "Recipe.h"
+
 #include "DatasetCatalog.h"
 #include "SystemInfo.h"
 
@@ -37,6 +39,10 @@ int infoCommand(const QStringList &args)
             std::printf("  %-14s not found (searched %s); get it with: aestudio-cli download %s\n", qPrintable(name),
                         qPrintable(loc.searched.join(QStringLiteral(", "))), qPrintable(name));
     }
+    const QVector<Recipe::Info> recipes = Recipe::installed();
+    std::printf("recipes (aestudio-cli train --recipe FILE):%s\n", recipes.isEmpty() ? " none found" : "");
+    for (const Recipe::Info &r : recipes)
+        std::printf("  %s\n    %s\n", qPrintable(r.name), qPrintable(r.path));
     const QString warning = s.blasWarning();
     if (!warning.isEmpty())
         std::fprintf(stderr, "%s\n", qPrintable(warning));

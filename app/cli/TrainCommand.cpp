@@ -4,6 +4,7 @@
 #include "StopSignals.h"
 
 #include "Checkpoint.h"
+#include "Recipe.h"
 #include "DatasetCatalog.h"
 #include "Errors.h"
 #include "RunDirectory.h"
@@ -33,6 +34,10 @@ int trainCommand(const QStringList &args)
                  QStringLiteral("dir")});
     p.addOption({QStringLiteral("name"), QStringLiteral("A short name for the run, added to its folder name."),
                  QStringLiteral("text")});
+    p.addOption({QStringLiteral("recipe"),
+                 QStringLiteral("Start from a recipe's settings (a JSON file; 'aestudio-cli info' lists the "
+                                "installed ones); options given here override it."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("resume"),
                  QStringLiteral("Continue from a checkpoint.aes; its settings are the "
                                 "defaults, --epochs sets the new total."),
@@ -59,8 +64,13 @@ int trainCommand(const QStringList &args)
                                       .arg(outDir.path(), own));
         }
     }
+    if (!resume.isEmpty() && p.isSet(QStringLiteral("recipe")))
+        throw ConfigError(QStringLiteral("--recipe and --resume cannot be combined: a resumed run keeps its "
+                                         "checkpoint's settings"));
     if (!resume.isEmpty())
         base = Checkpoint::readInfo(resume).config;
+    else if (p.isSet(QStringLiteral("recipe")))
+        base = Recipe::load(p.value(QStringLiteral("recipe")));
     const TrainingConfig config = applyTrainingOptions(p, base);
 
     std::printf("loading %s...\n", qPrintable(config.dataset));

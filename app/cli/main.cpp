@@ -28,7 +28,8 @@ const char kUsage[] = "usage: aestudio-cli <command> [options]\n"
                       "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
                       "  import  turn a folder of your own images into a dataset\n"
                       "  embed   2-D PCA of a checkpoint's latent codes of the validation images (CSV)\n"
-                      "Run 'aestudio-cli <command> --help' for the options of a command.\n";
+                      "Run 'aestudio-cli <command> --help' for the options of a command, "
+                      "'aestudio-cli --version' for the version.\n";
 
 } // namespace
 
@@ -58,6 +59,10 @@ int main(int argc, char *argv[])
     if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
         std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == QLatin1String("--version") || args[1] == QLatin1String("-v")) {
+        std::printf("aestudio-cli %s\n", AESTUDIO_VERSION);
+        return 0;
     }
     const QString command = args[1];
     QStringList rest = args.mid(2);

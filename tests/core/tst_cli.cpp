@@ -28,6 +28,10 @@ private Q_SLOTS:
     void badInputGivesOneLine_data();
     void badInputGivesOneLine();
     void infoListsBlasAndDatasets();
+    void recipeTrainsAndOptionsOverrideIt();
+    void badRecipesAreRefusedByName_data();
+    void badRecipesAreRefusedByName();
+    void shippedRecipesAreValid();
 
 private:
     struct Result {
@@ -80,7 +84,8 @@ void TestCli::trainWritesEveryFile()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], QByteArray("epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds"));
+    QCOMPARE(lines[0],
+             QByteArray("epoch,train_loss,val_loss,val_psnr_mean_db,val_psnr_global_db,noisy_psnr_mean_db,seconds"));
     QCOMPARE(lines[2].split(',').size(), 7);
     QVERIFY(lines[2].startsWith("2,"));
 
@@ -287,6 +292,81 @@ void TestCli::infoListsBlasAndDatasets()
     QVERIFY2(r.out.contains(QStringLiteral("BLAS: ")), qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("libtorch 1.")) || r.out.contains(QStringLiteral("libtorch 2.")));
     QVERIFY(r.out.contains(QStringLiteral("fashion-mnist")) && r.out.contains(QStringLiteral("mnist")));
+}
+
+// A recipe is the base of a run's settings; options on the command line win over it.
+void TestCli::recipeTrainsAndOptionsOverrideIt()
+{
+    const QString recipe = m_dir.filePath(QStringLiteral("mine.json"));
+    writeBytes(recipe,
+               QStringLiteral("{\"name\": \"tiny\", \"dataset\": \"%1\", \"hidden\": [64, 32], "
+                              "\"latent\": 7, \"noise\": 0.25, \"epochs\": 1, \"batch_size\": 32, "
+                              "\"seed\": 3}")
+                   .arg(m_data)
+                   .toUtf8());
+    const QString out = m_dir.filePath(QStringLiteral("recipe-run"));
+    const Result r
+        = cli({QStringLiteral("train"), QStringLiteral("--recipe"), recipe, QStringLiteral("--latent"),
+               QStringLiteral("9"), QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--out"), out});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("784-64-32-9")), qPrintable(r.out)); // the recipe's layers, our latent
+    QFile cfg(QDir(out).filePath(QStringLiteral("config.json")));
+    QVERIFY(cfg.open(QIODevice::ReadOnly));
+    const QJsonObject config = QJsonDocument::fromJson(cfg.readAll()).object()[QStringLiteral("config")].toObject();
+    QCOMPARE(config[QStringLiteral("noise")].toDouble(), 0.25);
+    QCOMPARE(config[QStringLiteral("seed")].toString(), QStringLiteral("3"));
+    QCOMPARE(config[QStringLiteral("epochs")].toInt(), 1);
+    // And --recipe with --resume is refused, since a resume keeps its checkpoint's settings.
+    const Result both = cli({QStringLiteral("train"), QStringLiteral("--recipe"), recipe, QStringLiteral("--resume"),
+                             QDir(out).filePath(QStringLiteral("checkpoint.aes"))});
+    QCOMPARE(both.code, 2);
+    QVERIFY2(both.err.contains(QStringLiteral("cannot be combined")), qPrintable(both.err));
+}
+
+void TestCli::badRecipesAreRefusedByName_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("not json") << QByteArray("latent = 15") << QStringLiteral("not JSON");
+    QTest::addRow("array") << QByteArray("[1, 2]") << QStringLiteral("JSON object");
+    QTest::addRow("typo") << QByteArray("{\"latnet\": 15}") << QStringLiteral("unknown setting 'latnet'");
+    QTest::addRow("string latent") << QByteArray("{\"latent\": \"15\"}")
+                                   << QStringLiteral("'latent' must be a whole number");
+    QTest::addRow("fraction epochs") << QByteArray("{\"epochs\": 2.5}")
+                                     << QStringLiteral("'epochs' must be a whole number");
+    QTest::addRow("hidden not list") << QByteArray("{\"hidden\": 256}") << QStringLiteral("list of layer widths");
+    QTest::addRow("dropout out of range") << QByteArray("{\"dropout\": 3}") << QStringLiteral("dropout 3");
+    QTest::addRow("negative seed") << QByteArray("{\"seed\": -1}") << QStringLiteral("'seed' must be");
+    QTest::addRow("huge") << QByteArray(70000, ' ') << QStringLiteral("too large");
+}
+
+void TestCli::badRecipesAreRefusedByName()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    const QString recipe = m_dir.filePath(QStringLiteral("bad-recipe.json"));
+    writeBytes(recipe, content);
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--recipe"), recipe, QStringLiteral("--out"),
+                          m_dir.filePath(QStringLiteral("never"))});
+    QCOMPARE(r.code, 2);
+    const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().contains(recipe + QStringLiteral(": ")), qPrintable(r.err));
+    QVERIFY2(lines.first().contains(expected), qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
+}
+
+// Every recipe shipped in resources/recipes loads, and `info` lists them (a build tree finds them beside the sources).
+void TestCli::shippedRecipesAreValid()
+{
+    const Result r = cli({QStringLiteral("info")});
+    QCOMPARE(r.code, 0);
+    const QDir shipped(QStringLiteral(AESTUDIO_SOURCE_DIR "/resources/recipes"));
+    const QStringList files = shipped.entryList({QStringLiteral("*.json")}, QDir::Files);
+    QVERIFY(files.size() >= 4);
+    for (const QString &f : files)
+        QVERIFY2(r.out.contains(shipped.filePath(f)), qPrintable(f + QStringLiteral(" not listed:\n") + r.out));
+    QVERIFY(r.out.contains(QStringLiteral("Seed study: denoising Fashion-MNIST")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

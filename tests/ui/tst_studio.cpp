@@ -7,6 +7,8 @@
 #include "ImageGridPanel.h"
 #include "DatasetCatalog.h"
 #include "DrawPad.h"
+#include "Errors.h"
+#include "RecipeActions.h"
 #include "LatentExplorerPanel.h"
 #include "LatentScatter.h"
 #include "LiveChart.h"
@@ -29,6 +31,7 @@
 #include <QSignalSpy>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSlider>
 #include <QComboBox>
@@ -85,6 +88,7 @@ private Q_SLOTS:
     void drawingIsDenoisedLive();
     void scrubberShowsEachStoredEpoch();
     void handDrawnSevenComesBackAsASeven();
+    void recipesOpenSaveAndAreListed();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -896,6 +900,54 @@ void TestStudio::handDrawnSevenComesBackAsASeven()
           qPrintable(distances.join(QLatin1Char(' '))), mse(noisy, mean[7]));
     QCOMPARE(nearest, 7);
     QVERIFY(mse(recon, mean[7]) < mse(noisy, mean[7]));
+}
+
+// File → Recipes lists the shipped recipes; opening one fills the settings (nothing starts); Save recipe… writes
+// what Open recipe… reads back; a bad recipe is refused with its reason and leaves the settings alone.
+void TestStudio::recipesOpenSaveAndAreListed()
+{
+    MainWindow w;
+    w.configPanel()->setConfig(tinyConfig(2));
+    QMenu *menu = w.findChild<QMenu *>(QStringLiteral("recipesMenu"));
+    QVERIFY(menu);
+    w.recipes()->rebuildMenu();
+    QAction *denoiser = nullptr;
+    for (QAction *a : menu->actions())
+        if (a->text() == QStringLiteral("Seed study: denoising Fashion-MNIST"))
+            denoiser = a;
+    QVERIFY2(denoiser, "the shipped seed recipe is not in File → Recipes");
+    denoiser->trigger();
+    TrainingConfig c = w.configPanel()->config();
+    QCOMPARE(c.dataset, QStringLiteral("fashion-mnist"));
+    QCOMPARE(c.model.latent, 15);
+    QCOMPARE(c.noise.level, 0.5);
+    QCOMPARE(c.epochs, 20);
+    QCOMPARE(c.threads, 2); // the machine's setting stays
+    QCOMPARE(w.session()->state(), TrainingSession::State::Idle);
+
+    QTemporaryDir out;
+    const QString saved = out.filePath(QStringLiteral("mine.json"));
+    c.model.latent = 42;
+    c.noise.level = 0.35; // the panel holds two decimals
+    w.configPanel()->setConfig(c);
+    w.recipes()->save(saved);
+    w.configPanel()->setConfig(tinyConfig(2));
+    w.recipes()->open(saved);
+    QCOMPARE(w.configPanel()->config().model.latent, 42);
+    QCOMPARE(w.configPanel()->config().noise.level, 0.35);
+
+    const QString bad = out.filePath(QStringLiteral("bad.json"));
+    writeBytes(bad, QByteArray("{\"latent\": \"many\"}"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, w.recipes()->open(bad));
+    QCOMPARE(w.configPanel()->config().model.latent, 42);
+    // While a run trains, recipes cannot replace its settings.
+    w.configPanel()->setConfig(tinyConfig(1));
+    QSignalSpy finished(w.session(), &TrainingSession::finished);
+    w.startRun(MainWindow::StartMode::Fresh);
+    QVERIFY(!w.recipes()->openAction()->isEnabled());
+    QVERIFY(!menu->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY(w.recipes()->openAction()->isEnabled());
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
