@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QIcon>
 
 int main(int argc, char *argv[])
 {
@@ -18,9 +19,15 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("aestudio"));
     QApplication::setApplicationName(QStringLiteral("Autoencoder Studio"));
     QApplication::setApplicationVersion(QStringLiteral(AESTUDIO_VERSION));
+    // The installed desktop entry and icon carry the AppStream id; the icon is also built in, for a build tree.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.aestudio.AutoencoderStudio"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/aestudio/io.github.aestudio.AutoencoderStudio.svg")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Autoencoder Studio"));
+    parser.setApplicationDescription(
+        QStringLiteral("Autoencoder Studio: train dense and denoising autoencoders on MNIST, Fashion-MNIST or your "
+                       "own images, and watch them learn. The options below drive the window for demos, "
+                       "screenshots and measurements; without them the studio opens as usual."));
     parser.addHelpOption();
     parser.addVersionOption();
     const auto options = aestudio::StudioMeasurement::options();
