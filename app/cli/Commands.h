@@ -16,5 +16,8 @@ int robustnessCommand(const QStringList &args);
 int downloadCommand(const QStringList &args);
 int importCommand(const QStringList &args);
 int embedCommand(const QStringList &args);
+int sweepCellCommand(const QStringList &args);
+int sweepCollectCommand(const QStringList &args);
+int sweepStatusCommand(const QStringList &args);
 
 } // namespace aestudio::cli

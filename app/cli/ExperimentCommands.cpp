@@ -1,5 +1,6 @@
 // sweep, seed-study and robustness: the seed report's study as commands.
 #include "CliOptions.h"
+#include "ClusterCommands.h"
 #include "AtomicFile.h"
 #include "Commands.h"
 #include "StopSignals.h"
@@ -130,6 +131,7 @@ int sweepCommand(const QStringList &args)
     p.addOption({QStringLiteral("extend"),
                  QStringLiteral("Add this grid's runs to a folder that holds another sweep; "
                                 "its finished runs stay in the results.")});
+    addSlurmOptions(p);
     parseArguments(p, args);
     SweepSpec spec = baseSpec(p);
     spec.extend = p.isSet(QStringLiteral("extend"));
@@ -140,6 +142,10 @@ int sweepCommand(const QStringList &args)
     spec.epochs = intOption(p, QStringLiteral("epochs"));
     spec.epochsRegularised = intOption(p, QStringLiteral("epochs-regularised"));
     const QString out = p.value(QStringLiteral("out"));
+    if (p.isSet(QStringLiteral("slurm"))) {
+        Sweep sweep(spec, out);
+        return submitToSlurm(p, sweep);
+    }
     const QVector<SweepResult> results = runSweep(spec, out);
     Sweep::writeSummary(out, results);
     const QString table = Sweep::tableMarkdown(results);

@@ -16,20 +16,24 @@
 
 namespace {
 
-const char kUsage[] = "usage: aestudio-cli <command> [options]\n"
-                      "commands:\n"
-                      "  train   train an autoencoder and write a run folder\n"
-                      "  eval    evaluate a checkpoint on the test set\n"
-                      "  info    versions, BLAS, threads, devices and datasets\n"
-                      "  sweep   train a grid of depths x latents x dropouts (resumable); results.csv, table.md\n"
-                      "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
-                      "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
-                      "  bench   training throughput against the PyTorch reference [--quick]\n"
-                      "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
-                      "  import  turn a folder of your own images into a dataset\n"
-                      "  embed   2-D PCA of a checkpoint's latent codes of the validation images (CSV)\n"
-                      "Run 'aestudio-cli <command> --help' for the options of a command, "
-                      "'aestudio-cli --version' for the version.\n";
+const char kUsage[]
+    = "usage: aestudio-cli <command> [options]\n"
+      "commands:\n"
+      "  train   train an autoencoder and write a run folder\n"
+      "  eval    evaluate a checkpoint on the test set\n"
+      "  info    versions, BLAS, threads, devices and datasets\n"
+      "  sweep   train a grid of depths x latents x dropouts (resumable, or --slurm); results.csv, table.md\n"
+      "  sweep-cell     run one cell of a planned sweep (what each Slurm task runs)\n"
+      "  sweep-collect  results.csv and table.md from a sweep folder's finished cells\n"
+      "  sweep-status   each cell of a sweep: queued, running, done or failed\n"
+      "  seed-study  the seed report's study (Table 1.1 and denoising) beside its numbers\n"
+      "  robustness  PSNR against evaluation noise for checkpoints (CSV + PNG)\n"
+      "  bench   training throughput against the PyTorch reference [--quick]\n"
+      "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
+      "  import  turn a folder of your own images into a dataset\n"
+      "  embed   2-D PCA of a checkpoint's latent codes of the validation images (CSV)\n"
+      "Run 'aestudio-cli <command> --help' for the options of a command, "
+      "'aestudio-cli --version' for the version.\n";
 
 } // namespace
 
@@ -84,6 +88,12 @@ int main(int argc, char *argv[])
             return aestudio::cli::downloadCommand(rest);
         if (command == QLatin1String("import"))
             return aestudio::cli::importCommand(rest);
+        if (command == QLatin1String("sweep-cell"))
+            return aestudio::cli::sweepCellCommand(rest);
+        if (command == QLatin1String("sweep-collect"))
+            return aestudio::cli::sweepCollectCommand(rest);
+        if (command == QLatin1String("sweep-status"))
+            return aestudio::cli::sweepStatusCommand(rest);
         if (command == QLatin1String("embed"))
             return aestudio::cli::embedCommand(rest);
         if (command == QLatin1String("robustness"))

@@ -1,4 +1,5 @@
 #include "Sweep.h"
+#include "SweepPlan.h"
 #include "AtomicFile.h"
 
 #include "Checkpoint.h"
@@ -25,15 +26,6 @@ namespace {
 
 const QString kResultFile = QStringLiteral("result.json");
 const QString kGridFile = QStringLiteral("sweep.json"); // the names of the runs this folder holds
-
-// Reusing a run (finished or not) is only right for the same recipe; threads do not change the maths.
-bool sameRecipe(const TrainingConfig &a, const TrainingConfig &b)
-{
-    QJsonObject x = a.toJson(), y = b.toJson();
-    x.remove(QStringLiteral("threads"));
-    y.remove(QStringLiteral("threads"));
-    return x == y;
-}
 
 QString number(double v)
 {
@@ -150,73 +142,6 @@ Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir
 {
 }
 
-namespace {
-
-// Forwards one cell's reports to the sweep's observer with the cell's index.
-class CellObserver : public TrainingObserver {
-public:
-    CellObserver(int index, SweepObserver &outer) : m_index(index), m_outer(outer) { }
-    void batchProgress(const BatchProgress &p) override { m_outer.runProgress(m_index, p); }
-    void epochFinished(const EpochMetrics &m) override { m_outer.runEpoch(m_index, m); }
-
-private:
-    int m_index;
-    SweepObserver &m_outer;
-};
-
-} // namespace
-
-SweepResult Sweep::runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data, int threads,
-                          SweepObserver &observer, RunControl &control)
-{
-    const RunDirectory dir(QDir(m_outDir).filePath(run.name));
-    TrainingConfig config = run.config;
-    config.threads = threads;
-    TrainingRun::Options options;
-    options.data = data;
-    const QString checkpoint = dir.file(QStringLiteral("checkpoint.aes"));
-    if (QFileInfo::exists(checkpoint)) {
-        // Checkpoints are written atomically, so one that does not load is not a crash's leftover: say so rather
-        // than silently training the run again from scratch.
-        const CheckpointInfo info = Checkpoint::readInfo(checkpoint);
-        if (!sameRecipe(info.config, run.config))
-            throw ConfigError(QStringLiteral("%1 holds an unfinished run with other settings; choose another output "
-                                             "folder")
-                                  .arg(dir.path()));
-        options.resumeFrom = checkpoint;
-    }
-    TrainingRun training(config, dir, options);
-    observer.runStarted(index, run);
-    CellObserver cell(index, observer);
-    const Trainer::Outcome outcome = training.run(cell, control);
-    if (outcome.failed)
-        throw TrainingError(QStringLiteral("%1: %2").arg(run.name, outcome.error));
-    SweepResult r;
-    r.name = run.name;
-    r.config = run.config;
-    r.skipped = false;
-    if (outcome.summary.stopped)
-        return r;
-
-    const Trainer &trainer = training.trainer();
-    r.bestEpoch = outcome.summary.bestEpoch;
-    r.bestValLoss = outcome.summary.bestValLoss;
-    for (const EpochMetrics &m : trainer.history()) {
-        r.seconds += m.seconds;
-        if (m.epoch == r.bestEpoch) {
-            r.valPsnrDb = m.valPsnrDb;
-            r.valPsnrGlobalDb = m.valPsnrGlobalDb;
-        }
-    }
-    const QualityMetrics test = trainer.bestSnapshot()->evaluate(data->test, config.noise, 0);
-    r.testMse = test.mse;
-    r.testPsnrDb = test.psnrMeanDb;
-    r.testPsnrGlobalDb = test.psnrGlobalDb;
-    AtomicFile::writeJson(dir.file(kResultFile), r.toJson());
-    return r;
-}
-
-// A finished cell's result.json, or nothing when the cell has none; throws StudioError when it does not parse.
 SweepSpec SweepSpec::ofResults(const QVector<SweepResult> &results)
 {
     SweepSpec grid;
@@ -277,14 +202,6 @@ QVector<SweepResult> Sweep::readFinished(const QString &outDir)
     return results;
 }
 
-std::optional<SweepResult> Sweep::readResult(const QString &name) const
-{
-    QFile done(QDir(m_outDir).filePath(name + QLatin1Char('/') + kResultFile));
-    if (!done.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    return SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
-}
-
 // One folder, one grid: another grid is refused unless extending, which keeps the old finished runs (returned).
 QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
 {
@@ -313,7 +230,7 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
     AtomicFile::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
     QVector<SweepResult> kept;
     for (const QString &n : oldOnly) {
-        if (std::optional<SweepResult> r = readResult(n)) {
+        if (std::optional<SweepResult> r = SweepCells::readResult(m_outDir, n)) {
             r->skipped = true;
             kept << *r;
         }
@@ -329,7 +246,7 @@ QVector<int> Sweep::unfinished(const QVector<SweepSpec::Run> &runs, QVector<Swee
     for (int i = 0; i < runs.size(); ++i) {
         std::optional<SweepResult> done;
         try {
-            done = readResult(runs[i].name);
+            done = SweepCells::readResult(m_outDir, runs[i].name);
         } catch (const StudioError &) {
             // unreadable result: run it again
         }
@@ -338,7 +255,7 @@ QVector<int> Sweep::unfinished(const QVector<SweepSpec::Run> &runs, QVector<Swee
             continue;
         }
         const SweepResult &previous = *done;
-        if (!sameRecipe(previous.config, runs[i].config))
+        if (!SweepCells::sameRecipe(previous.config, runs[i].config))
             throw ConfigError(QStringLiteral("%1 holds a finished run %2 with other settings; choose another "
                                              "output folder")
                                   .arg(m_outDir, runs[i].name));
@@ -349,17 +266,28 @@ QVector<int> Sweep::unfinished(const QVector<SweepSpec::Run> &runs, QVector<Swee
     return pending;
 }
 
-QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
+SweepPlan Sweep::prepare(QVector<SweepResult> *kept) const
 {
-    const QVector<SweepSpec::Run> runs = m_spec.runs();
-    if (runs.isEmpty())
+    const SweepPlan plan = SweepPlan::of(m_spec);
+    if (plan.cells.isEmpty())
         throw ConfigError(QStringLiteral("the sweep has no runs (empty list of depths, latents or dropouts)"));
     if (!QDir().mkpath(m_outDir))
         throw StudioError(QStringLiteral("%1: cannot create the output folder").arg(m_outDir));
     QStringList names;
-    for (const auto &r : runs)
+    for (const auto &r : plan.cells)
         names << r.name;
-    const QVector<SweepResult> kept = claimFolder(names);
+    const QVector<SweepResult> old = claimFolder(names);
+    if (kept)
+        *kept = old;
+    plan.write(m_outDir);
+    return plan;
+}
+
+QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
+{
+    QVector<SweepResult> kept;
+    const SweepPlan plan = prepare(&kept);
+    const QVector<SweepSpec::Run> &runs = plan.cells;
     QVector<SweepResult> results(runs.size());
     const QVector<int> pending = unfinished(runs, results, observer);
     if (pending.isEmpty())
@@ -378,7 +306,7 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
                 return;
             const int index = pending[slot];
             try {
-                results[index] = runOne(index, runs[index], data, threadsPerJob, observer, control);
+                results[index] = SweepCells::run(m_outDir, plan, index, threadsPerJob, observer, control, data);
                 if (!control.stopRequested())
                     observer.runFinished(index, results[index]);
             } catch (const std::exception &e) {

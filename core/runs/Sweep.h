@@ -18,6 +18,7 @@
 namespace aestudio {
 
 struct SweepResult;
+struct SweepPlan;
 
 struct SweepSpec {
     TrainingConfig base; // dataset, noise, batch size, lr, seed, limit, ...
@@ -90,7 +91,11 @@ public:
 class Sweep {
 public:
     Sweep(SweepSpec spec, QString outDir);
-    // Runs everything not finished yet. Throws StudioError when a run fails; finished runs keep their folders.
+    // Claims the folder (sweep.json: refuses another grid unless extending) and writes plan.json, the cells any
+    // machine can run (SweepCells). `kept` receives the finished runs of an extended grid.
+    SweepPlan prepare(QVector<SweepResult> *kept = nullptr) const;
+    // Prepares, then runs every cell not finished yet. Throws StudioError when a run fails; finished runs keep their
+    // folders.
     QVector<SweepResult> run(SweepObserver &observer, RunControl &control);
     QString outDir() const { return m_outDir; }
 
@@ -106,12 +111,9 @@ public:
     static void writeSummary(const QString &folder, const QVector<SweepResult> &results);
 
 private:
-    std::optional<SweepResult> readResult(const QString &name) const;
     QVector<SweepResult> claimFolder(const QStringList &names) const;
     QVector<int> unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
                             SweepObserver &observer) const;
-    SweepResult runOne(int index, const SweepSpec::Run &run, std::shared_ptr<const DatasetSplit> data, int threads,
-                       SweepObserver &observer, RunControl &control);
     SweepSpec m_spec;
     QString m_outDir;
 };

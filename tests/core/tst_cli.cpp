@@ -1,5 +1,6 @@
 // aestudio-cli end to end, as a user runs it: a small training run writes every promised file, eval reads the
 // checkpoint back, and bad input ends with one clear line and a non-zero exit, never a crash.
+#include "CliProcess.h"
 #include "TinyIdx.h"
 
 #include <QDir>
@@ -34,27 +35,14 @@ private Q_SLOTS:
     void shippedRecipesAreValid();
 
 private:
-    struct Result {
-        int code;
-        QString out, err;
-    };
-    Result cli(const QStringList &args, int timeoutMs = 120000);
+    using Result = CliResult;
+    Result cli(const QStringList &args, int timeoutMs = 120000)
+    {
+        return runCli(QStringLiteral(AESTUDIO_CLI_PATH), args, timeoutMs);
+    }
     QTemporaryDir m_dir;
     QString m_data, m_run;
 };
-
-TestCli::Result TestCli::cli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(AESTUDIO_CLI_PATH), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-1, {}, QStringLiteral("timed out")};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 void TestCli::initTestCase()
 {
@@ -346,14 +334,14 @@ void TestCli::badRecipesAreRefusedByName()
     QFETCH(QString, expected);
     const QString recipe = m_dir.filePath(QStringLiteral("bad-recipe.json"));
     writeBytes(recipe, content);
-    const Result r = cli({QStringLiteral("train"), QStringLiteral("--recipe"), recipe, QStringLiteral("--out"),
-                          m_dir.filePath(QStringLiteral("never"))});
+    const QString out = m_dir.filePath(QStringLiteral("never-from-a-recipe"));
+    const Result r = cli({QStringLiteral("train"), QStringLiteral("--recipe"), recipe, QStringLiteral("--out"), out});
     QCOMPARE(r.code, 2);
     const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines.first().contains(recipe + QStringLiteral(": ")), qPrintable(r.err));
     QVERIFY2(lines.first().contains(expected), qPrintable(r.err));
-    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
+    QVERIFY(!QFileInfo::exists(out)); // refused before anything is written
 }
 
 // Every recipe shipped in resources/recipes loads, and `info` lists them (a build tree finds them beside the sources).
