@@ -8,10 +8,14 @@
 #include "LiveChart.h"
 #include "RunDirectory.h"
 #include "RunRecord.h"
+#include "Slurm.h"
+#include "SlurmOptionsBox.h"
+#include "SweepPlan.h"
 #include "StudioSettings.h"
 #include "SweepSession.h"
 #include "StudioTypes.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -47,7 +51,8 @@ QTableWidgetItem *numberItem(double v, int decimals)
 
 } // namespace
 
-ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session(new SweepSession(this))
+ExperimentsPanel::ExperimentsPanel(QWidget *parent)
+    : QWidget(parent), m_watcher(new SweepWatcher(this)), m_session(new SweepSession(this))
 {
     auto *left = buildForm();
     buildTables();
@@ -78,6 +83,9 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent) : QWidget(parent), m_session
     };
     connect(m_runs, &QTableWidget::cellDoubleClicked, this, [openRow](int row, int) { openRow(row); });
     onEnterKey(m_runs, this, [this, openRow] { openRow(m_runs->currentRow()); });
+    connect(m_watcher, &SweepWatcher::updated, this, &ExperimentsPanel::showCells);
+    connect(m_watcher, &SweepWatcher::failed, this,
+            [this](const QString &m) { m_status->setText(tr("Cannot read the sweep folder: %1").arg(m)); });
     connect(m_session, &SweepSession::runStarted, this, &ExperimentsPanel::onRunStarted);
     connect(m_session, &SweepSession::runEpoch, this, &ExperimentsPanel::onRunEpoch);
     connect(m_session, &SweepSession::runFinished, this, &ExperimentsPanel::onRunFinished);
@@ -133,6 +141,16 @@ QLayout *ExperimentsPanel::buildForm()
     auto *openSweepButton = m_openSweep = new QPushButton(tr("Open sweep…"));
     openSweepButton->setToolTip(tr("Read a past sweep's results into the tables, without running anything"));
     m_baseFields = new SweepBaseFields(this);
+    m_runOn = new QComboBox;
+    m_runOn->setObjectName(QStringLiteral("runOn"));
+    m_runOn->addItems({tr("this machine"), tr("Slurm")});
+    m_runOn->setToolTip(tr("Slurm: one job array task per run, on the cluster this machine submits to; the folder "
+                           "must be on storage the nodes share"));
+    m_slurm = new SlurmOptionsBox;
+    m_slurm->hide();
+    m_collect = new QPushButton(tr("Collect"));
+    m_collect->setObjectName(QStringLiteral("collect"));
+    m_collect->setToolTip(tr("Write results.csv and table.md from the runs finished so far, and list the others"));
 
     auto *form = new QFormLayout;
     m_baseFields->addRows(form);
@@ -143,6 +161,7 @@ QLayout *ExperimentsPanel::buildForm()
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Epochs (regularised)"), m_epochsRegularised);
     form->addRow(tr("Runs at once"), m_jobs);
+    form->addRow(tr("Run on"), m_runOn);
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(chooseFolder);
@@ -152,10 +171,12 @@ QLayout *ExperimentsPanel::buildForm()
     buttons->addWidget(preset);
     buttons->addWidget(openSweepButton);
     buttons->addStretch(1);
+    buttons->addWidget(m_collect);
     buttons->addWidget(m_queue);
     buttons->addWidget(m_stop);
     auto *left = new QVBoxLayout;
     left->addLayout(form);
+    left->addWidget(m_slurm);
     left->addLayout(buttons);
     left->addWidget(m_status);
     left->addWidget(diff);
@@ -181,6 +202,8 @@ QLayout *ExperimentsPanel::buildForm()
             m_baseEdited = true;
     });
     connect(m_queue, &QPushButton::clicked, this, &ExperimentsPanel::queue);
+    connect(m_collect, &QPushButton::clicked, this, &ExperimentsPanel::collect);
+    connect(m_runOn, &QComboBox::currentIndexChanged, this, [this](int i) { setRunOnSlurm(i == 1); });
     connect(m_stop, &QPushButton::clicked, this, &ExperimentsPanel::stop);
     connect(diff, &QPushButton::clicked, this, [this] {
         const QString text = diffSelected();
@@ -231,6 +254,8 @@ void ExperimentsPanel::setBase(const TrainingConfig &base)
 void ExperimentsPanel::openSweep(const QString &folder)
 {
     if (running())
+        return;
+    if (openPlan(folder))
         return;
     QVector<SweepResult> results;
     try {
@@ -341,6 +366,9 @@ void ExperimentsPanel::setRunning(bool running)
         w->setEnabled(!running);
     m_baseFields->setEnabled(!running);
     m_openSweep->setEnabled(!running);
+    m_runOn->setEnabled(!running);
+    m_collect->setEnabled(!running);
+    m_jobs->setEnabled(!running && m_runOn->currentIndex() == 0);
 }
 
 void ExperimentsPanel::queue()
@@ -358,6 +386,11 @@ void ExperimentsPanel::queue()
     m_plan = s.runs();
     fillPlan();
     m_failed = false;
+    if (m_runOn->currentIndex() == 1) {
+        submitToSlurm(s);
+        return;
+    }
+    m_watcher->stop(); // this sweep reports itself
     setRunning(true);
     m_status->setText(tr("Running %1 runs…").arg(m_plan.size()));
     m_session->start(s, m_outDir);
@@ -477,6 +510,126 @@ void ExperimentsPanel::rebuildPivot()
         m_pivot->setItem(row, pivot.latents.size(), new QTableWidgetItem(QString::number(best)));
     }
     m_pivot->resizeColumnsToContents();
+}
+
+void ExperimentsPanel::setRunOnSlurm(bool slurm)
+{
+    m_runOn->setCurrentIndex(slurm ? 1 : 0);
+    m_slurm->setVisible(slurm);
+    m_jobs->setEnabled(!slurm && !running());
+    m_queue->setText(slurm ? tr("Submit to Slurm") : tr("Queue grid"));
+}
+
+// The plan and scripts are written here; sbatch runs off the GUI thread; then the folder is watched.
+void ExperimentsPanel::submitToSlurm(const SweepSpec &s)
+{
+    try {
+        const Slurm::Options options = m_slurm->options();
+        m_slurm->save();
+        const SweepPlan plan = Sweep(s, m_outDir).prepare();
+        const Slurm::Scripts scripts = Slurm::writeScripts(m_outDir, plan.cells.size(), options);
+        m_status->setText(tr("Submitting %1 runs to Slurm…").arg(plan.cells.size()));
+        m_queue->setEnabled(false);
+        const QString folder = m_outDir;
+        m_clusterJob.start([folder, scripts](const std::function<bool()> &) { return Slurm::submit(folder, scripts); },
+                           [this, folder, n = plan.cells.size()](const Slurm::Submission &job) {
+                               m_queue->setEnabled(true);
+                               m_status->setText(tr("Submitted job array %1 (%2 runs) and collect job %3; the table "
+                                                    "follows the folder as runs finish.")
+                                                     .arg(job.arrayJob)
+                                                     .arg(n)
+                                                     .arg(job.collectJob));
+                               m_watcher->watch(folder);
+                           },
+                           [this](const QString &message) {
+                               m_queue->setEnabled(true);
+                               m_status->setText(tr("Error: %1").arg(message));
+                           });
+    } catch (const StudioError &e) {
+        m_status->setText(tr("Error: %1").arg(e.message()));
+    }
+}
+
+bool ExperimentsPanel::openPlan(const QString &folder)
+{
+    if (!QFileInfo::exists(SweepPlan::fileIn(folder)))
+        return false;
+    SweepPlan plan;
+    try {
+        plan = SweepPlan::read(SweepPlan::fileIn(folder));
+    } catch (const StudioError &e) {
+        m_status->setText(tr("Error: %1").arg(e.message()));
+        return true;
+    }
+    setOutputFolder(folder);
+    m_plan = plan.cells;
+    QVector<SweepResult> cells;
+    for (const SweepSpec::Run &run : std::as_const(plan.cells)) {
+        SweepResult r;
+        r.config = run.config;
+        cells << r;
+    }
+    const SweepSpec grid = SweepSpec::ofResults(cells);
+    showGrid(grid);
+    m_showingBase = true;
+    m_baseFields->show(grid.base);
+    m_showingBase = false;
+    m_baseEdited = true;
+    fillPlan();
+    m_status->setText(tr("Following %1 (%2 runs): the table fills in as runs finish, here or on a cluster.")
+                          .arg(folder)
+                          .arg(plan.cells.size()));
+    m_watcher->watch(folder);
+    return true;
+}
+
+void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
+{
+    if (snapshot.cells.size() != m_plan.size())
+        return; // another plan than the table's
+    int done = 0;
+    for (const SweepCellStatus &c : snapshot.cells) {
+        QString text = SweepCellStatus::stateName(c.state);
+        if (c.state == SweepCellStatus::State::Running || c.state == SweepCellStatus::State::Stopped)
+            text += tr(" %1/%2").arg(c.epochsDone).arg(c.epochs);
+        if (!c.detail.isEmpty())
+            text += QStringLiteral(" · ") + c.detail;
+        if (c.state == SweepCellStatus::State::Done) {
+            ++done;
+            if (m_results[c.index].bestEpoch == 0 && snapshot.results[c.index].bestEpoch > 0) {
+                SweepResult r = snapshot.results[c.index];
+                r.skipped = true; // its curve comes from its folder
+                onRunFinished(c.index, r);
+            }
+            continue;
+        }
+        m_runs->item(c.index, cProgress)->setText(text);
+        m_runs->item(c.index, cProgress)->setToolTip(c.detail);
+    }
+    m_collect->setToolTip(
+        tr("%1 of %2 runs finished: write results.csv and table.md from them").arg(done).arg(snapshot.cells.size()));
+}
+
+void ExperimentsPanel::collect()
+{
+    const QString folder = m_outDir;
+    m_clusterJob.start([folder](const std::function<bool()> &) { return SweepCells::collect(folder); },
+                       [this, folder](const SweepCells::Collection &c) {
+                           QStringList missing;
+                           for (const SweepCellStatus &s : c.missing.mid(0, 5))
+                               missing << QStringLiteral("%1 (%2)").arg(s.name, SweepCellStatus::stateName(s.state));
+                           m_status->setText(
+                               tr("Collected %1 of %2 runs into %3/results.csv and table.md.%4")
+                                   .arg(c.finished.size())
+                                   .arg(c.finished.size() + c.missing.size())
+                                   .arg(folder)
+                                   .arg(missing.isEmpty()
+                                            ? QString()
+                                            : tr(" Not finished: %1%2")
+                                                  .arg(missing.join(QStringLiteral(", ")),
+                                                       c.missing.size() > 5 ? QStringLiteral(", …") : QString())));
+                       },
+                       [this](const QString &message) { m_status->setText(tr("Error: %1").arg(message)); });
 }
 
 } // namespace aestudio

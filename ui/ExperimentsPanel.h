@@ -3,11 +3,14 @@
 // highlighted), and compare validation-loss curves per latent dim. Double-clicking a run opens it in the studio.
 #pragma once
 
+#include "BackgroundJob.h"
 #include "Sweep.h"
+#include "SweepWatcher.h"
 #include "TrainingConfig.h"
 
 #include <QWidget>
 
+class QComboBox;
 class QLineEdit;
 class QLabel;
 class QPushButton;
@@ -17,6 +20,7 @@ class QTableWidget;
 namespace aestudio {
 
 class LiveChart;
+class SlurmOptionsBox;
 class SweepSession;
 
 class ExperimentsPanel : public QWidget {
@@ -33,7 +37,10 @@ public:
     void setOutputFolder(const QString &folder);
     QString outputFolder() const { return m_outDir; }
     SweepSpec spec() const; // throws ConfigError on unparsable lists
-    void queue();           // starts the grid (errors are shown in the panel)
+    void queue();           // starts the grid here, or submits it to Slurm (errors are shown in the panel)
+    void collect();         // results.csv and table.md from the finished cells (off the GUI thread)
+    void setRunOnSlurm(bool slurm);
+    SweepWatcher *watcher() const { return m_watcher; }
     void stop();
     bool running() const;
     void useSeedStudyPreset();
@@ -52,6 +59,9 @@ private:
     void onRunEpoch(int index, const aestudio::EpochMetrics &m);
     void onRunFinished(int index, const aestudio::SweepResult &r);
     void rebuildPivot();
+    void submitToSlurm(const SweepSpec &s);
+    void showCells(const aestudio::SweepWatcher::Snapshot &snapshot);
+    bool openPlan(const QString &folder);
     void setRunning(bool running);
     QLayout *buildForm();
     void buildTables();
@@ -71,6 +81,11 @@ private:
     QLabel *m_folder, *m_status, *m_diff;
     QPushButton *m_openSweep = nullptr;
     QPushButton *m_queue, *m_stop;
+    QPushButton *m_collect = nullptr;
+    QComboBox *m_runOn = nullptr;
+    SlurmOptionsBox *m_slurm = nullptr;
+    SweepWatcher *m_watcher = nullptr;
+    BackgroundJob m_clusterJob{this}; // sbatch and collect run off the GUI thread
     QTableWidget *m_runs, *m_pivot;
     LiveChart *m_curves;
     QVector<SweepSpec::Run> m_plan;

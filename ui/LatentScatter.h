@@ -39,7 +39,7 @@ private:
     std::vector<float> m_points;
     std::vector<std::uint8_t> m_labels;
     QStringList m_classes;
-    QRectF m_range; // in plane coordinates
+    QRectF m_range;        // in plane coordinates
     mutable QImage m_dots; // the dots layer at the current size (paintDots)
     void paintDots(QPainter &p) const;
     int m_picked[2] = {-1, -1};

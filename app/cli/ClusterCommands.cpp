@@ -13,7 +13,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -75,13 +74,10 @@ int submitToSlurm(const QCommandLineParser &p, Sweep &sweep)
     o.cli = QCoreApplication::applicationFilePath();
     o.partition = p.value(QStringLiteral("partition"));
     o.time = p.value(QStringLiteral("time"));
-    if (!QRegularExpression(QStringLiteral("^(\\d+-)?\\d{1,3}(:\\d{2}){0,2}$")).match(o.time).hasMatch())
-        throw ConfigError(QStringLiteral("--time '%1' is not a Slurm time (e.g. 01:30:00 or 1-00:00:00)").arg(o.time));
     o.cpusPerTask = intOption(p, QStringLiteral("cpus-per-task"));
     o.maxParallel = intOption(p, QStringLiteral("max-parallel"));
-    if (o.cpusPerTask < 1 || o.cpusPerTask > 1024 || o.maxParallel < 0)
-        throw ConfigError(QStringLiteral("--cpus-per-task must be 1 to 1024 and --max-parallel 0 or more"));
     o.extraArgs = p.values(QStringLiteral("sbatch-arg"));
+    Slurm::validate(o);
     const bool dryRun = p.isSet(QStringLiteral("dry-run"));
     if (!dryRun && !Slurm::available())
         throw ConfigError(QStringLiteral("--slurm needs sbatch, which is not on PATH here (run this on the cluster's "

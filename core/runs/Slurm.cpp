@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 namespace aestudio {
@@ -110,12 +111,24 @@ QString Slurm::collectScript(const QString &folder, const Options &o)
     return s;
 }
 
+void Slurm::validate(const Options &o)
+{
+    if (!QRegularExpression(QStringLiteral("^(\\d+-)?\\d{1,3}(:\\d{2}){0,2}$")).match(o.time).hasMatch())
+        throw ConfigError(QStringLiteral("time '%1' is not a Slurm time (e.g. 01:30:00 or 1-00:00:00)").arg(o.time));
+    if (o.cpusPerTask < 1 || o.cpusPerTask > 1024 || o.maxParallel < 0)
+        throw ConfigError(QStringLiteral("CPUs per task must be 1 to 1024 and tasks at once 0 (no limit) or more"));
+    if (o.cli.isEmpty() || !QDir::isAbsolutePath(o.cli))
+        throw ConfigError(QStringLiteral("the nodes need an absolute path to aestudio-cli"));
+    for (const QString &arg : o.extraArgs)
+        if (!arg.startsWith(QLatin1Char('-')) || arg.contains(QLatin1Char('\n')))
+            throw ConfigError(QStringLiteral("sbatch option '%1' must start with - and be one line").arg(arg.left(40)));
+}
+
 Slurm::Scripts Slurm::writeScripts(const QString &folder, int cells, const Options &options)
 {
     if (cells < 1)
         throw ConfigError(QStringLiteral("a sweep with no cells has nothing to submit"));
-    if (options.cli.isEmpty() || !QDir::isAbsolutePath(options.cli))
-        throw ConfigError(QStringLiteral("the nodes need an absolute path to aestudio-cli"));
+    validate(options);
     const QString dir = slurmDir(QDir(folder).absolutePath());
     if (!QDir().mkpath(dir))
         throw StudioError(QStringLiteral("%1: cannot create the folder").arg(dir));

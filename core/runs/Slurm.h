@@ -23,6 +23,9 @@ struct Options {
     QStringList extraArgs;                     // more #SBATCH lines, e.g. "--mem=4G", "--account=lab"
 };
 
+// Throws ConfigError for settings Slurm would refuse: a malformed time, CPUs out of range, a relative cli path.
+void validate(const Options &options);
+
 // The job array for a sweep folder of `cells` cells, and the job that collects its results.
 QString arrayScript(const QString &folder, int cells, const Options &options);
 QString collectScript(const QString &folder, const Options &options);

@@ -18,6 +18,8 @@
 #include "RunDirectory.h"
 #include "RunsPanel.h"
 #include "StudioSettings.h"
+#include "SweepPlan.h"
+#include "SweepWatcher.h"
 #include "TimeScrubber.h"
 #include "TrainingSession.h"
 #include "TinyIdx.h"
@@ -89,6 +91,7 @@ private Q_SLOTS:
     void scrubberShowsEachStoredEpoch();
     void handDrawnSevenComesBackAsASeven();
     void recipesOpenSaveAndAreListed();
+    void sweepFolderIsFollowedAsCellsFinishElsewhere();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -575,8 +578,9 @@ void TestStudio::queueingATwoRunGridFillsTheTables()
         again.openSweep(out.path());
         QVERIFY(!again.running());
         QCOMPARE(again.runTable()->rowCount(), 2);
-        QCOMPARE(again.runTable()->item(0, 5)->text(), QStringLiteral("done earlier"));
-        QCOMPARE(again.pivotTable()->columnCount(), 3);
+        // Read off the GUI thread from the folder's plan and results.
+        QTRY_COMPARE(again.runTable()->item(0, 5)->text(), QStringLiteral("done earlier"));
+        QTRY_COMPARE(again.pivotTable()->columnCount(), 3);
         QCOMPARE(again.outputFolder(), out.path());
     }
 
@@ -948,6 +952,68 @@ void TestStudio::recipesOpenSaveAndAreListed()
     QVERIFY(!menu->isEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     QTRY_VERIFY(w.recipes()->openAction()->isEnabled());
+}
+
+// A sweep whose cells run elsewhere (Slurm tasks, sweep-cell by hand): the Experiments page opens its folder, shows
+// every cell queued, fills each in as it finishes, and Collect writes the table from the finished ones. Submitting
+// where there is no sbatch says so and leaves the plan and scripts for a login node.
+void TestStudio::sweepFolderIsFollowedAsCellsFinishElsewhere()
+{
+    QTemporaryDir out;
+    SweepSpec spec;
+    spec.base = tinyConfig(1);
+    spec.depths = {3};
+    spec.latents = {4, 6};
+    spec.epochs = 1;
+    const SweepPlan plan = Sweep(spec, out.path()).prepare();
+    QCOMPARE(plan.cells.size(), 2);
+
+    MainWindow w;
+    ExperimentsPanel *panel = w.experiments();
+    panel->openSweep(out.path());
+    QCOMPARE(panel->runTable()->rowCount(), 2);
+    QTRY_COMPARE(panel->runTable()->item(1, 5)->text(), QStringLiteral("queued"));
+    QVERIFY(panel->watcher()->watching());
+
+    // Cell 1 finishes "on another node".
+    struct Quiet : SweepObserver {
+    } quiet;
+    RunControl control;
+    SweepCells::run(out.path(), plan, 1, 2, quiet, control);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->runTable()->item(1, 7)->data(Qt::DisplayRole).toDouble() > 0,
+                             SweepWatcher::kPollMs + 5000);
+    QCOMPARE(panel->runTable()->item(0, 5)->text(), QStringLiteral("queued"));
+    QCOMPARE(panel->pivotTable()->rowCount(), 1);
+
+    QLabel *status = nullptr;
+    panel->findChild<QPushButton *>(QStringLiteral("collect"))->click();
+    QTRY_VERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("results.csv"))));
+    for (QLabel *l : panel->findChildren<QLabel *>())
+        if (l->text().startsWith(QStringLiteral("Collected")))
+            status = l;
+    QTRY_VERIFY(status);
+    QVERIFY2(status->text().contains(QStringLiteral("Collected 1 of 2"))
+                 && status->text().contains(QStringLiteral("d3-l4")),
+             qPrintable(status->text()));
+
+    // Run on Slurm, on a machine without sbatch.
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", QFile::encodeName(out.filePath(QStringLiteral("no-tools"))));
+    QTemporaryDir cluster;
+    panel->setOutputFolder(cluster.path());
+    panel->setRunOnSlurm(true);
+    QVERIFY(panel->findChild<QWidget *>(QStringLiteral("slurmOptions"))->isVisibleTo(panel));
+    panel->queue();
+    QLabel *error = nullptr;
+    QTRY_VERIFY([&] {
+        for (QLabel *l : panel->findChildren<QLabel *>())
+            if (l->text().contains(QStringLiteral("sbatch is not on PATH")))
+                error = l;
+        return error != nullptr;
+    }());
+    qputenv("PATH", path);
+    QVERIFY(QFile::exists(QDir(cluster.path()).filePath(QStringLiteral("plan.json"))));
+    QVERIFY(QFile::exists(QDir(cluster.path()).filePath(QStringLiteral("slurm/sweep.sbatch"))));
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).

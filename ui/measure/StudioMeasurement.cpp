@@ -46,6 +46,10 @@ QList<QCommandLineOption> StudioMeasurement::options()
                         "study preset queued (finished runs load at once)."),
          QStringLiteral("dir")},
         {QStringLiteral("runs"), QStringLiteral("Show the Runs page.")},
+        {QStringLiteral("open-sweep"),
+         QStringLiteral("Show the Experiments page following this sweep folder (cells that run elsewhere, e.g. on "
+                        "Slurm, appear as they finish)."),
+         QStringLiteral("dir")},
         {QStringLiteral("open-run"), QStringLiteral("Open this run folder, as the Runs page's Open does."),
          QStringLiteral("dir")},
         {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
@@ -138,6 +142,10 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
     }
     if (p.isSet(QStringLiteral("runs")))
         window->showRuns();
+    if (p.isSet(QStringLiteral("open-sweep"))) {
+        window->showExperiments();
+        window->experiments()->openSweep(p.value(QStringLiteral("open-sweep")));
+    }
     if (p.isSet(QStringLiteral("open-run"))) {
         const QString folder = p.value(QStringLiteral("open-run"));
         const int epoch = p.value(QStringLiteral("scrub-epoch")).toInt();

@@ -1,0 +1,43 @@
+// Follows a sweep folder that something else fills (Slurm array tasks on other nodes, a sweep-cell by hand): each
+// cell's state from its folder and the scheduler (Slurm::cellStatus) and the results of the finished ones, read off
+// the GUI thread whenever the folder changes (QFileSystemWatcher) and every few seconds anyway, since network
+// filesystems do not report changes made on other machines.
+#pragma once
+
+#include "BackgroundJob.h"
+#include "SweepPlan.h"
+
+#include <QFileSystemWatcher>
+#include <QObject>
+#include <QTimer>
+
+namespace aestudio {
+
+class SweepWatcher : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kPollMs = 5000;
+    explicit SweepWatcher(QObject *parent = nullptr);
+
+    void watch(const QString &folder); // a folder with plan.json
+    void stop();
+    bool watching() const { return !m_folder.isEmpty(); }
+    void refresh(); // reads the folder now (off the GUI thread)
+
+    struct Snapshot {
+        QVector<SweepCellStatus> cells;
+        QVector<SweepResult> results; // per cell; bestEpoch 0 where not finished
+    };
+
+Q_SIGNALS:
+    void updated(const aestudio::SweepWatcher::Snapshot &snapshot);
+    void failed(const QString &message);
+
+private:
+    QString m_folder;
+    QFileSystemWatcher m_fs;
+    QTimer m_poll;
+    BackgroundJob m_job{this};
+};
+
+} // namespace aestudio
