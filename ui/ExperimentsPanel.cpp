@@ -469,8 +469,9 @@ void ExperimentsPanel::onRunFinished(int index, const SweepResult &r)
 {
     m_results[index] = r;
     m_runs->item(index, cProgress)->setText(r.skipped ? tr("done earlier") : tr("done"));
-    if (r.skipped) {
-        // The curve of a run finished by an earlier sweep comes from its run folder.
+    m_runs->item(index, cProgress)->setToolTip(QString());
+    if (m_curvePoints[index].isEmpty()) { // finished by an earlier sweep, or elsewhere: no epochs were reported here
+        // Its curve comes from its run folder.
         for (const EpochMetrics &m : RunRecord::read(QDir(m_outDir).filePath(r.name)).history)
             m_curvePoints[index].append(QPointF(m.epoch, m.valLoss));
         m_curves->setPoints(m_curveSeries[index], m_curvePoints[index]);
@@ -597,9 +598,7 @@ void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
         if (c.state == SweepCellStatus::State::Done) {
             ++done;
             if (m_results[c.index].bestEpoch == 0 && snapshot.results[c.index].bestEpoch > 0) {
-                SweepResult r = snapshot.results[c.index];
-                r.skipped = true; // its curve comes from its folder
-                onRunFinished(c.index, r);
+                onRunFinished(c.index, snapshot.results[c.index]); // its curve comes from its folder
             }
             continue;
         }

@@ -34,6 +34,7 @@ QString header(const QString &jobName, const QString &log, const Slurm::Options 
     QString s = QStringLiteral("#!/bin/bash\n");
     s += QStringLiteral("#SBATCH --job-name=%1\n").arg(jobName);
     s += QStringLiteral("#SBATCH --output=%1\n").arg(log);
+    s += QStringLiteral("#SBATCH --open-mode=append\n"); // a requeued or resubmitted task adds to its log
     s += QStringLiteral("#SBATCH --cpus-per-task=%1\n").arg(cpus);
     s += QStringLiteral("#SBATCH --time=%1\n").arg(o.time);
     if (!o.partition.isEmpty())
@@ -215,6 +216,7 @@ QVector<SweepCellStatus> Slurm::cellStatus(const QString &dir)
             s.detail = QStringLiteral("Slurm: %1").arg(word);
         } else if (word == QLatin1String("RUNNING") || word == QLatin1String("COMPLETING")) {
             s.state = SweepCellStatus::State::Running;
+            s.detail.clear(); // the folder's guess (stopped, result pending) is superseded
         } else if (word != QLatin1String("COMPLETED")) {
             s.state = SweepCellStatus::State::Failed;
             s.detail = QStringLiteral("Slurm: %1%2")
