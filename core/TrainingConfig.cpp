@@ -51,6 +51,20 @@ QString ModelSpec::describe() const
     return parts.join(QLatin1Char('-'));
 }
 
+double ModelSpec::trainingFlopsPerSample() const
+{
+    QVector<int> widths{kPixelsPerImage};
+    widths += hidden;
+    widths << latent;
+    for (auto it = hidden.crbegin(); it != hidden.crend(); ++it)
+        widths << *it;
+    widths << kPixelsPerImage;
+    double weights = 0;
+    for (int i = 0; i + 1 < widths.size(); ++i)
+        weights += double(widths[i]) * widths[i + 1];
+    return 6.0 * weights;
+}
+
 std::int64_t ModelSpec::parameterCount() const
 {
     std::int64_t n = 0;

@@ -31,6 +31,9 @@ struct ModelSpec {
     QString describe() const;                            // "784-256-128-15"
     // Weights and biases of encoder and decoder, computed from the shape alone (nothing is built).
     std::int64_t parameterCount() const;
+    // FLOPs of one training sample's forward and backward passes (2 per multiply-add, backward twice forward): the
+    // model's work, for throughput as a share of the machine's GEMM peak.
+    double trainingFlopsPerSample() const;
     // A bound that every sane dense autoencoder here stays far below (the 5-layer model with latent 4096 has 6M),
     // so a crafted header cannot make a loader allocate gigabytes.
     static constexpr std::int64_t kMaxParameters = 50'000'000;

@@ -540,6 +540,7 @@ void ExperimentsPanel::submitToSlurm(const SweepSpec &s)
                                                      .arg(job.arrayJob)
                                                      .arg(n)
                                                      .arg(job.collectJob));
+                               m_firstCellRead = false;
                                m_watcher->watch(folder);
                            },
                            [this](const QString &message) {
@@ -577,6 +578,7 @@ bool ExperimentsPanel::openPlan(const QString &folder)
     m_showingBase = false;
     m_baseEdited = true;
     fillPlan();
+    m_firstCellRead = true;
     m_status->setText(tr("Following %1 (%2 runs): the table fills in as runs finish, here or on a cluster.")
                           .arg(folder)
                           .arg(plan.cells.size()));
@@ -598,13 +600,16 @@ void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
         if (c.state == SweepCellStatus::State::Done) {
             ++done;
             if (m_results[c.index].bestEpoch == 0 && snapshot.results[c.index].bestEpoch > 0) {
-                onRunFinished(c.index, snapshot.results[c.index]); // its curve comes from its folder
+                SweepResult r = snapshot.results[c.index];
+                r.skipped = m_firstCellRead; // finished before the folder was opened: "done earlier"
+                onRunFinished(c.index, r);   // its curve comes from its folder
             }
             continue;
         }
         m_runs->item(c.index, cProgress)->setText(text);
         m_runs->item(c.index, cProgress)->setToolTip(c.detail);
     }
+    m_firstCellRead = false;
     m_collect->setToolTip(
         tr("%1 of %2 runs finished: write results.csv and table.md from them").arg(done).arg(snapshot.cells.size()));
 }

@@ -85,6 +85,7 @@ private:
     QComboBox *m_runOn = nullptr;
     SlurmOptionsBox *m_slurm = nullptr;
     SweepWatcher *m_watcher = nullptr;
+    bool m_firstCellRead = false; // the next folder read is the first since opening it
     BackgroundJob m_clusterJob{this}; // sbatch and collect run off the GUI thread
     QTableWidget *m_runs, *m_pivot;
     LiveChart *m_curves;

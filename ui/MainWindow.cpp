@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include <QEvent>
 
 #include "ChartsPanel.h"
 #include "ConfigPanel.h"
@@ -34,6 +35,25 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+
+namespace {
+
+// Calls `onHover` when its widget is about to show a tooltip.
+class HoverHook : public QObject {
+public:
+    HoverHook(QObject *parent, std::function<void()> onHover) : QObject(parent), m_onHover(std::move(onHover)) { }
+    bool eventFilter(QObject *, QEvent *e) override
+    {
+        if (e->type() == QEvent::ToolTip)
+            m_onHover();
+        return false;
+    }
+
+private:
+    std::function<void()> m_onHover;
+};
+
+} // namespace
 
 namespace aestudio {
 
@@ -94,6 +114,16 @@ MainWindow::MainWindow(QWidget *parent)
     updateTitle();
     m_status->setText(m_config->readyText());
     resize(1480, 900);
+    // The peak is measured the first time someone asks (hovering the status bar) while nothing trains: measuring
+    // next to a training run would slow it and read low.
+    m_status->installEventFilter(new HoverHook(m_status, [this] {
+        if (m_sgemmPeak <= 0 && !m_session->isActive())
+            measurePeakOnce();
+    }));
+    {
+        QSettings settings;
+        m_sgemmPeak = StudioSettings::sgemmPeak(settings, SystemInfo::threadsFor(m_config->config().threads));
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -298,6 +328,21 @@ void MainWindow::showBatch(const BatchProgress &p)
     const double done = (p.epoch - 1 + double(p.batch) / std::max(1, p.batches)) / std::max(1, p.epochs);
     m_progress->setValue(int(1000 * done));
     m_epochText = tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
+    const TrainingConfig &c = m_session->config();
+    const double gflops = p.samplesPerSecond * c.model.trainingFlopsPerSample() / 1e9;
+    m_status->setToolTip(
+        m_sgemmPeak > 0
+            ? tr("%1 samples/s · the model's work %2 GFLOP/s = %3% of this machine's SGEMM peak (%4 GFLOP/s on %5 "
+                 "threads, measured once)")
+                  .arg(p.samplesPerSecond, 0, 'f', 0)
+                  .arg(gflops, 0, 'f', 1)
+                  .arg(100.0 * gflops / m_sgemmPeak, 0, 'f', 0)
+                  .arg(m_sgemmPeak, 0, 'f', 0)
+                  .arg(SystemInfo::threadsFor(c.threads))
+            : tr("%1 samples/s · the model's work %2 GFLOP/s (hover here while no run trains to measure this "
+                 "machine's peak once)")
+                  .arg(p.samplesPerSecond, 0, 'f', 0)
+                  .arg(gflops, 0, 'f', 1));
     m_status->setText(tr("Epoch %1/%2 · batch %3/%4 · loss %5 · %6 samples/s · ETA %7")
                           .arg(p.epoch)
                           .arg(p.epochs)
@@ -307,6 +352,32 @@ void MainWindow::showBatch(const BatchProgress &p)
                           .arg(p.samplesPerSecond, 0, 'f', 0)
                           .arg(formatDuration(p.etaSeconds)));
     updateTitle();
+}
+
+// The GEMM peak the status tooltip compares throughput with: read from the settings, or measured once off the GUI
+// thread (about a second of both cores) while the studio is idle, and kept.
+void MainWindow::measurePeakOnce()
+{
+    const int threads = SystemInfo::threadsFor(m_config->config().threads);
+    QSettings settings;
+    m_sgemmPeak = StudioSettings::sgemmPeak(settings, threads);
+    if (m_sgemmPeak > 0)
+        return;
+    m_status->setToolTip(tr("Measuring this machine's GEMM peak on %1 threads (about a second)…").arg(threads));
+    m_peakJob.start(
+        [threads](const std::function<bool()> &) {
+            SystemInfo::setThreadsForCallingThread(threads);
+            return SystemInfo::measureSgemmGflops(threads).best();
+        },
+        [this, threads](double peak) {
+            QSettings settings;
+            StudioSettings::setSgemmPeak(settings, threads, peak);
+            m_sgemmPeak = peak;
+            m_status->setToolTip(tr("This machine's SGEMM peak: %1 GFLOP/s on %2 threads; while a run trains, "
+                                    "this shows its share of it")
+                                     .arg(peak, 0, 'f', 0)
+                                     .arg(threads));
+        });
 }
 
 void MainWindow::updateActions()

@@ -82,6 +82,9 @@ private:
 
     TrainingSession *m_session;
     TrainingPage *m_training;
+    void measurePeakOnce();
+    double m_sgemmPeak = 0; // GFLOP/s of this machine's GEMM at the run's threads, for the status tooltip
+    BackgroundJob m_peakJob{this};
     DatasetActions *m_datasets = nullptr;
     RecipeActions *m_recipes = nullptr;
     class QDockWidget *m_settingsDock = nullptr;

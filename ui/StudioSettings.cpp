@@ -1,5 +1,7 @@
 #include "StudioSettings.h"
 
+#include <QSysInfo>
+
 #include "Errors.h"
 
 #include <QJsonArray>
@@ -167,6 +169,26 @@ void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split)
     window->restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     window->restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     split->restoreState(settings.value(QStringLiteral("window/split2")).toByteArray());
+}
+
+namespace {
+QString peakKey(int threads)
+{
+    return QStringLiteral("performance/sgemm-peak/%1/%2")
+        .arg(QString::fromLatin1(QSysInfo::machineHostName().toUtf8().toHex()))
+        .arg(threads);
+}
+} // namespace
+
+double sgemmPeak(QSettings &settings, int threads)
+{
+    const double v = settings.value(peakKey(threads)).toDouble();
+    return v > 0 && v < 1e7 ? v : 0.0;
+}
+
+void setSgemmPeak(QSettings &settings, int threads, double gflops)
+{
+    settings.setValue(peakKey(threads), gflops);
 }
 
 } // namespace aestudio::StudioSettings

@@ -24,4 +24,9 @@ bool loadSweepForm(QSettings &settings, SweepSpec &spec);
 void saveWindow(QSettings &settings, const QMainWindow &window, const QSplitter &split);
 void restoreWindow(QSettings &settings, QMainWindow *window, QSplitter *split);
 
+// This machine's SGEMM peak (GFLOP/s) for `threads`, measured once (SystemInfo::measureSgemmGflops) and kept,
+// keyed by the CPU and thread count; 0 until measured.
+double sgemmPeak(QSettings &settings, int threads);
+void setSgemmPeak(QSettings &settings, int threads, double gflops);
+
 } // namespace aestudio::StudioSettings

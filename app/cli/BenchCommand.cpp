@@ -4,6 +4,7 @@
 #include "DatasetCatalog.h"
 #include "Errors.h"
 #include "Sgemm.h"
+#include "StepEngine.h"
 #include "SystemInfo.h"
 #include "Trainer.h"
 
@@ -26,21 +27,6 @@ struct BenchCase {
     int batchSize;
 };
 
-double modelFlopsPerSample(const ModelSpec &spec)
-{
-    // Forward 2*in*out per layer, backward twice that: 6 multiply-adds-as-flops per weight per sample.
-    QVector<int> widths{kPixelsPerImage};
-    widths += spec.hidden;
-    widths << spec.latent;
-    for (auto it = spec.hidden.crbegin(); it != spec.hidden.crend(); ++it)
-        widths << *it;
-    widths << kPixelsPerImage;
-    double weights = 0;
-    for (int i = 0; i + 1 < widths.size(); ++i)
-        weights += double(widths[i]) * widths[i + 1];
-    return 6.0 * weights;
-}
-
 QString findBaselineScript(const QString &given)
 {
     QStringList candidates;
@@ -55,11 +41,45 @@ QString findBaselineScript(const QString &given)
     return {};
 }
 
-// Runs the PyTorch reference; returns samples/s, or a negative value with `why` set.
-double runPytorch(const QString &python, const QString &script, const QString &dataDir, const BenchCase &c, int epochs,
-                  int limit, int threads, QString *why)
+// The environment with OpenBLAS left to choose its own kernels: this machine's environment forces older ones
+// (OPENBLAS_CORETYPE=Haswell, OPENBLAS_L2_SIZE), which slows the PyTorch reference by ~1.5x on our shapes.
+QProcessEnvironment openblasAuto()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("OPENBLAS_CORETYPE"));
+    env.remove(QStringLiteral("OPENBLAS_L2_SIZE"));
+    return env;
+}
+
+bool openblasForced()
+{
+    return !qEnvironmentVariableIsEmpty("OPENBLAS_CORETYPE") || !qEnvironmentVariableIsEmpty("OPENBLAS_L2_SIZE");
+}
+
+// Before timing the peer with OpenBLAS's own kernel choice, check that choice computes right: a 64x784x512 product
+// (the first layer's shape at batch 64) against float64. Returns the relative error, or a negative value.
+double checkPeerKernels(const QString &python, const QProcessEnvironment &env)
 {
     QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(python,
+            {QStringLiteral("-c"),
+             QStringLiteral("import torch\ntorch.manual_seed(0)\na = torch.rand(64, 784)\nb = torch.rand(784, 512)\n"
+                            "c = (a @ b).double()\nd = a.double() @ b.double()\n"
+                            "print('RELERR', float((c - d).abs().max() / d.abs().max()))\n")});
+    if (!p.waitForFinished(120000))
+        return -1;
+    const auto m = QRegularExpression(QStringLiteral("RELERR ([0-9.eE+-]+)"))
+                       .match(QString::fromUtf8(p.readAllStandardOutput()));
+    return m.hasMatch() ? m.captured(1).toDouble() : -1;
+}
+
+// Runs the PyTorch reference; returns samples/s, or a negative value with `why` set.
+double runPytorch(const QString &python, const QString &script, const QString &dataDir, const BenchCase &c, int epochs,
+                  int limit, int threads, QString *why, const QProcessEnvironment &env)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
     p.start(python,
             {script, QStringLiteral("--data"), dataDir, QStringLiteral("--depth"), QString::number(c.depth),
              QStringLiteral("--latent"), QStringLiteral("15"), QStringLiteral("--dropout"), QStringLiteral("0.2"),
@@ -104,9 +124,14 @@ int benchCommand(const QStringList &args)
     p.addOption({QStringLiteral("python"), QStringLiteral("Python with torch (default /usr/bin/python3)."),
                  QStringLiteral("exe"), QStringLiteral("/usr/bin/python3")});
     p.addOption({QStringLiteral("baseline"), QStringLiteral("Path of pytorch_baseline.py."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("profile"),
+                 QStringLiteral("Also measure, inside our training step, the share of thread time in GEMMs and "
+                                "waiting at barriers.")});
     parseArguments(p, args);
 
     const bool quick = p.isSet(QStringLiteral("quick"));
+    const bool profiling = p.isSet(QStringLiteral("profile"));
+    step::setProfiling(profiling);
     const int threads = intOption(p, QStringLiteral("threads"));
     const int epochs = p.isSet(QStringLiteral("epochs")) ? intOption(p, QStringLiteral("epochs")) : 2;
     const int limit = quick ? 12000 : 0;
@@ -125,6 +150,20 @@ int benchCommand(const QStringList &args)
                 sgemm.torchBlas, gemm::backendName(), sgemm.stepGemm);
     std::printf("%-22s %12s %12s %8s %10s %8s\n", "case", "ours smp/s", "torch smp/s", "ratio", "GFLOP/s", "% peak");
 
+    const QString python = p.value(QStringLiteral("python"));
+    // OpenBLAS's own kernel choice for the peer, where the environment forces another and the choice checks out.
+    bool autoPeerOk = false;
+    QStringList peerLines, peers;
+    if (pytorchProblem.isEmpty() && openblasForced()) {
+        const double err = checkPeerKernels(python, openblasAuto());
+        autoPeerOk = err >= 0 && err < 1e-5;
+        peerLines << (autoPeerOk ? QStringLiteral("OpenBLAS's own kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE "
+                                                  "unset) agree with float64 to %1: the peer runs both ways")
+                                       .arg(err, 0, 'g', 2)
+                                 : QStringLiteral("OpenBLAS's own kernels failed the float64 check (%1): the peer runs "
+                                                  "as the environment is")
+                                       .arg(err, 0, 'g', 2));
+    }
     const BenchCase cases[]
         = {{"3-layer, batch 64", 3, 64}, {"3-layer, batch 256", 3, 256}, {"5-layer, batch 64", 5, 64}};
     double ratios[3] = {0, 0, 0}, pct[3] = {0, 0, 0};
@@ -143,6 +182,7 @@ int benchCommand(const QStringList &args)
         cfg.limit = limit;
         cfg.device = QStringLiteral("cpu");
         Trainer trainer(cfg, data);
+        step::resetProfile();
         Silent silent;
         RunControl control;
         const Trainer::Outcome outcome = trainer.run(silent, control);
@@ -165,12 +205,39 @@ int benchCommand(const QStringList &args)
                         .arg(ph.noise * perEpoch, 0, 'f', 2)
                         .arg(step)
                         .arg(ph.other * perEpoch, 0, 'f', 2);
-        const double gflops = ours * modelFlopsPerSample(cfg.model) / 1e9;
+        if (profiling) {
+            const step::Profile sp = step::profile();
+            const double all = std::max(1e-9, sp.threadSeconds);
+            profiles.last() += QStringLiteral("; inside the step (thread time): GEMMs %1%, barrier waits %2%, "
+                                              "element-wise passes and Adam %3%")
+                                   .arg(100.0 * sp.gemmSeconds / all, 0, 'f', 1)
+                                   .arg(100.0 * sp.barrierSeconds / all, 0, 'f', 1)
+                                   .arg(100.0 * (all - sp.gemmSeconds - sp.barrierSeconds) / all, 0, 'f', 1);
+        }
+        const double gflops = ours * cfg.model.trainingFlopsPerSample() / 1e9;
         pct[i] = 100.0 * gflops / peak;
+        // The peer at its best: as the environment is, and with OpenBLAS's own kernels when they check out.
         double theirs = -1;
-        if (pytorchProblem.isEmpty())
-            theirs = runPytorch(p.value(QStringLiteral("python")), script, loc.directory, c, epochs, limit, threads,
-                                &pytorchProblem);
+        const char *peerName = "env";
+        if (pytorchProblem.isEmpty()) {
+            theirs = runPytorch(python, script, loc.directory, c, epochs, limit, threads, &pytorchProblem,
+                                QProcessEnvironment::systemEnvironment());
+            if (autoPeerOk) {
+                QString ignored;
+                const double automatic
+                    = runPytorch(python, script, loc.directory, c, epochs, limit, threads, &ignored, openblasAuto());
+                peerLines << QStringLiteral("%1: PyTorch %2 smp/s as the environment is, %3 smp/s with OpenBLAS's "
+                                            "own kernels")
+                                 .arg(QString::fromLatin1(c.name))
+                                 .arg(theirs, 0, 'f', 0)
+                                 .arg(automatic, 0, 'f', 0);
+                if (automatic > theirs) {
+                    theirs = automatic;
+                    peerName = "openblas-auto";
+                }
+            }
+        }
+        peers << QString::fromLatin1(peerName);
         ratios[i] = theirs > 0 ? ours / theirs : 0.0;
         std::printf("%-22s %12.0f %12s %8s %10.1f %7.1f%%\n", c.name, ours,
                     theirs > 0 ? qPrintable(QString::number(theirs, 'f', 0)) : "-",
@@ -186,8 +253,16 @@ int benchCommand(const QStringList &args)
     std::printf("\npeak RSS while training %s: %.0f MB\n", qPrintable(data->name), rssMb);
     if (!pytorchProblem.isEmpty())
         std::printf("PyTorch reference not run: %s\n", qPrintable(pytorchProblem));
-    std::printf("RESULT ratio_bs64=%.2f ratio_bs256=%.2f ratio_5layer=%.2f sgemm_pct_bs256=%.1f rss_mb=%.0f\n",
-                ratios[0], ratios[1], ratios[2], pct[1], rssMb);
+    if (!peerLines.isEmpty()) {
+        std::printf("\nthe peer at its best (the faster of the two counts):\n");
+        for (const QString &line : std::as_const(peerLines))
+            std::printf("  %s\n", qPrintable(line));
+    }
+    peers.removeDuplicates();
+    std::printf("RESULT ratio_bs64=%.2f ratio_bs256=%.2f ratio_5layer=%.2f sgemm_pct_bs256=%.1f sgemm_pct_bs64=%.1f "
+                "sgemm_pct_5layer=%.1f rss_mb=%.0f peer=%s\n",
+                ratios[0], ratios[1], ratios[2], pct[1], pct[0], pct[2], rssMb,
+                pytorchProblem.isEmpty() ? qPrintable(peers.join(QLatin1Char('+'))) : "none");
     return 0;
 }
 

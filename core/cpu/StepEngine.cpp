@@ -5,12 +5,47 @@
 
 #include <omp.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
 
 namespace aestudio::step {
 namespace {
 
 using gemm::Op;
+
+std::atomic<bool> g_profiling{false};
+std::mutex g_profileMutex;
+Profile g_profile;
+
+// One thread's share of the profile, added to the total when the step ends.
+struct ThreadClock {
+    bool on = g_profiling.load(std::memory_order_relaxed);
+    double gemm = 0, barrier = 0;
+    std::chrono::steady_clock::time_point start
+        = on ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    template <typename F> void time(double &into, F &&work)
+    {
+        if (!on) {
+            work();
+            return;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        work();
+        into += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    ~ThreadClock()
+    {
+        if (!on)
+            return;
+        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::lock_guard<std::mutex> lock(g_profileMutex);
+        g_profile.threadSeconds += total;
+        g_profile.gemmSeconds += gemm;
+        g_profile.barrierSeconds += barrier;
+    }
+};
 
 // [begin, end) of `count` items for part `part` of `parts`: contiguous, sizes differ by at most one.
 struct Range {
@@ -23,14 +58,16 @@ Range share(std::int64_t count, int part, int parts)
 }
 
 void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout,
-                 std::uint64_t seed, Range rows, double &lossSum)
+                 std::uint64_t seed, Range rows, double &lossSum, ThreadClock &clock)
 {
     const float *input = batch.input;
     for (std::size_t li = 0; li < layers.size(); ++li) {
         Layer &l = layers[li];
         if (rows.size() > 0)
-            gemm::sgemm(Op::None, Op::Transpose, rows.size(), l.out, l.in, 1.0f, input + rows.begin * l.in, l.in,
-                        l.weight, l.in, 0.0f, l.z + rows.begin * l.out, l.out);
+            clock.time(clock.gemm, [&] {
+                gemm::sgemm(Op::None, Op::Transpose, rows.size(), l.out, l.in, 1.0f, input + rows.begin * l.in, l.in,
+                            l.weight, l.in, 0.0f, l.z + rows.begin * l.out, l.out);
+            });
         switch (l.activation) {
         case Activation::ReluDropout: {
             kernels::DropoutParams p = dropout;
@@ -63,9 +100,12 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
 #pragma omp parallel num_threads(threads)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        ThreadClock clock;
         const Range rows = share(batch.rows, t, nt);
-        forwardRows(layers, batch, dropout, seed, rows, partialLoss[std::size_t(t)]);
+        forwardRows(layers, batch, dropout, seed, rows, partialLoss[std::size_t(t)], clock);
+        clock.time(clock.barrier, [] {
 #pragma omp barrier
+        });
 #pragma omp single
         {
             for (int i = 0; i < nt; ++i)
@@ -79,18 +119,24 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
                 if (li > 0 && rows.size() > 0) {
                     // This thread's rows of the previous layer's gradient: dA = dz W, then ReLU/dropout's mask.
                     Layer &prev = layers[li - 1];
-                    gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out, l.out,
-                                l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
+                    clock.time(clock.gemm, [&] {
+                        gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out,
+                                    l.out, l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
+                    });
                     if (prev.activation == Activation::ReluDropout)
                         kernels::multiplyInPlace(prev.dz, prev.mask, rows.begin * l.in, rows.end * l.in);
                 }
                 // All rows of dz are complete, and nobody reads this layer's weights any more.
+                clock.time(clock.barrier, [] {
 #pragma omp barrier
+                });
                 const Range units = share(l.out, t, nt);
                 if (units.size() == 0)
                     continue;
-                gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batch.rows, 1.0f, l.dz + units.begin, l.out,
-                            prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
+                clock.time(clock.gemm, [&] {
+                    gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batch.rows, 1.0f, l.dz + units.begin,
+                                l.out, prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
+                });
                 kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batch.rows, units.size());
                 if (adam) {
                     kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
@@ -103,6 +149,23 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
         }
     }
     return float(loss);
+}
+
+void setProfiling(bool on)
+{
+    g_profiling = on;
+}
+
+Profile profile()
+{
+    std::lock_guard<std::mutex> lock(g_profileMutex);
+    return g_profile;
+}
+
+void resetProfile()
+{
+    std::lock_guard<std::mutex> lock(g_profileMutex);
+    g_profile = {};
 }
 
 } // namespace aestudio::step

@@ -45,4 +45,13 @@ struct Batch {
 float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
           const FusedAdam *adam);
 
+// Where the step's thread time goes, for `bench --profile`: off by default (then it costs one branch per GEMM and
+// barrier). Seconds are summed over threads: `threadSeconds` is every thread's time inside the step.
+struct Profile {
+    double threadSeconds = 0, gemmSeconds = 0, barrierSeconds = 0;
+};
+void setProfiling(bool on);
+Profile profile(); // since the last reset
+void resetProfile();
+
 } // namespace aestudio::step
