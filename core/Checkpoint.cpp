@@ -53,6 +53,10 @@ QVector<ProbeSnapshot> snapshotsFromJson(const QJsonObject &json, int epochCount
         throw FormatError(QStringLiteral("implausible snapshot image count in header"));
     if (epochs.size() > epochCount)
         throw FormatError(QStringLiteral("more snapshots than epochs in header"));
+    if (epochs.size() > ProbeSnapshot::kMaxStored)
+        throw FormatError(QStringLiteral("%1 snapshots in header, at most %2 are read")
+                              .arg(epochs.size())
+                              .arg(ProbeSnapshot::kMaxStored));
     int previous = 0;
     for (const QJsonValue &v : epochs) {
         const int epoch = v.toInt(0);

@@ -14,6 +14,10 @@ struct ProbeSnapshot {
     static constexpr int kRows = 3;    // clean, noisy, reconstructed
     static constexpr int kProbes = 16; // what the trainer keeps (fewer when the validation split is smaller)
     static constexpr int kMaxProbes = 64;
+    // Snapshots one checkpoint holds at most: a long run keeps every epoch up to kThinFrom, then thins the older
+    // ones (every second), so checkpoints stay a few MB and a crafted header cannot ask for gigabytes.
+    static constexpr int kThinFrom = 400;
+    static constexpr int kMaxStored = 1000;
 
     int epoch = 0;     // 1-based
     int count = 0;     // images per row

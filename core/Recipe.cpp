@@ -71,9 +71,12 @@ QString typeProblem(Kind kind, const QJsonValue &v)
             && std::all_of(a.begin(), a.end(), [](const QJsonValue &x) { return isWhole(x); });
         return ok ? QString() : QStringLiteral("must be a list of layer widths, e.g. [256, 128]");
     }
-    case Kind::Seed:
-        return v.isString() || (isWhole(v) && v.toDouble() >= 0) ? QString()
-                                                                 : QStringLiteral("must be a non-negative integer");
+    case Kind::Seed: // a string, or a whole JSON number up to 2^53 (doubles are exact that far)
+        return v.isString()
+                || (v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 9007199254740992.0
+                    && std::floor(v.toDouble()) == v.toDouble())
+            ? QString()
+            : QStringLiteral("must be a non-negative integer");
     }
     return {};
 }

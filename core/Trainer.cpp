@@ -147,7 +147,13 @@ void Trainer::resumeFrom(const QString &checkpointPath)
         throw CheckpointError(QStringLiteral("%1: does not fit this model (%2)").arg(checkpointPath, torchMessage(e)));
     }
     d->history = info.history;
-    d->snapshots = info.snapshots; // none from a version 2 checkpoint: the scrubber starts at the resumed epochs
+    // None from a version 2 checkpoint (the scrubber starts at the resumed epochs); from a stranger's file only
+    // the ones this trainer could have written: its probe count, epochs within the history.
+    d->snapshots.clear();
+    for (const ProbeSnapshot &snap : info.snapshots)
+        if (snap.count == std::min(ProbeSnapshot::kProbes, d->data->validation.count()) && snap.isValid()
+            && snap.epoch <= info.history.size())
+            d->snapshots.append(snap);
     d->bestEpoch = info.bestEpoch;
     d->bestValLoss = info.bestEpoch > 0 ? info.bestValLoss : std::numeric_limits<double>::infinity();
     d->markEpochBoundary();
@@ -326,6 +332,13 @@ bool Trainer::Impl::recordEpoch(const EpochMetrics &m, int &staleEpochs)
 {
     history.append(m);
     snapshots.append(probeSnapshot(m.epoch));
+    if (snapshots.size() > ProbeSnapshot::kThinFrom) { // keep the newest, drop every second older one
+        QVector<ProbeSnapshot> thinned;
+        for (int i = 0; i < snapshots.size(); ++i)
+            if (i % 2 == 0 || i == snapshots.size() - 1)
+                thinned.append(snapshots[i]);
+        snapshots = thinned;
+    }
     markEpochBoundary();
     if (m.valLoss < bestValLoss) {
         bestValLoss = m.valLoss;

@@ -43,7 +43,7 @@ step "aestudio --quit-after-show (offscreen)"
 QT_QPA_PLATFORM=offscreen HOME="$work" /usr/bin/aestudio --quit-after-show 2>/dev/null | grep RESULT
 step "man aestudio-cli, man aestudio"
 man -w aestudio-cli && man -w aestudio
-MANWIDTH=80 man aestudio-cli 2>/dev/null | grep -q -- "--recipe"
+MANWIDTH=80 man aestudio-cli 2>/dev/null | grep -- "--recipe" >/dev/null
 step "bash completion"
 completion="$(bash -c 'source /usr/share/bash-completion/bash_completion
   source /usr/share/bash-completion/completions/aestudio-cli
@@ -55,14 +55,22 @@ echo "$completion"
 [ "$completion" = "$(printf 'train\n--recipe')" ] || { echo "completion gave: $completion" >&2; exit 1; }
 
 step "apt-get purge aestudio"
+installed="$(mktemp)"
+dpkg -L aestudio | sort > "$installed"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y aestudio >/dev/null
 find /usr -xdev | sort > "$after"
 left=0
+# Every file the package installed is gone (directories other packages share may stay) ...
 while IFS= read -r path; do
-  if dpkg -S "$path" >/dev/null 2>&1; then continue; fi   # another package's (a trigger's cache, say)
-  case "$path" in */icon-theme.cache|*/mimeinfo.cache|*/desktop.*.cache|/usr/share/info/dir) continue ;; esac
-  echo "left behind: $path" >&2
+  if [ -e "$path" ] && [ ! -d "$path" ]; then echo "left behind: $path" >&2; left=1; fi
+done < "$installed"
+# ... and nothing new is left under /usr that no package owns (trigger caches are apt's own).
+while IFS= read -r path; do
+  if dpkg -S "$path" >/dev/null 2>&1; then continue; fi
+  case "$path" in */icon-theme.cache|*/mimeinfo.cache|*/desktop.*.cache|/usr/share/info/dir|*/gschemas.compiled|*/giomodule.cache|*/loaders.cache) continue ;; esac
+  echo "new and unowned after purge: $path" >&2
   left=1
 done < <(comm -13 "$before" "$after")
+rm -f "$installed"
 [ $left -eq 0 ] || exit 1
 echo "package check passed"

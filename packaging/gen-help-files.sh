@@ -7,8 +7,17 @@ cli="$1" studio="$2" version="$3" date="$4" out="$5"
 mkdir -p "$out"
 # Help texts name defaults under $HOME; pages show them as ~.
 fakehome="/nonexistent-aestudio-home"
-run() { env -u AESTUDIO_RUNS_DIR -u AESTUDIO_DATA_DIR -u XDG_DATA_HOME HOME="$fakehome" QT_QPA_PLATFORM=offscreen \
-          XDG_RUNTIME_DIR="${TMPDIR:-/tmp}" "$@" 2>/dev/null | sed "s|$fakehome|~|g"; }
+# A program that fails here fails the build with its own message.
+run() {
+  local err out
+  err="$(mktemp)"
+  if ! out="$(env -u AESTUDIO_RUNS_DIR -u AESTUDIO_DATA_DIR -u XDG_DATA_HOME HOME="$fakehome" QT_QPA_PLATFORM=offscreen \
+              XDG_RUNTIME_DIR="${TMPDIR:-/tmp}" "$@" 2>"$err")"; then
+    echo "gen-help-files: '$*' failed:" >&2; cat "$err" >&2; rm -f "$err"; exit 1
+  fi
+  rm -f "$err"
+  printf '%s\n' "$out" | sed "s|$fakehome|~|g"
+}
 
 # roff: escape backslashes, protect lines starting with . or ', make hyphens minus signs.
 roff() { sed -e 's/\\/\\e/g' -e 's/^\([.'"'"']\)/\\\&\1/' -e 's/-/\\-/g'; }

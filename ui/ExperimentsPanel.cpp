@@ -237,6 +237,8 @@ bool ExperimentsPanel::running() const
 
 void ExperimentsPanel::setOutputFolder(const QString &folder)
 {
+    if (QFileInfo(folder).absoluteFilePath() != QFileInfo(m_outDir).absoluteFilePath())
+        m_watcher->stop(); // its rows belong to the old folder
     m_outDir = folder;
     m_folder->setText(QDir::toNativeSeparators(QFileInfo(folder).absoluteFilePath()));
 }
@@ -543,9 +545,12 @@ void ExperimentsPanel::submitToSlurm(const SweepSpec &s)
                                m_firstCellRead = false;
                                m_watcher->watch(folder);
                            },
-                           [this](const QString &message) {
+                           [this, folder](const QString &message) {
                                m_queue->setEnabled(true);
                                m_status->setText(tr("Error: %1").arg(message));
+                               // jobs.json exists when the array went in before the failure: follow it anyway.
+                               if (!Slurm::lastSubmission(folder).arrayJob.isEmpty())
+                                   m_watcher->watch(folder);
                            });
     } catch (const StudioError &e) {
         m_status->setText(tr("Error: %1").arg(e.message()));
@@ -588,8 +593,9 @@ bool ExperimentsPanel::openPlan(const QString &folder)
 
 void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
 {
-    if (snapshot.cells.size() != m_plan.size())
-        return; // another plan than the table's
+    if (QFileInfo(snapshot.folder).absoluteFilePath() != QFileInfo(m_outDir).absoluteFilePath()
+        || snapshot.cells.size() != m_plan.size() || m_runs->rowCount() != m_plan.size())
+        return; // another folder or plan than the table's
     int done = 0;
     for (const SweepCellStatus &c : snapshot.cells) {
         QString text = SweepCellStatus::stateName(c.state);
@@ -617,7 +623,7 @@ void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
 void ExperimentsPanel::collect()
 {
     const QString folder = m_outDir;
-    m_clusterJob.start([folder](const std::function<bool()> &) { return SweepCells::collect(folder); },
+    m_collectJob.start([folder](const std::function<bool()> &) { return SweepCells::collect(folder); },
                        [this, folder](const SweepCells::Collection &c) {
                            QStringList missing;
                            for (const SweepCellStatus &s : c.missing.mid(0, 5))

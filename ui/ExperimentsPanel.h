@@ -85,8 +85,9 @@ private:
     QComboBox *m_runOn = nullptr;
     SlurmOptionsBox *m_slurm = nullptr;
     SweepWatcher *m_watcher = nullptr;
-    bool m_firstCellRead = false; // the next folder read is the first since opening it
-    BackgroundJob m_clusterJob{this}; // sbatch and collect run off the GUI thread
+    bool m_firstCellRead = false;     // the next folder read is the first since opening it
+    BackgroundJob m_clusterJob{this}; // sbatch, off the GUI thread
+    BackgroundJob m_collectJob{this}; // collect, off the GUI thread (its own job: neither supersedes the other)
     QTableWidget *m_runs, *m_pivot;
     LiveChart *m_curves;
     QVector<SweepSpec::Run> m_plan;

@@ -9,9 +9,12 @@ namespace aestudio {
 SweepWatcher::SweepWatcher(QObject *parent) : QObject(parent)
 {
     m_poll.setInterval(kPollMs);
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(300);
     connect(&m_poll, &QTimer::timeout, this, &SweepWatcher::refresh);
-    connect(&m_fs, &QFileSystemWatcher::directoryChanged, this, &SweepWatcher::refresh);
-    connect(&m_fs, &QFileSystemWatcher::fileChanged, this, &SweepWatcher::refresh);
+    connect(&m_debounce, &QTimer::timeout, this, &SweepWatcher::refresh);
+    connect(&m_fs, &QFileSystemWatcher::directoryChanged, &m_debounce, qOverload<>(&QTimer::start));
+    connect(&m_fs, &QFileSystemWatcher::fileChanged, &m_debounce, qOverload<>(&QTimer::start));
 }
 
 void SweepWatcher::watch(const QString &folder)
@@ -26,7 +29,9 @@ void SweepWatcher::watch(const QString &folder)
 void SweepWatcher::stop()
 {
     m_job.cancel();
+    m_reading = m_again = false;
     m_poll.stop();
+    m_debounce.stop();
     if (!m_fs.directories().isEmpty())
         m_fs.removePaths(m_fs.directories());
     if (!m_fs.files().isEmpty())
@@ -38,13 +43,18 @@ void SweepWatcher::refresh()
 {
     if (m_folder.isEmpty())
         return;
+    if (m_reading) {
+        m_again = true;
+        return;
+    }
+    m_reading = true;
     const QString folder = m_folder;
     m_job.start(
         [folder](const std::function<bool()> &) {
             Snapshot s;
-            const SweepPlan plan = SweepPlan::read(SweepPlan::fileIn(folder));
+            s.folder = folder;
             s.cells = Slurm::cellStatus(folder);
-            s.results.resize(plan.cells.size());
+            s.results.resize(s.cells.size()); // sized from the same read of the plan as the cells
             for (const SweepCellStatus &c : std::as_const(s.cells))
                 if (c.state == SweepCellStatus::State::Done)
                     if (std::optional<SweepResult> r = SweepCells::readResult(folder, c.name))
@@ -52,6 +62,9 @@ void SweepWatcher::refresh()
             return s;
         },
         [this, folder](const Snapshot &s) {
+            m_reading = false;
+            if (std::exchange(m_again, false))
+                m_debounce.start();
             if (folder != m_folder)
                 return;
             // Cell folders appear as tasks start: watch each one's files too (metrics.csv, run.json, result.json).
@@ -62,7 +75,10 @@ void SweepWatcher::refresh()
             }
             Q_EMIT updated(s);
         },
-        [this](const QString &message) { Q_EMIT failed(message); });
+        [this](const QString &message) {
+            m_reading = false;
+            Q_EMIT failed(message);
+        });
 }
 
 } // namespace aestudio

@@ -25,6 +25,7 @@ public:
     void refresh(); // reads the folder now (off the GUI thread)
 
     struct Snapshot {
+        QString folder;
         QVector<SweepCellStatus> cells;
         QVector<SweepResult> results; // per cell; bestEpoch 0 where not finished
     };
@@ -37,6 +38,9 @@ private:
     QString m_folder;
     QFileSystemWatcher m_fs;
     QTimer m_poll;
+    QTimer m_debounce;      // file events come in bursts: one read after they settle
+    bool m_reading = false; // a read is in flight: the next one waits for it (squeue/sacct can take seconds)
+    bool m_again = false;
     BackgroundJob m_job{this};
 };
 

@@ -118,6 +118,9 @@ void Slurm::validate(const Options &o)
         throw ConfigError(QStringLiteral("time '%1' is not a Slurm time (e.g. 01:30:00 or 1-00:00:00)").arg(o.time));
     if (o.cpusPerTask < 1 || o.cpusPerTask > 1024 || o.maxParallel < 0)
         throw ConfigError(QStringLiteral("CPUs per task must be 1 to 1024 and tasks at once 0 (no limit) or more"));
+    if (!o.partition.isEmpty()
+        && !QRegularExpression(QStringLiteral("^[A-Za-z0-9_.,-]+$")).match(o.partition).hasMatch())
+        throw ConfigError(QStringLiteral("partition '%1' is not a Slurm partition name").arg(o.partition.left(40)));
     if (o.cli.isEmpty() || !QDir::isAbsolutePath(o.cli))
         throw ConfigError(QStringLiteral("the nodes need an absolute path to aestudio-cli"));
     for (const QString &arg : o.extraArgs)
@@ -130,6 +133,11 @@ Slurm::Scripts Slurm::writeScripts(const QString &folder, int cells, const Optio
     if (cells < 1)
         throw ConfigError(QStringLiteral("a sweep with no cells has nothing to submit"));
     validate(options);
+    // sbatch reads the #SBATCH lines itself: spaces, '#', quotes, backslashes and '%' in a path would break them.
+    if (QDir(folder).absolutePath().contains(QRegularExpression(QStringLiteral("[\\s#'\"\\\\%]"))))
+        throw ConfigError(QStringLiteral("%1: Slurm's script lines cannot hold a folder with spaces, '#', quotes, "
+                                         "backslashes or '%'; choose another output folder")
+                              .arg(QDir(folder).absolutePath()));
     const QString dir = slurmDir(QDir(folder).absolutePath());
     if (!QDir().mkpath(dir))
         throw StudioError(QStringLiteral("%1: cannot create the folder").arg(dir));
@@ -153,12 +161,14 @@ Slurm::Submission Slurm::submit(const QString &folder, const Scripts &scripts)
                                          "are in %1; submit them from a login node with 'sbatch %2'")
                               .arg(slurmDir(folder), scripts.array));
     Submission s;
+    const QString jobs = QDir(slurmDir(folder)).filePath(QStringLiteral("jobs.json"));
     s.arrayJob = submitOne({QStringLiteral("--parsable"), scripts.array});
+    // Remembered at once: if the collect job fails to submit, the array still runs and is still followed.
+    AtomicFile::writeJson(jobs, QJsonObject{{QStringLiteral("array_job"), s.arrayJob}});
     s.collectJob = submitOne({QStringLiteral("--parsable"), QStringLiteral("--dependency=afterany:%1").arg(s.arrayJob),
                               QStringLiteral("--kill-on-invalid-dep=no"), scripts.collect});
     AtomicFile::writeJson(
-        QDir(slurmDir(folder)).filePath(QStringLiteral("jobs.json")),
-        QJsonObject{{QStringLiteral("array_job"), s.arrayJob}, {QStringLiteral("collect_job"), s.collectJob}});
+        jobs, QJsonObject{{QStringLiteral("array_job"), s.arrayJob}, {QStringLiteral("collect_job"), s.collectJob}});
     return s;
 }
 
@@ -211,7 +221,11 @@ QVector<SweepCellStatus> Slurm::cellStatus(const QString &dir)
         const QString word = scheduler.value(s.index);
         if (word.isEmpty() || s.state == SweepCellStatus::State::Done)
             continue;
-        if (word == QLatin1String("PENDING") || word == QLatin1String("REQUEUED")) {
+        static const QStringList waiting{QStringLiteral("PENDING"),      QStringLiteral("REQUEUED"),
+                                         QStringLiteral("REQUEUE_HOLD"), QStringLiteral("REQUEUE_FED"),
+                                         QStringLiteral("CONFIGURING"),  QStringLiteral("SUSPENDED"),
+                                         QStringLiteral("RESIZING")};
+        if (waiting.contains(word)) {
             s.state = SweepCellStatus::State::Queued;
             s.detail = QStringLiteral("Slurm: %1").arg(word);
         } else if (word == QLatin1String("RUNNING") || word == QLatin1String("COMPLETING")) {

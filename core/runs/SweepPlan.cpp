@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLockFile>
 
 namespace aestudio {
 namespace {
@@ -86,8 +87,15 @@ SweepPlan SweepPlan::fromJson(const QJsonObject &json)
         const QJsonObject cell = cells[i].toObject();
         SweepSpec::Run run;
         run.name = cell.value(QStringLiteral("name")).toString();
-        if (cell.value(QStringLiteral("index")).toInt(-1) != i || !validCellName(run.name))
+        static const QStringList reserved{QStringLiteral("slurm"), QStringLiteral("plan.json"),
+                                          QStringLiteral("sweep.json"), QStringLiteral("results.csv"),
+                                          QStringLiteral("table.md")};
+        if (cell.value(QStringLiteral("index")).toInt(-1) != i || !validCellName(run.name)
+            || reserved.contains(run.name))
             throw ConfigError(QStringLiteral("cell %1 has a bad index or folder name").arg(i));
+        for (const SweepSpec::Run &earlier : std::as_const(plan.cells))
+            if (earlier.name == run.name)
+                throw ConfigError(QStringLiteral("cell %1 reuses the folder name %2").arg(i).arg(run.name));
         try {
             run.config = TrainingConfig::fromJson(cell.value(QStringLiteral("recipe")).toObject());
         } catch (const ConfigError &e) {
@@ -179,6 +187,19 @@ SweepResult SweepCells::run(const QString &outDir, const SweepPlan &plan, int in
         return *done;
     }
     const RunDirectory dir(QDir(outDir).filePath(cell.name));
+    // One trainer per cell, even when a task is submitted twice or requeued while the old one still runs.
+    QDir().mkpath(dir.path());
+    QLockFile lock(dir.file(QStringLiteral("cell.lock")));
+    lock.setStaleLockTime(0); // held for as long as the cell trains
+    if (!lock.tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        lock.getLockInfo(&pid, &host, &app);
+        throw TrainingError(QStringLiteral("%1 is being trained by another process (pid %2 on %3)")
+                                .arg(cell.name)
+                                .arg(pid)
+                                .arg(host.isEmpty() ? QStringLiteral("?") : host));
+    }
     TrainingConfig config = cell.config;
     config.threads = threads;
     TrainingRun::Options options;
@@ -282,6 +303,17 @@ SweepCells::Collection SweepCells::collect(const QString &outDir)
             r->skipped = true;
             c.finished << *r;
         }
+    }
+    // Runs an --extend'ed folder kept from its earlier grid (in sweep.json, not in this plan) stay in the results.
+    try {
+        for (SweepResult &r : Sweep::readFinished(outDir)) {
+            const bool planned = std::any_of(plan.cells.begin(), plan.cells.end(),
+                                             [&](const SweepSpec::Run &cell) { return cell.name == r.name; });
+            if (!planned)
+                c.finished << r;
+        }
+    } catch (const StudioError &) {
+        // no sweep.json: a plan alone
     }
     Sweep::writeSummary(outDir, c.finished);
     return c;
