@@ -1,9 +1,9 @@
 // The .aes checkpoint (format version 3): a safetensors file. Its tensors are the model's weights (model.*), for a
 // resumable checkpoint also Adam's moments (optimizer.exp_avg, optimizer.exp_avg_sq) and the best epoch's weights
-// (best.*), and, since version 3, the probe grids of each epoch (snapshots.probes, uint8); its metadata holds our header (architecture, config, epoch, metric history) as JSON and a CRC-32 of the
-// tensor bytes. A checkpoint is data, never code: nothing in it reaches a pickle or TorchScript loader, and every
-// name, dtype, shape and byte range is checked against the architecture before anything is allocated.
-// See docs/checkpoint-format.md.
+// (best.*), and, since version 3, the probe grids of each epoch (snapshots.probes, uint8); its metadata holds our
+// header (architecture, config, epoch, metric history) as JSON and a CRC-32 of the tensor bytes. A checkpoint is data,
+// never code: nothing in it reaches a pickle or TorchScript loader, and every name, dtype, shape and byte range is
+// checked against the architecture before anything is allocated. See docs/checkpoint-format.md.
 #pragma once
 
 #include "ProbeSnapshot.h"

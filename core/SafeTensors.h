@@ -36,8 +36,8 @@ struct Header {
 // Reads the length prefix: returns the header's byte count, or throws FormatError when it cannot fit a file of
 // `fileSize` bytes or exceeds kMaxHeaderBytes.
 qint64 headerLength(const QByteArray &prefix8, qint64 fileSize);
-// Parses the JSON header of a file of `fileSize` bytes whose header is `json`. Only F32 and U8 tensors are accepted; the
-// byte ranges must tile the data section exactly (as safetensors itself requires). Throws FormatError.
+// Parses the JSON header of a file of `fileSize` bytes whose header is `json`. Only F32 and U8 tensors are accepted;
+// the byte ranges must tile the data section exactly (as safetensors itself requires). Throws FormatError.
 Header parseHeader(const QByteArray &json, qint64 fileSize);
 
 // Builds a header for `entries` (laid out in order, their begin/end filled in here) plus `metadata`, padded with

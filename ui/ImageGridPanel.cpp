@@ -3,10 +3,12 @@
 #include "ImageFormat.h"
 #include "PreviewRunner.h"
 
+#include "ErrorViews.h"
 #include "ImageGrid.h"
 
 #include <QEvent>
 #include <QHelpEvent>
+#include <QHBoxLayout>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -89,8 +91,17 @@ bool ProbeGridView::event(QEvent *e)
 }
 
 ImageGridPanel::ImageGridPanel(QWidget *parent)
-    : QWidget(parent), m_original(new ProbeGridView), m_noisy(new ProbeGridView), m_reconstructed(new ProbeGridView)
+    : QWidget(parent), m_original(new ProbeGridView), m_noisy(new ProbeGridView), m_reconstructed(new ProbeGridView),
+      m_error(new ProbeGridView)
 {
+    m_error->setObjectName(QStringLiteral("errorGrid"));
+    m_errorCaption = new QLabel(tr("Error |x − x̂|"));
+    m_errorCaption->setToolTip(tr("Per-pixel absolute error of the reconstruction against the original, in the "
+                                  "viridis colour map: dark is exact, yellow is off by %1 or more")
+                                   .arg(double(ErrorViews::kHeatmapMax)));
+    m_colourBar = new QLabel;
+    m_colourBar->setPixmap(QPixmap::fromImage(ErrorViews::colourBar(96, 10)));
+    m_colourBar->setToolTip(m_errorCaption->toolTip());
     m_original->setObjectName(QStringLiteral("originalGrid"));
     m_noisy->setObjectName(QStringLiteral("noisyGrid"));
     m_reconstructed->setObjectName(QStringLiteral("reconstructedGrid"));
@@ -104,6 +115,14 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
     layout->addWidget(m_noisy);
     layout->addWidget(m_reconCaption);
     layout->addWidget(m_reconstructed);
+    auto *errorRow = new QHBoxLayout;
+    errorRow->addWidget(m_errorCaption);
+    errorRow->addStretch(1);
+    errorRow->addWidget(new QLabel(QStringLiteral("0")));
+    errorRow->addWidget(m_colourBar);
+    errorRow->addWidget(new QLabel(QStringLiteral("≥%1").arg(double(ErrorViews::kHeatmapMax))));
+    layout->addLayout(errorRow);
+    layout->addWidget(m_error);
     layout->addStretch(1);
 }
 
@@ -123,6 +142,7 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
     m_original->setGrid(r.original, r.columns, cell, originalTips);
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
     m_reconstructed->setGrid(r.reconstructed, r.columns, cell, reconTips);
+    m_error->setGrid(r.error, r.columns, cell, reconTips);
     m_noisyCaption->setText(tr("Noisy input (%1 %2) — %3 dB")
                                 .arg(noiseTypeName(r.noise.type))
                                 .arg(r.noise.level, 0, 'f', 2)
@@ -137,14 +157,19 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
 
 void ImageGridPanel::clear()
 {
-    for (ProbeGridView *v : {m_original, m_noisy, m_reconstructed})
+    for (ProbeGridView *v : {m_original, m_noisy, m_reconstructed, m_error})
         v->setGrid(QImage(), 1, 1, {});
 }
 
 QImage ImageGridPanel::stacked() const
 {
-    return ImageGrid::stackWithCaptions({m_original->image(), m_noisy->image(), m_reconstructed->image()},
-                                        {tr("Original"), m_noisyCaption->text(), m_reconCaption->text()});
+    QList<QImage> images{m_original->image(), m_noisy->image(), m_reconstructed->image()};
+    QStringList captions{tr("Original"), m_noisyCaption->text(), m_reconCaption->text()};
+    if (!m_error->image().isNull()) {
+        images << m_error->image();
+        captions << tr("Error |x − x̂| (viridis, 0 to ≥%1)").arg(double(ErrorViews::kHeatmapMax));
+    }
+    return ImageGrid::stackWithCaptions(images, captions);
 }
 
 } // namespace aestudio

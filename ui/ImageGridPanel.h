@@ -42,7 +42,8 @@ public:
     ProbeGridView *original() const { return m_original; }
     ProbeGridView *noisy() const { return m_noisy; }
     ProbeGridView *reconstructed() const { return m_reconstructed; }
-    QImage stacked() const; // the three grids with captions, for export
+    ProbeGridView *error() const { return m_error; }
+    QImage stacked() const; // the grids with captions (the error row when there is one), for export
 
 Q_SIGNALS:
     void previewShown(); // the grids show a new preview
@@ -51,8 +52,11 @@ private:
     ProbeGridView *m_original;
     ProbeGridView *m_noisy;
     ProbeGridView *m_reconstructed;
+    ProbeGridView *m_error;
     QLabel *m_noisyCaption;
     QLabel *m_reconCaption;
+    QLabel *m_errorCaption;
+    QLabel *m_colourBar;
 };
 
 } // namespace aestudio

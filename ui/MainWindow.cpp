@@ -75,6 +75,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_experiments, tr("Experiments"));
     m_pages->addTab(m_training->latentPage(), tr("Latent space"));
     m_pages->addTab(m_training->drawPage(), tr("Draw && denoise"));
+    m_pages->addTab(m_training->errorsPage(), tr("Where it fails"));
     setCentralWidget(m_pages);
 
     m_progress->setRange(0, 1000);

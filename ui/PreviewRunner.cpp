@@ -1,6 +1,7 @@
 #include "PreviewRunner.h"
 
 #include "Errors.h"
+#include "ErrorViews.h"
 #include "ImageGrid.h"
 #include "SystemInfo.h"
 
@@ -36,8 +37,11 @@ PreviewResult PreviewRunner::ofReconstruction(const Reconstruction &r, const Noi
     out.columns = kColumns;
     out.original = gridOf(r.clean, r.count, kColumns);
     out.noisy = gridOf(r.noisy, r.count, kColumns);
-    if (!r.reconstructed.empty())
+    if (!r.reconstructed.empty()) {
         out.reconstructed = gridOf(r.reconstructed, r.count, kColumns);
+        out.error
+            = ErrorViews::heatmap(r.clean.data(), r.reconstructed.data(), r.count, std::min(kColumns, r.count), kScale);
+    }
     out.psnrDb = r.psnrDb;
     out.noisyPsnrDb = r.noisyPsnrDb;
     out.metrics = r.metrics;

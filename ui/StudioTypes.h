@@ -34,6 +34,7 @@ constexpr int kLatentImages = 10000;
 // One noise-explorer evaluation: three grids plus per-image PSNR, ready to paint.
 struct PreviewResult {
     QImage original, noisy, reconstructed;
+    QImage error; // |original - reconstruction| through viridis (ErrorViews::heatmap); null without a model
     std::vector<double> psnrDb, noisyPsnrDb;
     QualityMetrics metrics;
     NoiseSpec noise;

@@ -8,6 +8,7 @@
 #include "ImageGridPanel.h"
 #include "NoiseExplorerPanel.h"
 #include "DrawPad.h"
+#include "ErrorViewsPanel.h"
 #include "LatentExplorerPanel.h"
 #include "RobustnessPanel.h"
 #include "ImageGrid.h"
@@ -55,6 +56,7 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
       m_explorer(new NoiseExplorerPanel(session->snapshots())), m_robustness(new RobustnessPanel(session->snapshots())),
       m_latent(new LatentExplorerPanel(session->snapshots())),
       m_draw(new DrawPad(session->snapshots(), [this] { return m_explorer->noise(); })),
+      m_errors(new ErrorViewsPanel(session->snapshots(), [this] { return m_explorer->noise(); })),
       m_split(new QSplitter(Qt::Horizontal))
 {
     auto *side = new QWidget;
@@ -67,6 +69,7 @@ TrainingPage::TrainingPage(TrainingSession *session, QWidget *parent)
     // charts get the space first.
     m_latentPage = scrolled(m_latent);
     m_drawPage = scrolled(m_draw);
+    m_errorsPage = scrolled(m_errors);
     m_configArea = scrolled(m_config);
     m_configArea->setMinimumWidth(m_config->minimumSizeHint().width() + 24);
     m_charts->setMinimumWidth(300);
@@ -97,6 +100,7 @@ void TrainingPage::connectPanels()
     });
     connect(m_explorer->slider(), &QSlider::valueChanged, this, [this] {
         m_robustness->setMarker(m_explorer->noise().level);
+        m_errors->refreshSoon();
         if (!m_scrubber->isLive())
             m_scrubber->setLive(true);
     });
@@ -126,6 +130,7 @@ void TrainingPage::connectPanels()
             m_latentEpoch = int(m_session->history().size());
             m_latent->refresh();
             m_draw->rerun();
+            m_errors->refreshSoon();
         }
     });
 }
@@ -153,6 +158,7 @@ void TrainingPage::setProbeImages(const ProbeImages &probes, const ProbeImages &
     m_robustness->setImages(validationImages.first(kEvalImages), m_session->config().noise.type);
     m_latent->setImages(validationImages, DatasetCatalog::classNames(m_probeSource));
     m_draw->setImages(validationImages);
+    m_errors->setImages(validationImages, DatasetCatalog::classNames(m_probeSource));
     Q_EMIT probesReady();
 }
 

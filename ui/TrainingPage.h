@@ -19,6 +19,7 @@ class ConfigPanel;
 class ImageGridPanel;
 class NoiseExplorerPanel;
 class DrawPad;
+class ErrorViewsPanel;
 class LatentExplorerPanel;
 class RobustnessPanel;
 class TimeScrubber;
@@ -38,10 +39,12 @@ public:
     RobustnessPanel *robustness() const { return m_robustness; }
     LatentExplorerPanel *latentExplorer() const { return m_latent; }
     DrawPad *drawPad() const { return m_draw; }
+    ErrorViewsPanel *errorViews() const { return m_errors; }
     // The two as tabs of their own (MainWindow), in scroll areas: their fixed-size canvases must not make the window
     // wider than a laptop screen.
     QWidget *latentPage() const { return m_latentPage; }
     QWidget *drawPage() const { return m_drawPage; }
+    QWidget *errorsPage() const { return m_errorsPage; }
     QSplitter *splitter() const { return m_split; }
 
     // The validation probes of `config`'s split, loaded off the GUI thread; a newer load supersedes this one.
@@ -74,6 +77,8 @@ private:
     RobustnessPanel *m_robustness;
     LatentExplorerPanel *m_latent;
     DrawPad *m_draw;
+    ErrorViewsPanel *m_errors;
+    QWidget *m_errorsPage = nullptr;
     QWidget *m_latentPage = nullptr;
     QWidget *m_drawPage = nullptr;
     int m_latentEpoch = -1;

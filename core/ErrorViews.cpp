@@ -1,0 +1,111 @@
+#include "ErrorViews.h"
+
+#include "ImageFormat.h"
+
+#include <QColor>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace aestudio {
+namespace {
+
+// Viridis at nine even steps (viridisLite's viridis(9); the map is CC0), interpolated linearly between them.
+constexpr QRgb kViridisAnchors[]
+    = {0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21908C, 0x27AD81, 0x5DC863, 0xAADC32, 0xFDE725};
+
+} // namespace
+
+QRgb ErrorViews::viridis(float t)
+{
+    constexpr int last = int(std::size(kViridisAnchors)) - 1;
+    const float x = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f) * last;
+    const int i = std::min(int(x), last - 1);
+    const float f = x - float(i);
+    const QRgb a = kViridisAnchors[i], b = kViridisAnchors[i + 1];
+    auto mix = [f](int p, int q) { return int(std::lround(p + (q - p) * f)); };
+    return qRgb(mix(qRed(a), qRed(b)), mix(qGreen(a), qGreen(b)), mix(qBlue(a), qBlue(b)));
+}
+
+QImage ErrorViews::heatmap(const float *clean, const float *reconstructed, int count, int columns, int scale)
+{
+    columns = std::max(1, columns);
+    const int rows = std::max(1, (count + columns - 1) / columns);
+    QImage out(columns * kImageSide, rows * kImageSide, QImage::Format_RGB32);
+    out.fill(viridis(0.0f));
+    for (int i = 0; i < count; ++i) {
+        const float *x = clean + std::size_t(i) * kPixelsPerImage;
+        const float *y = reconstructed + std::size_t(i) * kPixelsPerImage;
+        const int ox = (i % columns) * kImageSide, oy = (i / columns) * kImageSide;
+        for (int py = 0; py < kImageSide; ++py) {
+            auto *line = reinterpret_cast<QRgb *>(out.scanLine(oy + py)) + ox;
+            for (int px = 0; px < kImageSide; ++px) {
+                const int k = py * kImageSide + px;
+                line[px] = viridis(std::abs(x[k] - y[k]) / kHeatmapMax);
+            }
+        }
+    }
+    if (scale <= 1)
+        return out;
+    return out.scaled(out.width() * scale, out.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+}
+
+QImage ErrorViews::colourBar(int width, int height)
+{
+    QImage bar(std::max(2, width), std::max(1, height), QImage::Format_RGB32);
+    for (int x = 0; x < bar.width(); ++x) {
+        const QRgb c = viridis(float(x) / float(bar.width() - 1));
+        for (int y = 0; y < bar.height(); ++y)
+            bar.setPixel(x, y, c);
+    }
+    return bar;
+}
+
+QVector<ErrorViews::Ranked> ErrorViews::worstK(const std::vector<double> &psnrDb, int k)
+{
+    std::vector<int> order(psnrDb.size());
+    std::iota(order.begin(), order.end(), 0);
+    const auto worse = [&](int a, int b) {
+        return psnrDb[std::size_t(a)] != psnrDb[std::size_t(b)] ? psnrDb[std::size_t(a)] < psnrDb[std::size_t(b)]
+                                                                : a < b;
+    };
+    const std::size_t n = std::min(order.size(), std::size_t(std::max(0, k)));
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(n), order.end(), worse);
+    QVector<Ranked> out;
+    for (std::size_t i = 0; i < n; ++i)
+        out.append({order[i], psnrDb[std::size_t(order[i])]});
+    return out;
+}
+
+QVector<ErrorViews::ClassPsnr> ErrorViews::perClass(const std::vector<double> &psnrDb,
+                                                    const std::vector<std::uint8_t> &labels,
+                                                    const QStringList &classNames)
+{
+    QVector<double> sum(256, 0.0);
+    QVector<int> count(256, 0);
+    for (std::size_t i = 0; i < std::min(psnrDb.size(), labels.size()); ++i) {
+        sum[labels[i]] += psnrDb[i];
+        ++count[labels[i]];
+    }
+    QVector<ClassPsnr> out;
+    for (int l = 0; l < 256; ++l)
+        if (count[l] > 0)
+            out.append({l, l < classNames.size() ? classNames[l] : QString::number(l), count[l], sum[l] / count[l]});
+    return out;
+}
+
+QByteArray ErrorViews::perClassCsv(const QVector<ClassPsnr> &classes)
+{
+    QByteArray csv = "label,class,images,mean_psnr_db\n";
+    for (const ClassPsnr &c : classes) {
+        QString name = c.name;
+        name.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        csv += QByteArray::number(c.label) + ",\"" + name.toUtf8() + "\"," + QByteArray::number(c.count) + ','
+            + QByteArray::number(c.meanPsnrDb, 'f', 4) + '\n';
+    }
+    return csv;
+}
+
+} // namespace aestudio
