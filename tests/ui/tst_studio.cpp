@@ -7,6 +7,7 @@
 #include "ImageGridPanel.h"
 #include "DatasetCatalog.h"
 #include "DrawPad.h"
+#include "ErrorViewsPanel.h"
 #include "Errors.h"
 #include "RecipeActions.h"
 #include "LatentExplorerPanel.h"
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void handDrawnSevenComesBackAsASeven();
     void recipesOpenSaveAndAreListed();
     void sweepFolderIsFollowedAsCellsFinishElsewhere();
+    void whereItFailsShowsWorstImagesAndClasses();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -1014,6 +1016,44 @@ void TestStudio::sweepFolderIsFollowedAsCellsFinishElsewhere()
     qputenv("PATH", path);
     QVERIFY(QFile::exists(QDir(cluster.path()).filePath(QStringLiteral("plan.json"))));
     QVERIFY(QFile::exists(QDir(cluster.path()).filePath(QStringLiteral("slurm/sweep.sbatch"))));
+}
+
+// The error row under the grids, and the Where it fails tab: the K worst validation images with all four rows, and
+// per-class PSNR that exports as CSV; it follows the explorer's noise.
+void TestStudio::whereItFailsShowsWorstImagesAndClasses()
+{
+    auto w = trainedWindow(2);
+    QTRY_VERIFY(!w->gridPanel()->error()->image().isNull());
+    QCOMPARE(w->gridPanel()->error()->image().size(), w->gridPanel()->reconstructed()->image().size());
+    ErrorViewsPanel *panel = w->findChild<ErrorViewsPanel *>();
+    QVERIFY(panel);
+    QSignalSpy updated(panel, &ErrorViewsPanel::updated);
+    w->show();
+    w->action(QStringLiteral("tab6"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(updated.count() >= 1, 20000);
+    const ErrorViewsPanel::Result &r = panel->result();
+    QCOMPARE(r.images, 80); // the tiny set's validation images
+    QCOMPARE(r.worst.size(), 16);
+    for (int i = 1; i < r.worst.size(); ++i)
+        QVERIFY(r.worst[i - 1].psnrDb <= r.worst[i].psnrDb);
+    QCOMPARE(r.strip.size(), QSize(16 * 28 * 2, 4 * 28 * 2 + 30));
+    int images = 0;
+    for (const auto &c : r.classes)
+        images += c.count;
+    QCOMPARE(images, 80);
+    QTemporaryDir out;
+    const QString csv = out.filePath(QStringLiteral("classes.csv"));
+    panel->exportCsv(csv);
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll().trimmed().split('\n').size(), 1 + r.classes.size());
+    // The user drags the noise slider: measured again at the new level.
+    const double before = r.noise.level;
+    QSlider *slider = w->explorer()->slider();
+    slider->setValue(slider->value() + slider->maximum() / 4);
+    const double now = w->explorer()->noise().level;
+    QVERIFY(now != before);
+    QTRY_VERIFY_WITH_TIMEOUT(std::abs(panel->result().noise.level - now) < 1e-9, 20000);
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
