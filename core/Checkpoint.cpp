@@ -245,6 +245,14 @@ Checkpoint::Layout Checkpoint::readLayout(const QString &path, QFile &file)
     }
 }
 
+void Checkpoint::requireResumable(const CheckpointInfo &info, const QString &path)
+{
+    if (!info.hasOptimizer)
+        throw CheckpointError(QStringLiteral("%1: holds weights only (a best.aes or an export), not a resumable "
+                                             "training state; resume from the run's checkpoint.aes")
+                                  .arg(path));
+}
+
 CheckpointInfo Checkpoint::readInfo(const QString &path)
 {
     QFile file;

@@ -40,6 +40,9 @@ constexpr int kOldestReadVersion = 2; // version 2: the same without probe snaps
 
 // Reads and validates the header only (metadata and tensor table); throws CheckpointError naming the file.
 CheckpointInfo readInfo(const QString &path);
+// Throws CheckpointError when `info` (read from `path`) is weights only (a best.aes, an export), so a resume can be
+// refused before anything is written.
+void requireResumable(const CheckpointInfo &info, const QString &path);
 
 // What the loader knows once the header is validated.
 struct Layout {

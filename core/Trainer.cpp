@@ -136,10 +136,9 @@ void Trainer::resumeFrom(const QString &checkpointPath)
     if (!info.config.model.sameArchitecture(d->config.model))
         throw CheckpointError(QStringLiteral("%1: holds a %2 model, but this run builds %3")
                                   .arg(checkpointPath, info.architecture, d->config.model.describe()));
-    if (!info.hasOptimizer || saved.best.empty())
-        throw CheckpointError(QStringLiteral("%1: holds weights only (a best.aes or an export), not a resumable "
-                                             "training state; resume from the run's checkpoint.aes")
-                                  .arg(checkpointPath));
+    if (saved.best.empty())
+        info.hasOptimizer = false; // no best weights to keep: not a training state either
+    Checkpoint::requireResumable(info, checkpointPath);
     try {
         setParameterValues(d->model, saved.weights);
         d->optimizer->setState({saved.expAvg.to(d->device), saved.expAvgSq.to(d->device), info.optimizerSteps});

@@ -67,9 +67,11 @@ int trainCommand(const QStringList &args)
     if (!resume.isEmpty() && p.isSet(QStringLiteral("recipe")))
         throw ConfigError(QStringLiteral("--recipe and --resume cannot be combined: a resumed run keeps its "
                                          "checkpoint's settings"));
-    if (!resume.isEmpty())
-        base = Checkpoint::readInfo(resume).config;
-    else if (p.isSet(QStringLiteral("recipe")))
+    if (!resume.isEmpty()) {
+        const CheckpointInfo info = Checkpoint::readInfo(resume);
+        Checkpoint::requireResumable(info, resume); // before the run folder is made
+        base = info.config;
+    } else if (p.isSet(QStringLiteral("recipe")))
         base = Recipe::load(p.value(QStringLiteral("recipe")));
     const TrainingConfig config = applyTrainingOptions(p, base);
 

@@ -271,6 +271,8 @@ void TestCli::badInputGivesOneLine()
     QVERIFY2(lines.size() == 1 || args.first() == QLatin1String("fly"), qPrintable(r.err));
     QVERIFY2(lines.first().contains(expected), qPrintable(r.err));
     QVERIFY(!r.err.contains(QStringLiteral("terminate called")));
+    // Refused input writes nothing, not even the run folder it named.
+    QVERIFY2(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))), "a refused command left its --out folder");
 }
 
 void TestCli::infoListsBlasAndDatasets()
