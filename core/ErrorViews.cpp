@@ -1,6 +1,7 @@
 #include "ErrorViews.h"
 
 #include "ImageFormat.h"
+#include "ImageGrid.h"
 
 #include <QColor>
 #include <QPainter>
@@ -47,9 +48,7 @@ QImage ErrorViews::heatmap(const float *clean, const float *reconstructed, int c
             }
         }
     }
-    if (scale <= 1)
-        return out;
-    return out.scaled(out.width() * scale, out.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    return ImageGrid::scaledUp(out, scale);
 }
 
 QImage ErrorViews::colourBar(int width, int height)

@@ -34,9 +34,14 @@ QImage ImageGrid::render(const std::vector<const float *> &rows, int columns, in
             }
         }
     }
+    return scaledUp(grid, scale);
+}
+
+QImage ImageGrid::scaledUp(const QImage &image, int scale)
+{
     if (scale <= 1)
-        return grid;
-    return grid.scaled(grid.width() * scale, grid.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+        return image;
+    return image.scaled(image.width() * scale, image.height() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
 }
 
 QImage ImageGrid::ofReconstruction(const Reconstruction &r, int scale)

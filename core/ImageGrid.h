@@ -14,6 +14,8 @@ namespace aestudio {
 
 namespace ImageGrid {
 
+// `image` enlarged `scale` times, nearest-neighbour (crisp pixels); as it is for scale <= 1.
+QImage scaledUp(const QImage &image, int scale);
 // Each row holds `columns` images of 784 floats in [0,1]. Missing images (short rows) render black.
 QImage render(const std::vector<const float *> &rows, int columns, int scale);
 // Three rows: the clean images, their noisy versions and the reconstructions.

@@ -8,10 +8,10 @@
 namespace aestudio {
 namespace {
 
-void appendBytes(QByteArray &out, const std::vector<float> &images)
+void appendBytes(QByteArray &out, const std::vector<float> &images, std::size_t count)
 {
-    for (float v : images)
-        out.append(char(std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f))));
+    for (std::size_t i = 0; i < std::min(count, images.size()); ++i)
+        out.append(char(std::uint8_t(std::lround(std::clamp(images[i], 0.0f, 1.0f) * 255.0f))));
 }
 
 std::vector<float> floatsOf(const QByteArray &pixels, qint64 begin, qint64 count)
@@ -65,7 +65,7 @@ ProbeSnapshot ProbeSnapshot::of(const Reconstruction &r, int epoch)
     const std::size_t n = std::size_t(s.count) * kPixelsPerImage;
     s.pixels.reserve(qsizetype(s.expectedBytes()));
     for (const std::vector<float> *row : {&r.clean, &r.noisy, &r.reconstructed})
-        appendBytes(s.pixels, std::vector<float>(row->begin(), row->begin() + qsizetype(std::min(n, row->size()))));
+        appendBytes(s.pixels, *row, n);
     s.pixels.resize(qsizetype(s.expectedBytes()), '\0'); // a missing row (no model yet) stays black
     return s;
 }

@@ -51,6 +51,11 @@ QString ModelSpec::describe() const
     return parts.join(QLatin1Char('-'));
 }
 
+QString NoiseSpec::describe() const
+{
+    return QStringLiteral("%1 %2").arg(noiseTypeName(type)).arg(level, 0, 'f', 2);
+}
+
 double ModelSpec::trainingFlopsPerSample() const
 {
     QVector<int> widths{kPixelsPerImage};

@@ -19,7 +19,8 @@ struct NoiseSpec {
     NoiseType type = NoiseType::Gaussian;
     double level = 0.0; // sigma for Gaussian, corruption rate for the others
     bool isClean() const { return level <= 0.0; }
-    void validate() const; // throws ConfigError: sigma in [0, 10], rates in [0, 1], never NaN
+    void validate() const;    // throws ConfigError: sigma in [0, 10], rates in [0, 1], never NaN
+    QString describe() const; // "gaussian 0.30", as captions and exports name it
 };
 
 struct ModelSpec {

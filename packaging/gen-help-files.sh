@@ -25,7 +25,13 @@ roff() { sed -e 's/\\/\\e/g' -e 's/^\([.'"'"']\)/\\\&\1/' -e 's/-/\\-/g'; }
 commands=$(run "$cli" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
 [ -n "$commands" ] || { echo "gen-help-files: no commands in '$cli --help'" >&2; exit 1; }
 
-subhelp() { run "$cli" "$1" --help | sed "1s|^Usage: .*\[options\]|Usage: aestudio-cli $1 [options]|"; }
+# Each command's help, asked once: the man page and the completion both read it.
+helps="$(mktemp -d)"
+trap 'rm -rf "$helps"' EXIT
+for c in $commands; do
+  run "$cli" "$c" --help | sed "1s|^Usage: .*\[options\]|Usage: aestudio-cli $c [options]|" > "$helps/$c"
+done
+subhelp() { cat "$helps/$1"; }
 
 {
   echo ".TH AESTUDIO-CLI 1 \"$date\" \"aestudio $version\" \"User Commands\""

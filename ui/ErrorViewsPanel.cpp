@@ -26,14 +26,16 @@ QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst
                const QStringList &classNames)
 {
     const int k = int(worst.size());
-    std::vector<float> clean, noisy, recon;
-    for (const ErrorViews::Ranked &w : worst) {
-        const std::size_t at = std::size_t(w.index) * kPixelsPerImage;
-        clean.insert(clean.end(), r.clean.begin() + qsizetype(at), r.clean.begin() + qsizetype(at + kPixelsPerImage));
-        noisy.insert(noisy.end(), r.noisy.begin() + qsizetype(at), r.noisy.begin() + qsizetype(at + kPixelsPerImage));
-        recon.insert(recon.end(), r.reconstructed.begin() + qsizetype(at),
-                     r.reconstructed.begin() + qsizetype(at + kPixelsPerImage));
-    }
+    // The worst images of one row of `r`, in order.
+    auto pick = [&worst](const std::vector<float> &all) {
+        std::vector<float> out;
+        for (const ErrorViews::Ranked &w : worst) {
+            const auto at = all.begin() + std::ptrdiff_t(w.index) * kPixelsPerImage;
+            out.insert(out.end(), at, at + kPixelsPerImage);
+        }
+        return out;
+    };
+    const std::vector<float> clean = pick(r.clean), noisy = pick(r.noisy), recon = pick(r.reconstructed);
     QImage out(std::max(1, k) * kTile, 4 * kTile + kLabelHeight, QImage::Format_RGB32);
     out.fill(QColor(32, 32, 32));
     if (k == 0)
@@ -179,10 +181,7 @@ void ErrorViewsPanel::refresh()
             m_result = r;
             m_strip->setPixmap(QPixmap::fromImage(r.strip));
             m_chart->setPixmap(QPixmap::fromImage(r.classChart));
-            m_caption->setText(tr("%1 validation images at %2 %3")
-                                   .arg(r.images)
-                                   .arg(noiseTypeName(r.noise.type))
-                                   .arg(r.noise.level, 0, 'f', 2));
+            m_caption->setText(tr("%1 validation images at %2").arg(r.images).arg(r.noise.describe()));
             m_export->setEnabled(!r.classes.isEmpty());
             Q_EMIT updated();
         },

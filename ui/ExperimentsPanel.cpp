@@ -570,13 +570,7 @@ bool ExperimentsPanel::openPlan(const QString &folder)
     }
     setOutputFolder(folder);
     m_plan = plan.cells;
-    QVector<SweepResult> cells;
-    for (const SweepSpec::Run &run : std::as_const(plan.cells)) {
-        SweepResult r;
-        r.config = run.config;
-        cells << r;
-    }
-    const SweepSpec grid = SweepSpec::ofResults(cells);
+    const SweepSpec grid = SweepSpec::ofRuns(plan.cells);
     showGrid(grid);
     m_showingBase = true;
     m_baseFields->show(grid.base);
@@ -605,8 +599,8 @@ void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
             text += QStringLiteral(" · ") + c.detail;
         if (c.state == SweepCellStatus::State::Done) {
             ++done;
-            if (m_results[c.index].bestEpoch == 0 && snapshot.results[c.index].bestEpoch > 0) {
-                SweepResult r = snapshot.results[c.index];
+            if (m_results[c.index].bestEpoch == 0 && c.result && c.result->bestEpoch > 0) {
+                SweepResult r = *c.result;
                 r.skipped = m_firstCellRead; // finished before the folder was opened: "done earlier"
                 onRunFinished(c.index, r);   // its curve comes from its folder
             }

@@ -143,10 +143,8 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
     m_reconstructed->setGrid(r.reconstructed, r.columns, cell, reconTips);
     m_error->setGrid(r.error, r.columns, cell, reconTips);
-    m_noisyCaption->setText(tr("Noisy input (%1 %2) — %3 dB")
-                                .arg(noiseTypeName(r.noise.type))
-                                .arg(r.noise.level, 0, 'f', 2)
-                                .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
+    m_noisyCaption->setText(
+        tr("Noisy input (%1) — %2 dB").arg(r.noise.describe()).arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
     const QString psnr = QString::number(r.metrics.psnrMeanDb, 'f', 2);
     m_reconCaption->setText(r.reconstructed.isNull() ? tr("Reconstruction — no model yet")
                                 : r.epoch > 0

@@ -47,17 +47,15 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
     });
     connect(m_runner, &PreviewRunner::ready, this, [this](const PreviewResult &r) {
         if (r.reconstructed.isNull())
-            m_result->setText(tr("Noisy input at %1 %2: <b>%3 dB</b>. Train or open a run to see reconstructions.")
-                                  .arg(noiseTypeName(r.noise.type))
-                                  .arg(r.noise.level, 0, 'f', 2)
+            m_result->setText(tr("Noisy input at %1: <b>%2 dB</b>. Train or open a run to see reconstructions.")
+                                  .arg(r.noise.describe())
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
         else if (r.noise.isClean())
             m_result->setText(
                 tr("PSNR without noise (mean of 16 probes): <b>%1 dB</b>").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
         else
-            m_result->setText(tr("PSNR at %1 %2 (mean of 16 probes): <b>%3 dB</b> (noisy input %4 dB, gain %5 dB)")
-                                  .arg(noiseTypeName(r.noise.type))
-                                  .arg(r.noise.level, 0, 'f', 2)
+            m_result->setText(tr("PSNR at %1 (mean of 16 probes): <b>%2 dB</b> (noisy input %3 dB, gain %4 dB)")
+                                  .arg(r.noise.describe())
                                   .arg(r.metrics.psnrMeanDb, 0, 'f', 2)
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2)
                                   .arg(r.metrics.psnrMeanDb - r.metrics.noisyPsnrMeanDb, 0, 'f', 2));

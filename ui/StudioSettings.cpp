@@ -1,8 +1,8 @@
 #include "StudioSettings.h"
 
-#include <QSysInfo>
-
 #include "Errors.h"
+
+#include <QSysInfo>
 
 #include <QJsonArray>
 #include <QMainWindow>

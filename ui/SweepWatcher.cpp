@@ -54,11 +54,6 @@ void SweepWatcher::refresh()
             Snapshot s;
             s.folder = folder;
             s.cells = Slurm::cellStatus(folder);
-            s.results.resize(s.cells.size()); // sized from the same read of the plan as the cells
-            for (const SweepCellStatus &c : std::as_const(s.cells))
-                if (c.state == SweepCellStatus::State::Done)
-                    if (std::optional<SweepResult> r = SweepCells::readResult(folder, c.name))
-                        s.results[c.index] = *r;
             return s;
         },
         [this, folder](const Snapshot &s) {

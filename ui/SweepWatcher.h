@@ -26,8 +26,7 @@ public:
 
     struct Snapshot {
         QString folder;
-        QVector<SweepCellStatus> cells;
-        QVector<SweepResult> results; // per cell; bestEpoch 0 where not finished
+        QVector<SweepCellStatus> cells; // with each done cell's result
     };
 
 Q_SIGNALS:

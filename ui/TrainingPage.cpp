@@ -203,10 +203,7 @@ void TrainingPage::previewChosenDataset()
 
 QImage TrainingPage::epochStrip() const
 {
-    const NoiseSpec noise = m_session->config().noise;
-    return ImageGrid::ofEpochs(m_session->epochGrids(),
-                               QStringLiteral("%1 %2").arg(noiseTypeName(noise.type)).arg(noise.level, 0, 'f', 2),
-                               PreviewRunner::kScale);
+    return ImageGrid::ofEpochs(m_session->epochGrids(), m_session->config().noise.describe(), PreviewRunner::kScale);
 }
 
 QString TrainingPage::exportBaseName() const

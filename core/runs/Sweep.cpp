@@ -24,8 +24,16 @@
 namespace aestudio {
 namespace {
 
-const QString kResultFile = QStringLiteral("result.json");
 const QString kGridFile = QStringLiteral("sweep.json"); // the names of the runs this folder holds
+
+// The run names of an opened sweep.json.
+QStringList gridNames(QFile &grid)
+{
+    QStringList names;
+    for (const auto &v : QJsonDocument::fromJson(grid.readAll()).object().value(QStringLiteral("runs")).toArray())
+        names << v.toString();
+    return names;
+}
 
 QString number(double v)
 {
@@ -144,10 +152,18 @@ Sweep::Sweep(SweepSpec spec, QString outDir) : m_spec(std::move(spec)), m_outDir
 
 SweepSpec SweepSpec::ofResults(const QVector<SweepResult> &results)
 {
+    QVector<Run> runs;
+    for (const SweepResult &r : results)
+        runs.append({r.name, r.config});
+    return ofRuns(runs);
+}
+
+SweepSpec SweepSpec::ofRuns(const QVector<Run> &runs)
+{
     SweepSpec grid;
-    if (results.isEmpty())
+    if (runs.isEmpty())
         return grid;
-    grid.base = results.first().config;
+    grid.base = runs.first().config;
     grid.depths.clear();
     grid.latents.clear();
     grid.dropouts.clear();
@@ -156,9 +172,9 @@ SweepSpec SweepSpec::ofResults(const QVector<SweepResult> &results)
         if (!list.contains(v))
             list.append(v);
     };
-    grid.epochs = results.first().config.epochs;
+    grid.epochs = runs.first().config.epochs;
     grid.epochsRegularised = 0;
-    for (const SweepResult &r : results) {
+    for (const Run &r : runs) {
         add(grid.depths, r.config.model.depth());
         add(grid.latents, r.config.model.latent);
         add(grid.dropouts, r.config.model.dropout);
@@ -180,24 +196,23 @@ QVector<SweepResult> Sweep::readFinished(const QString &outDir)
     QStringList names;
     QFile grid(QDir(outDir).filePath(kGridFile));
     if (grid.size() < (1 << 20) && grid.open(QIODevice::ReadOnly))
-        for (const auto &v : QJsonDocument::fromJson(grid.readAll()).object().value(QStringLiteral("runs")).toArray())
-            names << v.toString();
+        names = gridNames(grid);
     if (names.isEmpty())
         throw StudioError(QStringLiteral("%1 holds no sweep (no %2)").arg(outDir, kGridFile));
     QVector<SweepResult> results;
     for (const QString &name : std::as_const(names)) {
-        QFile done(QDir(outDir).filePath(name + QLatin1Char('/') + kResultFile));
-        if (name.contains(QLatin1Char('/')) || done.size() > (1 << 20) || !done.open(QIODevice::ReadOnly))
-            continue; // not finished (or not a name of ours)
-        SweepResult r;
+        if (name.contains(QLatin1Char('/')))
+            continue; // not a name of ours
+        std::optional<SweepResult> r;
         try {
-            r = SweepResult::fromJson(QJsonDocument::fromJson(done.readAll()).object());
+            r = SweepCells::readResult(outDir, name);
         } catch (const StudioError &) {
             continue; // a damaged result: that cell reads as not finished, the others still open
         }
-        r.name = name;
-        r.skipped = true;
-        results << r;
+        if (!r)
+            continue; // not finished
+        r->skipped = true;
+        results << *r;
     }
     return results;
 }
@@ -211,8 +226,7 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
         QFile grid(gridPath);
         if (!grid.open(QIODevice::ReadOnly))
             throw StudioError(QStringLiteral("%1: cannot read (%2)").arg(gridPath, grid.errorString()));
-        for (const auto &v : QJsonDocument::fromJson(grid.readAll()).object().value(QStringLiteral("runs")).toArray())
-            previousNames << v.toString();
+        previousNames = gridNames(grid);
     }
     QStringList oldOnly;
     for (const QString &n : previousNames)

@@ -48,6 +48,7 @@ struct SweepSpec {
     static QString formatList(const QVector<double> &values);
     // The grid that made these results (each list sorted, each value once), with the first run's settings as base.
     static SweepSpec ofResults(const QVector<SweepResult> &results);
+    static SweepSpec ofRuns(const QVector<Run> &runs); // the same from the runs' recipes (a plan's cells)
 };
 
 struct SweepResult {

@@ -253,13 +253,12 @@ QVector<SweepCellStatus> SweepCells::status(const QString &outDir, const SweepPl
         s.name = plan.cells[i].name;
         s.epochs = plan.cells[i].config.epochs;
         const QString folder = QDir(outDir).filePath(s.name);
-        bool finished = false;
         try {
-            finished = readResult(outDir, s.name).has_value();
+            s.result = readResult(outDir, s.name);
         } catch (const StudioError &) {
             s.detail = QStringLiteral("its result.json is damaged; running it again redoes it");
         }
-        if (finished) {
+        if (s.result) {
             s.state = SweepCellStatus::State::Done;
             s.epochsDone = s.epochs;
         } else if (RunRecord::looksLikeRun(folder)) {
@@ -299,10 +298,9 @@ SweepCells::Collection SweepCells::collect(const QString &outDir)
             c.missing << s;
             continue;
         }
-        if (std::optional<SweepResult> r = readResult(outDir, s.name)) {
-            r->skipped = true;
-            c.finished << *r;
-        }
+        SweepResult r = *s.result;
+        r.skipped = true;
+        c.finished << r;
     }
     // Runs an --extend'ed folder kept from its earlier grid (in sweep.json, not in this plan) stay in the results.
     try {

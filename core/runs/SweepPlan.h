@@ -33,6 +33,7 @@ struct SweepCellStatus {
     QString detail; // why it failed, where it runs, "resumes at epoch 3", the scheduler's word
     int epochsDone = 0;
     int epochs = 0;
+    std::optional<SweepResult> result; // a done cell's result.json, read once here
     static QString stateName(State s); // "queued", "running", "done", "failed", "stopped"
 };
 
