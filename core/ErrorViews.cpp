@@ -4,6 +4,7 @@
 #include "ImageGrid.h"
 
 #include <QColor>
+#include <QFontMetricsF>
 #include <QPainter>
 
 #include <algorithm>
@@ -105,6 +106,63 @@ QByteArray ErrorViews::perClassCsv(const QVector<ClassPsnr> &classes)
             + QByteArray::number(c.meanPsnrDb, 'f', 4) + '\n';
     }
     return csv;
+}
+
+} // namespace aestudio
+
+namespace aestudio {
+
+QImage ErrorViews::worstStrip(const Reconstruction &r, const QVector<Ranked> &worst, int scale)
+{
+    // The worst images of one row of `r`, in order.
+    auto pick = [&worst](const std::vector<float> &all) {
+        std::vector<float> out;
+        for (const Ranked &w : worst) {
+            const auto at = all.begin() + std::ptrdiff_t(w.index) * kPixelsPerImage;
+            out.insert(out.end(), at, at + kPixelsPerImage);
+        }
+        return out;
+    };
+    const int k = int(worst.size());
+    const int tile = kImageSide * scale;
+    QImage out(std::max(1, k) * tile, 4 * tile, QImage::Format_RGB32);
+    out.fill(QColor(32, 32, 32));
+    if (k == 0)
+        return out;
+    const std::vector<float> clean = pick(r.clean), noisy = pick(r.noisy), recon = pick(r.reconstructed);
+    QPainter p(&out);
+    p.drawImage(0, 0, ImageGrid::render({clean.data(), noisy.data(), recon.data()}, k, scale));
+    p.drawImage(0, 3 * tile, heatmap(clean.data(), recon.data(), k, k, scale));
+    return out;
+}
+
+void ErrorViews::paintClassBars(QPainter &p, const QRectF &rect, QVector<ClassPsnr> classes)
+{
+    std::sort(classes.begin(), classes.end(), [](const auto &a, const auto &b) { return a.meanPsnrDb < b.meanPsnrDb; });
+    if (classes.isEmpty())
+        return;
+    const QFontMetricsF fm(p.font(), p.device());
+    double names = 0;
+    for (const ClassPsnr &c : classes)
+        names = std::max(names, fm.horizontalAdvance(c.name));
+    names += 6;
+    const double value = fm.horizontalAdvance(QStringLiteral("00.00 dB")) + 6;
+    const double row = rect.height() / classes.size();
+    double top = 1;
+    for (const ClassPsnr &c : classes)
+        top = std::max(top, c.meanPsnrDb);
+    p.save();
+    for (int i = 0; i < classes.size(); ++i) {
+        const QRectF line(rect.left(), rect.top() + i * row, rect.width(), row);
+        p.setPen(Qt::black);
+        p.drawText(QRectF(line.left(), line.top(), names - 6, row), Qt::AlignRight | Qt::AlignVCenter, classes[i].name);
+        const double w = (rect.width() - names - value) * std::max(0.0, classes[i].meanPsnrDb) / top;
+        p.fillRect(QRectF(line.left() + names, line.top() + row * 0.15, w, row * 0.7),
+                   QColor(viridis(float(i) / float(std::max(1, int(classes.size()) - 1)) * 0.8f)));
+        p.drawText(QRectF(line.left() + names + w + 4, line.top(), value, row), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("%1 dB").arg(classes[i].meanPsnrDb, 0, 'f', 2));
+    }
+    p.restore();
 }
 
 } // namespace aestudio

@@ -9,6 +9,9 @@
 #include <QStringList>
 #include <QVector>
 
+class QPainter;
+class QRectF;
+
 namespace aestudio::ErrorViews {
 
 // Errors at or above this draw in the map's top colour; the colour bar says so.
@@ -39,5 +42,12 @@ struct ClassPsnr {
 QVector<ClassPsnr> perClass(const std::vector<double> &psnrDb, const std::vector<std::uint8_t> &labels,
                             const QStringList &classNames);
 QByteArray perClassCsv(const QVector<ClassPsnr> &classes); // label,class,images,mean_psnr_db
+
+// The worst images of `r` as one column each, four rows (original, noisy input, reconstruction, error heatmap),
+// scaled up `scale` times; the captions are the caller's (pixels in the studio, text in a PDF).
+QImage worstStrip(const Reconstruction &r, const QVector<Ranked> &worst, int scale);
+// Horizontal bars of mean PSNR, hardest class on top, with names and values; drawn in `rect` with the painter's
+// font (points on a PDF, pixels on an image).
+void paintClassBars(QPainter &p, const QRectF &rect, QVector<ClassPsnr> classes);
 
 } // namespace aestudio::ErrorViews

@@ -4,7 +4,8 @@
 #include "Errors.h"
 #include "FileDialogs.h"
 #include "ImageFormat.h"
-#include "ImageGrid.h"
+#include "ImageGridPanel.h"
+#include "TileZoomDialog.h"
 #include "SystemInfo.h"
 
 #include <QHBoxLayout>
@@ -26,23 +27,10 @@ QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst
                const QStringList &classNames)
 {
     const int k = int(worst.size());
-    // The worst images of one row of `r`, in order.
-    auto pick = [&worst](const std::vector<float> &all) {
-        std::vector<float> out;
-        for (const ErrorViews::Ranked &w : worst) {
-            const auto at = all.begin() + std::ptrdiff_t(w.index) * kPixelsPerImage;
-            out.insert(out.end(), at, at + kPixelsPerImage);
-        }
-        return out;
-    };
-    const std::vector<float> clean = pick(r.clean), noisy = pick(r.noisy), recon = pick(r.reconstructed);
     QImage out(std::max(1, k) * kTile, 4 * kTile + kLabelHeight, QImage::Format_RGB32);
     out.fill(QColor(32, 32, 32));
-    if (k == 0)
-        return out;
     QPainter p(&out);
-    p.drawImage(0, 0, ImageGrid::render({clean.data(), noisy.data(), recon.data()}, k, kScale));
-    p.drawImage(0, 3 * kTile, ErrorViews::heatmap(clean.data(), recon.data(), k, k, kScale));
+    p.drawImage(0, 0, ErrorViews::worstStrip(r, worst, kScale));
     QFont font = p.font();
     font.setPixelSize(10);
     p.setFont(font);
@@ -59,29 +47,16 @@ QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst
 }
 
 // Horizontal bars, worst class on top, the value at each bar's end.
-QImage chartOf(QVector<ErrorViews::ClassPsnr> classes)
+QImage chartOf(const QVector<ErrorViews::ClassPsnr> &classes)
 {
-    std::sort(classes.begin(), classes.end(), [](const auto &a, const auto &b) { return a.meanPsnrDb < b.meanPsnrDb; });
-    constexpr int kRow = 18, kNames = 110, kWidth = 420;
+    constexpr int kRow = 18, kWidth = 420;
     QImage out(kWidth, std::max(1, int(classes.size())) * kRow + 8, QImage::Format_RGB32);
     out.fill(Qt::white);
     QPainter p(&out);
     QFont font = p.font();
     font.setPixelSize(11);
     p.setFont(font);
-    double top = 1;
-    for (const auto &c : classes)
-        top = std::max(top, c.meanPsnrDb);
-    for (int i = 0; i < classes.size(); ++i) {
-        const int y = 4 + i * kRow;
-        p.setPen(Qt::black);
-        p.drawText(QRect(0, y, kNames - 6, kRow), Qt::AlignRight | Qt::AlignVCenter, classes[i].name);
-        const int w = int((kWidth - kNames - 60) * std::max(0.0, classes[i].meanPsnrDb) / top);
-        p.fillRect(QRect(kNames, y + 3, w, kRow - 6),
-                   QColor(ErrorViews::viridis(float(i) / std::max(1, int(classes.size()) - 1) * 0.8f)));
-        p.drawText(QRect(kNames + w + 4, y, 56, kRow), Qt::AlignLeft | Qt::AlignVCenter,
-                   QStringLiteral("%1 dB").arg(classes[i].meanPsnrDb, 0, 'f', 2));
-    }
+    ErrorViews::paintClassBars(p, QRectF(0, 4, kWidth, out.height() - 8), classes);
     return out;
 }
 
@@ -90,7 +65,8 @@ QImage chartOf(QVector<ErrorViews::ClassPsnr> classes)
 ErrorViewsPanel::ErrorViewsPanel(std::shared_ptr<SnapshotStore> snapshots, std::function<NoiseSpec()> noise,
                                  QWidget *parent)
     : QWidget(parent), m_snapshots(std::move(snapshots)), m_noise(std::move(noise)), m_k(new QSpinBox),
-      m_strip(new QLabel), m_chart(new QLabel), m_caption(new QLabel), m_export(new QPushButton(tr("Export CSV…")))
+      m_strip(new ProbeGridView), m_chart(new QLabel), m_caption(new QLabel),
+      m_export(new QPushButton(tr("Export CSV…")))
 {
     m_k->setRange(1, 64);
     m_k->setValue(16);
@@ -126,6 +102,23 @@ ErrorViewsPanel::ErrorViewsPanel(std::shared_ptr<SnapshotStore> snapshots, std::
         }
     });
     m_caption->setText(tr("Train or open a model to see where it fails."));
+    m_strip->setObjectName(QStringLiteral("worstStrip"));
+    connect(m_strip, &ProbeGridView::tileClicked, this, [this](QPoint cell) { zoomWorst(cell.x(), cell.y()); });
+}
+
+void ErrorViewsPanel::zoomWorst(int rank, int row)
+{
+    if (rank < 0 || rank >= m_result.worst.size())
+        return;
+    auto cut = [&](int r) { return ZoomTile::cut(m_result.strip, rank, r, kScale); };
+    const ZoomTile tile{tr("Worst %1: %2, %3 dB")
+                            .arg(rank + 1)
+                            .arg(m_result.worstNames.value(rank))
+                            .arg(m_result.worst[rank].psnrDb, 0, 'f', 1),
+                        cut(0), cut(1), cut(2), cut(3)};
+    if (!m_zoom)
+        m_zoom = new TileZoomDialog(this);
+    m_zoom->showTile(tile, std::min(row, 3));
 }
 
 void ErrorViewsPanel::setImages(const ProbeImages &images, const QStringList &classNames)
@@ -158,6 +151,10 @@ ErrorViewsPanel::Result ErrorViewsPanel::compute(const InferenceModel &model, co
     out.worst = ErrorViews::worstK(r.psnrDb, k);
     out.classes = ErrorViews::perClass(r.psnrDb, images.labels, classNames);
     out.strip = stripOf(r, out.worst, images, classNames);
+    for (const ErrorViews::Ranked &w : out.worst) {
+        const int label = images.labels[std::size_t(w.index)];
+        out.worstNames << (label < classNames.size() ? classNames[label] : QString::number(label));
+    }
     out.classChart = chartOf(out.classes);
     return out;
 }
@@ -179,7 +176,14 @@ void ErrorViewsPanel::refresh()
         },
         [this](const Result &r) {
             m_result = r;
-            m_strip->setPixmap(QPixmap::fromImage(r.strip));
+            QStringList tips;
+            for (int row = 0; row < 5; ++row)
+                for (int i = 0; i < r.worst.size(); ++i)
+                    tips << tr("worst %1: %2, %3 dB — click to enlarge")
+                                .arg(i + 1)
+                                .arg(r.worstNames.value(i))
+                                .arg(r.worst[i].psnrDb, 0, 'f', 2);
+            m_strip->setGrid(r.strip, int(r.worst.size()), kTile, tips);
             m_chart->setPixmap(QPixmap::fromImage(r.classChart));
             m_caption->setText(tr("%1 validation images at %2").arg(r.images).arg(r.noise.describe()));
             m_export->setEnabled(!r.classes.isEmpty());

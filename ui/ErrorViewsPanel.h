@@ -20,6 +20,9 @@ class QSpinBox;
 
 namespace aestudio {
 
+class ProbeGridView;
+class TileZoomDialog;
+
 class ErrorViewsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -33,12 +36,16 @@ public:
     struct Result {
         QImage strip, classChart;
         QVector<ErrorViews::Ranked> worst;
+        QStringList worstNames; // class of each
         QVector<ErrorViews::ClassPsnr> classes;
         NoiseSpec noise;
         int images = 0;
     };
     const Result &result() const { return m_result; }
     void exportCsv(const QString &path) const; // throws WriteError
+    void zoomWorst(int rank, int row);         // the rank-th worst image (0-based) at 10x, version `row` selected
+    ProbeGridView *strip() const { return m_strip; }
+    TileZoomDialog *zoom() const { return m_zoom; }
 
     // Pure, for tests: the strip and the chart of a reconstruction of `images`.
     static Result compute(const InferenceModel &model, const ProbeImages &images, const QStringList &classNames,
@@ -56,7 +63,9 @@ private:
     ProbeImages m_images;
     QStringList m_classNames;
     QSpinBox *m_k;
-    QLabel *m_strip, *m_chart, *m_caption;
+    ProbeGridView *m_strip;
+    QLabel *m_chart, *m_caption;
+    TileZoomDialog *m_zoom = nullptr;
     QPushButton *m_export;
     Result m_result;
     QTimer m_debounce;

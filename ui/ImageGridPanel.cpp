@@ -2,6 +2,7 @@
 
 #include "ImageFormat.h"
 #include "PreviewRunner.h"
+#include "TileZoomDialog.h"
 
 #include "ErrorViews.h"
 #include "ImageGrid.h"
@@ -9,6 +10,7 @@
 #include <QEvent>
 #include <QHelpEvent>
 #include <QHBoxLayout>
+#include <QMouseEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -26,6 +28,7 @@ ProbeGridView::ProbeGridView(QWidget *parent) : QLabel(parent)
     pal.setColor(QPalette::Window, Qt::black);
     setPalette(pal);
     setAutoFillBackground(true);
+    setCursor(Qt::PointingHandCursor);
 }
 
 void ProbeGridView::setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips)
@@ -68,12 +71,28 @@ int ProbeGridView::heightForWidth(int width) const
                     int(m_image.height() * std::min(1.0, double(std::max(1, width)) / m_image.width())));
 }
 
-QString ProbeGridView::tipAt(const QPoint &pos) const
+QPoint ProbeGridView::cellAt(const QPoint &pos) const
 {
     const QPoint p(int(pos.x() / m_shownScale), int(pos.y() / m_shownScale)); // back to image pixels
-    if (p.x() < 0 || p.y() < 0 || p.x() >= m_image.width() || p.y() >= m_image.height())
+    if (m_image.isNull() || p.x() < 0 || p.y() < 0 || p.x() >= m_image.width() || p.y() >= m_image.height())
+        return {-1, -1};
+    return {p.x() / m_cell, p.y() / m_cell};
+}
+
+QString ProbeGridView::tipAt(const QPoint &pos) const
+{
+    const QPoint cell = cellAt(pos);
+    if (cell.x() < 0)
         return {};
-    return m_tips.value((p.y() / m_cell) * m_columns + p.x() / m_cell);
+    return m_tips.value(cell.y() * m_columns + cell.x());
+}
+
+void ProbeGridView::mousePressEvent(QMouseEvent *e)
+{
+    const QPoint cell = cellAt(e->position().toPoint());
+    if (e->button() == Qt::LeftButton && cell.x() >= 0)
+        Q_EMIT tileClicked(cell);
+    QLabel::mousePressEvent(e);
 }
 
 bool ProbeGridView::event(QEvent *e)
@@ -124,6 +143,24 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
     layout->addLayout(errorRow);
     layout->addWidget(m_error);
     layout->addStretch(1);
+    const QList<ProbeGridView *> rows{m_original, m_noisy, m_reconstructed, m_error};
+    for (int row = 0; row < rows.size(); ++row)
+        connect(rows[row], &ProbeGridView::tileClicked, this,
+                [this, row, view = rows[row]](QPoint cell) { zoomProbe(cell.y() * view->columns() + cell.x(), row); });
+}
+
+void ImageGridPanel::zoomProbe(int index, int row)
+{
+    const int columns = std::max(1, m_original->columns());
+    const int scale = std::max(1, m_original->cellSize() / kImageSide);
+    auto cut
+        = [&](const ProbeGridView *v) { return ZoomTile::cut(v->image(), index % columns, index / columns, scale); };
+    ZoomTile tile{tr("Probe %1").arg(index + 1), cut(m_original), cut(m_noisy), cut(m_reconstructed), cut(m_error)};
+    if (tile.original.isNull())
+        return;
+    if (!m_zoom)
+        m_zoom = new TileZoomDialog(this);
+    m_zoom->showTile(tile, row);
 }
 
 void ImageGridPanel::showPreview(const PreviewResult &r)

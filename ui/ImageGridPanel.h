@@ -1,5 +1,6 @@
 // The side panel's three labelled grids (original, noisy, reconstructed) of the same fixed validation probes.
-// Images arrive as QImages built off the GUI thread and are shown unsmoothed; hovering a cell shows its PSNR.
+// Images arrive as QImages built off the GUI thread and are shown unsmoothed; hovering a cell shows its PSNR, and
+// clicking one opens it at 10x (TileZoomDialog).
 #pragma once
 
 #include "StudioTypes.h"
@@ -9,6 +10,8 @@
 
 namespace aestudio {
 
+class TileZoomDialog;
+
 class ProbeGridView : public QLabel {
     Q_OBJECT
 public:
@@ -16,9 +19,16 @@ public:
     void setGrid(const QImage &image, int columns, int cellSize, QStringList cellTips);
     const QImage &image() const { return m_image; }
     QString tipAt(const QPoint &pos) const;
+    QPoint cellAt(const QPoint &pos) const; // (column, row) of the tile under a widget position; (-1,-1) outside
+    int columns() const { return m_columns; }
+    int cellSize() const { return m_cell; } // image pixels per tile
+
+Q_SIGNALS:
+    void tileClicked(QPoint cell); // (column, row)
 
 protected:
     bool event(QEvent *e) override;
+    void mousePressEvent(QMouseEvent *e) override;
     void resizeEvent(QResizeEvent *e) override;
     // Height follows width (the grid keeps its aspect), so a layout asks once instead of chasing a scroll bar.
     bool hasHeightForWidth() const override { return !m_image.isNull(); }
@@ -44,6 +54,9 @@ public:
     ProbeGridView *reconstructed() const { return m_reconstructed; }
     ProbeGridView *error() const { return m_error; }
     QImage stacked() const; // the grids with captions (the error row when there is one), for export
+    // Opens (or reuses) the 10x view of probe `index`, with version `row` (0 original ... 3 error) selected.
+    void zoomProbe(int index, int row);
+    TileZoomDialog *zoom() const { return m_zoom; }
 
 Q_SIGNALS:
     void previewShown(); // the grids show a new preview
@@ -57,6 +70,7 @@ private:
     QLabel *m_reconCaption;
     QLabel *m_errorCaption;
     QLabel *m_colourBar;
+    TileZoomDialog *m_zoom = nullptr;
 };
 
 } // namespace aestudio

@@ -5,6 +5,7 @@
 #include "ConfigPanel.h"
 #include "DatasetActions.h"
 #include "RecipeActions.h"
+#include "ReportActions.h"
 #include "Errors.h"
 #include "AtomicFile.h"
 #include "ExperimentsPanel.h"
@@ -92,6 +93,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_recipes = new RecipeActions(m_config, this);
     connect(m_recipes, &RecipeActions::status, m_status, &QLabel::setText);
     connect(m_recipes, &RecipeActions::problem, this, &MainWindow::showError);
+    m_reports = new ReportActions([this] { return m_session->runFolder(); }, this);
+    connect(m_reports, &ReportActions::status, m_status, &QLabel::setText);
+    connect(m_reports, &ReportActions::problem, this, &MainWindow::showError);
     connect(m_datasets, &DatasetActions::datasetsChanged, m_experiments, &ExperimentsPanel::refreshDatasets);
     buildActions();
     buildMenus();
@@ -229,6 +233,7 @@ void MainWindow::buildMenus()
     file->addAction(m_datasets->manageAction());
     file->addSeparator();
     file->addAction(action(QStringLiteral("exportAll")));
+    file->addAction(m_reports->exportAction());
     QMenu *exports = file->addMenu(tr("E&xport"));
     for (const char *name : {"exportLossPng", "exportLossSvg", "exportPsnrPng", "exportPsnrSvg", "exportGrids",
                              "exportReconstructed", "exportCsv", "exportEpochStrip"})
@@ -400,6 +405,7 @@ void MainWindow::updateActions()
     exportAll->setEnabled(!m_session->runFolder().isEmpty());
     exportAll->setToolTip(exportAll->isEnabled() ? tr("Write the run's files, the charts and the grids into a folder")
                                                  : tr("Nothing to export yet: train or open a run first"));
+    m_reports->setAvailable(!m_session->runFolder().isEmpty() && !m_session->checkpointPath().isEmpty());
     m_config->setEditable(!active);
 }
 

@@ -20,6 +20,7 @@ class ChartsPanel;
 class ConfigPanel;
 class DatasetActions;
 class RecipeActions;
+class ReportActions;
 class ExperimentsPanel;
 class RobustnessPanel;
 class RunsPanel;
@@ -54,6 +55,7 @@ public:
     RunsPanel *runsPanel() const { return m_runs; }
     DatasetActions *datasets() const { return m_datasets; }
     RecipeActions *recipes() const { return m_recipes; }
+    ReportActions *reports() const { return m_reports; }
     QProgressBar *progressBar() const { return m_progress; }
     QAction *action(const QString &name) const;
     void showExperiments();
@@ -86,6 +88,7 @@ private:
     double m_sgemmPeak = 0; // GFLOP/s of this machine's GEMM at the run's threads, for the status tooltip
     BackgroundJob m_peakJob{this};
     DatasetActions *m_datasets = nullptr;
+    ReportActions *m_reports = nullptr;
     RecipeActions *m_recipes = nullptr;
     class QDockWidget *m_settingsDock = nullptr;
     ConfigPanel *m_config;

@@ -19,5 +19,6 @@ int embedCommand(const QStringList &args);
 int sweepCellCommand(const QStringList &args);
 int sweepCollectCommand(const QStringList &args);
 int sweepStatusCommand(const QStringList &args);
+int reportCommand(const QStringList &args);
 
 } // namespace aestudio::cli

@@ -8,6 +8,7 @@
 
 #include "Errors.h"
 #include "RunDirectory.h"
+#include "SeedReference.h"
 #include "StopSignals.h"
 #include "Sweep.h"
 
@@ -18,31 +19,6 @@
 
 namespace aestudio::cli {
 namespace {
-
-using Table = QMap<QString, QMap<int, double>>;
-
-// Table 1.1 of the seed report, validation loss (MSE).
-Table seedTable(const QString &dataset)
-{
-    auto row = [](double a, double b, double c, double d) {
-        return QMap<int, double>{{15, a}, {30, b}, {50, c}, {100, d}};
-    };
-    if (dataset == QLatin1String("mnist"))
-        return {{QStringLiteral("Non-Regularized 3 layers"), row(0.0236, 0.0186, 0.0262, 0.0171)},
-                {QStringLiteral("Non-Regularized 5 layers"), row(0.0449, 0.0315, 0.0352, 0.0379)},
-                {QStringLiteral("Regularized 3 layers"), row(0.0299, 0.115, 0.0331, 0.1154)},
-                {QStringLiteral("Regularized 5 layers"), row(0.0638, 0.1142, 0.1240, 0.1269)}};
-    return {{QStringLiteral("Non-Regularized 3 layers"), row(0.0221, 0.0179, 0.0165, 0.0172)},
-            {QStringLiteral("Non-Regularized 5 layers"), row(0.0261, 0.0222, 0.0250, 0.0223)},
-            {QStringLiteral("Regularized 3 layers"), row(0.0266, 0.0311, 0.0327, 0.0314)},
-            {QStringLiteral("Regularized 5 layers"), row(0.0613, 0.0712, 0.2049, 0.0716)}};
-}
-
-// The report's denoising validation PSNR ("about 17" on MNIST, "around 15" on Fashion-MNIST).
-double seedDenoisePsnr(const QString &dataset)
-{
-    return dataset == QLatin1String("mnist") ? 17.0 : 15.0;
-}
 
 // Ctrl+C stops the study after the current batch; the run folders are consistent, and the same command continues.
 void stopIfInterrupted(const RunControl &control)
@@ -104,9 +80,7 @@ int seedStudyCommand(const QStringList &args)
     const QString dataset = p.value(QStringLiteral("dataset"));
     QString reference = p.value(QStringLiteral("reference"));
     if (reference.isEmpty())
-        reference = dataset.contains(QLatin1String("fashion")) || !dataset.contains(QLatin1String("mnist"))
-            ? QStringLiteral("fashion-mnist")
-            : QStringLiteral("mnist");
+        reference = SeedReference::referenceFor(dataset);
     if (reference != QLatin1String("mnist") && reference != QLatin1String("fashion-mnist"))
         throw ConfigError(QStringLiteral("--reference must be mnist or fashion-mnist, not '%1'").arg(reference));
 
@@ -131,7 +105,7 @@ int seedStudyCommand(const QStringList &args)
         } printer;
         all = sweep.run(printer, control);
         stopIfInterrupted(control);
-        const Table seed = seedTable(reference);
+        const SeedReference::Table seed = SeedReference::table(reference);
         int beaten = 0, cells = 0;
         for (const SweepResult &r : all) {
             const auto row = seed.value(r.rowLabel());
@@ -190,7 +164,7 @@ int seedStudyCommand(const QStringList &args)
                   .arg(test.psnrGlobalDb, 0, 'f', 2)
                   .arg(test.psnrMeanDb, 0, 'f', 2)
                   .arg(test.noisyPsnrGlobalDb, 0, 'f', 2)
-                  .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(seedDenoisePsnr(reference))
+                  .arg(sigma == 0.5 ? QStringLiteral("about %1 dB").arg(SeedReference::denoisePsnrDb(reference))
                                     : QStringLiteral("–"));
     }
     md += QStringLiteral(

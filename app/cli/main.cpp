@@ -32,6 +32,7 @@ const char kUsage[]
       "  download  fetch mnist, fashion-mnist or kmnist (checksums verified)\n"
       "  import  turn a folder of your own images into a dataset\n"
       "  embed   2-D PCA of a checkpoint's latent codes of the validation images (CSV)\n"
+      "  report  one PDF or HTML document of a run or sweep folder\n"
       "Run 'aestudio-cli <command> --help' for the options of a command, "
       "'aestudio-cli --version' for the version.\n";
 
@@ -41,9 +42,9 @@ int main(int argc, char *argv[])
 {
     // Before any thread exists: Ctrl+C/SIGTERM/SIGHUP are received by one thread that only sets a stop flag.
     aestudio::StopSignals::install();
-    // Only `robustness` draws text (plot labels), which needs fonts and so a QGuiApplication; it gets the offscreen
-    // platform so it never needs a display. Everything else stays a plain QCoreApplication.
-    const bool needsFonts = argc > 1 && qstrcmp(argv[1], "robustness") == 0;
+    // Only `robustness` and `report` draw text (plot labels, PDFs), which needs fonts and so a QGuiApplication; they
+    // get the offscreen platform so they never need a display. Everything else stays a plain QCoreApplication.
+    const bool needsFonts = argc > 1 && (qstrcmp(argv[1], "robustness") == 0 || qstrcmp(argv[1], "report") == 0);
     if (needsFonts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     if (needsFonts && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
@@ -98,6 +99,8 @@ int main(int argc, char *argv[])
             return aestudio::cli::embedCommand(rest);
         if (command == QLatin1String("robustness"))
             return aestudio::cli::robustnessCommand(rest);
+        if (command == QLatin1String("report"))
+            return aestudio::cli::reportCommand(rest);
         std::fprintf(stderr, "aestudio-cli: unknown command '%s'\n%s", qPrintable(command), kUsage);
         return 2;
     } catch (const aestudio::ConfigError &e) {

@@ -113,6 +113,7 @@ RunRecord RunRecord::read(const QString &folder)
         if (problem.isEmpty())
             problem = QStringLiteral("config.json: %1").arg(e.message());
     }
+    r.recipe = recipe;
     r.datasetName = recipe.value(QStringLiteral("dataset")).toObject().value(QStringLiteral("name")).toString();
     if (r.datasetName.isEmpty())
         r.datasetName = QFileInfo(r.config.dataset).fileName();

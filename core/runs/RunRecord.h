@@ -7,6 +7,7 @@
 #include "TrainingTypes.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QStringList>
 
 namespace aestudio {
@@ -20,6 +21,7 @@ struct RunRecord {
     QString note;
     QDateTime started;
     TrainingConfig config;
+    QJsonObject recipe; // config.json as written: settings, dataset files with SHA-256, library versions
     QString datasetName;
     QVector<EpochMetrics> history;
     Status status = Status::Unknown;

@@ -4,6 +4,7 @@
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
 #include "RobustnessPanel.h"
+#include "ImageGrid.h"
 #include "ImageGridPanel.h"
 #include "DatasetCatalog.h"
 #include "DrawPad.h"
@@ -14,6 +15,8 @@
 #include "LatentScatter.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
+#include "ReportActions.h"
+#include "TileZoomDialog.h"
 #include "NoiseExplorerPanel.h"
 #include "PreviewRunner.h"
 #include "RunDirectory.h"
@@ -94,6 +97,8 @@ private Q_SLOTS:
     void recipesOpenSaveAndAreListed();
     void sweepFolderIsFollowedAsCellsFinishElsewhere();
     void whereItFailsShowsWorstImagesAndClasses();
+    void tilesOpenLargeWithAPixelReadout();
+    void exportReportWritesThePdfOfTheRun();
     void firstRunExplainsItself();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
@@ -1054,6 +1059,66 @@ void TestStudio::whereItFailsShowsWorstImagesAndClasses()
     const double now = w->explorer()->noise().level;
     QVERIFY(now != before);
     QTRY_VERIFY_WITH_TIMEOUT(std::abs(panel->result().noise.level - now) < 1e-9, 20000);
+    // Clicking the worst image's error tile opens it large, on its error heatmap.
+    ProbeGridView *strip = panel->strip();
+    const double shown = double(strip->pixmap().width()) / strip->image().width();
+    QTest::mouseClick(strip, Qt::LeftButton, {}, QPoint(int(28 * shown), int((3 * 56 + 28) * shown)));
+    QTRY_VERIFY(panel->zoom() && panel->zoom()->isVisible());
+    QCOMPARE(panel->zoom()->shownRow(), 3);
+    QVERIFY(panel->zoom()->windowTitle().startsWith(QStringLiteral("Worst 1:")));
+    QCOMPARE(panel->zoom()->shownImage(),
+             ImageGrid::scaledUp(ZoomTile::cut(panel->result().strip, 0, 3, 2), TileZoomDialog::kZoom));
+}
+
+// Any probe tile opens at 10x with crisp pixels; hovering reads the values of that pixel in every version.
+void TestStudio::tilesOpenLargeWithAPixelReadout()
+{
+    auto w = trainedWindow(1);
+    w->show();
+    ProbeGridView *recon = w->gridPanel()->reconstructed();
+    QTRY_VERIFY(!recon->image().isNull());
+    const int cell = recon->cellSize();
+    const double shown = double(recon->pixmap().width()) / recon->image().width();
+    QTest::mouseClick(recon, Qt::LeftButton, {}, QPoint(int((2 * cell + cell / 2) * shown), int(cell / 2 * shown)));
+    TileZoomDialog *zoom = w->gridPanel()->zoom();
+    QTRY_VERIFY(zoom && zoom->isVisible());
+    QCOMPARE(zoom->windowTitle(), QStringLiteral("Probe 3 at 10×"));
+    QCOMPARE(zoom->shownRow(), 2);
+    const QImage tile = ZoomTile::cut(recon->image(), 2, 0, cell / 28);
+    QCOMPARE(tile.size(), QSize(28, 28));
+    QCOMPARE(zoom->shownImage().size(), QSize(280, 280));
+    QCOMPARE(zoom->shownImage(), ImageGrid::scaledUp(tile, 10));
+    QCOMPARE(zoom->view()->pixmap().size(), QSize(280, 280)); // shown 1:1, not smoothed by a layout
+    // Hover pixel (14, 9): the readout names it and gives the original's value there.
+    QTest::mouseMove(zoom->view(), QPoint(14 * 10 + 5, 9 * 10 + 5));
+    const QImage original = ZoomTile::cut(w->gridPanel()->original()->image(), 2, 0, cell / 28);
+    const QString expected = QString::number(qGray(original.pixel(14, 9)) / 255.0, 'f', 3);
+    QTRY_VERIFY2(zoom->readout().contains(QStringLiteral("pixel (14, 9)")), qPrintable(zoom->readout()));
+    QVERIFY2(zoom->readout().contains(QStringLiteral("original %1").arg(expected)), qPrintable(zoom->readout()));
+    QVERIFY(zoom->readout().contains(QStringLiteral("|error|")));
+}
+
+// File → Export report…: off until an epoch is trained, then the run's PDF, built off the GUI thread.
+void TestStudio::exportReportWritesThePdfOfTheRun()
+{
+    {
+        MainWindow fresh;
+        QVERIFY(!fresh.reports()->exportAction()->isEnabled());
+    }
+    auto w = trainedWindow(2);
+    QVERIFY(w->reports()->exportAction()->isEnabled());
+    QTemporaryDir out;
+    const QString pdf = out.filePath(QStringLiteral("run.pdf"));
+    QSignalSpy written(w->reports(), &ReportActions::written);
+    w->reports()->exportTo(pdf);
+    QVERIFY(!w->reports()->exportAction()->isEnabled()); // one at a time
+    QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, 60000);
+    QCOMPARE(written.first().first().toString(), pdf);
+    QFile f(pdf);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.read(5), QByteArray("%PDF-"));
+    QVERIFY(f.size() > 20000);
+    QVERIFY(w->reports()->exportAction()->isEnabled());
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
