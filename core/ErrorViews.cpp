@@ -142,12 +142,21 @@ void ErrorViews::paintClassBars(QPainter &p, const QRectF &rect, QVector<ClassPs
     if (classes.isEmpty())
         return;
     const QFontMetricsF fm(p.font(), p.device());
+    // Rows no lower than the text: the hardest classes that fit, then a line counting the rest (the CSV has all).
+    const int room = std::max(2, int(rect.height() / fm.height()));
+    qsizetype hidden = 0;
+    if (classes.size() > room) {
+        hidden = classes.size() - (room - 1);
+        classes.resize(room - 1);
+    }
+    // Names take at most 35% of the width, elided.
+    const double nameRoom = rect.width() * 0.35;
     double names = 0;
     for (const ClassPsnr &c : classes)
-        names = std::max(names, fm.horizontalAdvance(c.name));
+        names = std::max(names, std::min(nameRoom, fm.horizontalAdvance(c.name)));
     names += 6;
     const double value = fm.horizontalAdvance(QStringLiteral("00.00 dB")) + 6;
-    const double row = rect.height() / classes.size();
+    const double row = rect.height() / double(classes.size() + (hidden > 0 ? 1 : 0));
     double top = 1;
     for (const ClassPsnr &c : classes)
         top = std::max(top, c.meanPsnrDb);
@@ -155,12 +164,18 @@ void ErrorViews::paintClassBars(QPainter &p, const QRectF &rect, QVector<ClassPs
     for (int i = 0; i < classes.size(); ++i) {
         const QRectF line(rect.left(), rect.top() + i * row, rect.width(), row);
         p.setPen(Qt::black);
-        p.drawText(QRectF(line.left(), line.top(), names - 6, row), Qt::AlignRight | Qt::AlignVCenter, classes[i].name);
+        p.drawText(QRectF(line.left(), line.top(), names - 6, row), Qt::AlignRight | Qt::AlignVCenter,
+                   fm.elidedText(classes[i].name, Qt::ElideRight, names - 6));
         const double w = (rect.width() - names - value) * std::max(0.0, classes[i].meanPsnrDb) / top;
         p.fillRect(QRectF(line.left() + names, line.top() + row * 0.15, w, row * 0.7),
                    QColor(viridis(float(i) / float(std::max(1, int(classes.size()) - 1)) * 0.8f)));
         p.drawText(QRectF(line.left() + names + w + 4, line.top(), value, row), Qt::AlignLeft | Qt::AlignVCenter,
                    QStringLiteral("%1 dB").arg(classes[i].meanPsnrDb, 0, 'f', 2));
+    }
+    if (hidden > 0) {
+        p.setPen(Qt::black);
+        p.drawText(QRectF(rect.left() + names, rect.top() + double(classes.size()) * row, rect.width() - names, row),
+                   Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("… %1 easier classes not shown").arg(hidden));
     }
     p.restore();
 }

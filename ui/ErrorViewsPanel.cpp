@@ -108,17 +108,16 @@ ErrorViewsPanel::ErrorViewsPanel(std::shared_ptr<SnapshotStore> snapshots, std::
 
 void ErrorViewsPanel::zoomWorst(int rank, int row)
 {
-    if (rank < 0 || rank >= m_result.worst.size())
+    if (rank < 0 || rank >= m_result.worst.size() || row < 0 || row > 3) // the label band under the tiles: nothing
         return;
     auto cut = [&](int r) { return ZoomTile::cut(m_result.strip, rank, r, kScale); };
     const ZoomTile tile{tr("Worst %1: %2, %3 dB")
-                            .arg(rank + 1)
-                            .arg(m_result.worstNames.value(rank))
-                            .arg(m_result.worst[rank].psnrDb, 0, 'f', 1),
+                            .arg(QString::number(rank + 1), m_result.worstNames.value(rank),
+                                 QString::number(m_result.worst[rank].psnrDb, 'f', 1)),
                         cut(0), cut(1), cut(2), cut(3)};
     if (!m_zoom)
         m_zoom = new TileZoomDialog(this);
-    m_zoom->showTile(tile, std::min(row, 3));
+    m_zoom->showTile(tile, row);
 }
 
 void ErrorViewsPanel::setImages(const ProbeImages &images, const QStringList &classNames)
@@ -180,9 +179,8 @@ void ErrorViewsPanel::refresh()
             for (int row = 0; row < 5; ++row)
                 for (int i = 0; i < r.worst.size(); ++i)
                     tips << tr("worst %1: %2, %3 dB — click to enlarge")
-                                .arg(i + 1)
-                                .arg(r.worstNames.value(i))
-                                .arg(r.worst[i].psnrDb, 0, 'f', 2);
+                                .arg(QString::number(i + 1), r.worstNames.value(i),
+                                     QString::number(r.worst[i].psnrDb, 'f', 2));
             m_strip->setGrid(r.strip, int(r.worst.size()), kTile, tips);
             m_chart->setPixmap(QPixmap::fromImage(r.classChart));
             m_caption->setText(tr("%1 validation images at %2").arg(r.images).arg(r.noise.describe()));

@@ -56,10 +56,10 @@ void ProbeGridView::showScaled()
         return;
     }
     // The image arrives at 2x; shown at that size when it fits, else shrunk to the width (never enlarged).
-    m_shownScale = std::min(1.0, double(std::max(1, width())) / m_image.width());
-    const QImage shown = m_shownScale < 1.0 ? m_image.scaled(QSize(width(), int(m_image.height() * m_shownScale)),
-                                                             Qt::KeepAspectRatio, Qt::FastTransformation)
-                                            : m_image;
+    const double scale = std::min(1.0, double(std::max(1, width())) / m_image.width());
+    const QImage shown = scale < 1.0
+        ? m_image.scaled(QSize(width(), int(m_image.height() * scale)), Qt::KeepAspectRatio, Qt::FastTransformation)
+        : m_image;
     setPixmap(QPixmap::fromImage(shown));
 }
 
@@ -73,8 +73,13 @@ int ProbeGridView::heightForWidth(int width) const
 
 QPoint ProbeGridView::cellAt(const QPoint &pos) const
 {
-    const QPoint p(int(pos.x() / m_shownScale), int(pos.y() / m_shownScale)); // back to image pixels
-    if (m_image.isNull() || p.x() < 0 || p.y() < 0 || p.x() >= m_image.width() || p.y() >= m_image.height())
+    // Back to image pixels, through the shown pixmap's own size (its height was rounded on its own).
+    const QSize shown = pixmap().isNull() ? m_image.size() : pixmap().size();
+    if (m_image.isNull() || shown.isEmpty())
+        return {-1, -1};
+    const QPoint p(int(pos.x() * double(m_image.width()) / shown.width()),
+                   int(pos.y() * double(m_image.height()) / shown.height()));
+    if (p.x() < 0 || p.y() < 0 || p.x() >= m_image.width() || p.y() >= m_image.height())
         return {-1, -1};
     return {p.x() / m_cell, p.y() / m_cell};
 }

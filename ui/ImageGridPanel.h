@@ -36,7 +36,6 @@ protected:
 
 private:
     void showScaled();
-    double m_shownScale = 1.0; // displayed pixels per image pixel
     QImage m_image;
     int m_columns = 1;
     int m_cell = 1;

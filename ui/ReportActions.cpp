@@ -50,6 +50,10 @@ void ReportActions::exportTo(const QString &path)
         Q_EMIT problem(tr("There is no run to report on yet."));
         return;
     }
+    if (m_busy) {
+        Q_EMIT status(tr("A report is being written; wait for it to finish."));
+        return;
+    }
     const QPageSize::PageSizeId page
         = QLocale().measurementSystem() == QLocale::ImperialUSSystem ? QPageSize::Letter : QPageSize::A4;
     m_busy = true;
@@ -66,7 +70,7 @@ void ReportActions::exportTo(const QString &path)
         [this, path](qint64 ms) {
             m_busy = false;
             setAvailable(m_available);
-            Q_EMIT status(tr("Report written to %1 (%2 s)").arg(path).arg(ms / 1000.0, 0, 'f', 1));
+            Q_EMIT status(tr("Report written to %1 (%2 s)").arg(path, QString::number(ms / 1000.0, 'f', 1)));
             Q_EMIT written(path);
         },
         [this](const QString &message) {

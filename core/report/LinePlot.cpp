@@ -84,6 +84,13 @@ void LinePlot::paint(QPainter &p, const QRectF &rect) const
             entries.append(s);
     if (markerX >= 0 && !markerLabel.isEmpty())
         entries.append({markerLabel, {}, QColor(204, 0, 0), Qt::DotLine, 0.75});
+    // At most what fits beside the frame's height; the rest are counted in a last line.
+    const int room = std::max(1, int((rect.height() - line * 4.5) / line));
+    if (entries.size() > room) {
+        const qsizetype hidden = entries.size() - (room - 1);
+        entries.resize(room - 1);
+        entries.append({QStringLiteral("… %1 more").arg(hidden), {}, Qt::transparent, Qt::NoPen, 0.0});
+    }
     double legendWidth = 0;
     for (const PlotSeries &s : entries)
         legendWidth = std::max(legendWidth, fm.horizontalAdvance(s.label));

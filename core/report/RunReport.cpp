@@ -85,8 +85,8 @@ void addSettings(RunReport &report, const TrainingConfig &c, const QJsonObject &
     const QJsonObject sys = recipe.value(QStringLiteral("system")).toObject();
     report.facts.append({QStringLiteral("Device"),
                          QStringLiteral("%1 (asked: %2), %3 threads")
-                             .arg(sys.value(QStringLiteral("device")).toString(), c.device)
-                             .arg(sys.value(QStringLiteral("threads")).toInt())});
+                             .arg(sys.value(QStringLiteral("device")).toString(), c.device,
+                                  QString::number(sys.value(QStringLiteral("threads")).toInt()))});
     QStringList libs;
     for (const char *key : {"aestudio", "torch", "qt", "step_gemm"})
         if (sys.contains(QLatin1String(key)))
@@ -119,20 +119,21 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     const RunRecord rec = RunRecord::read(folder);
     if (!rec.readable())
         throw FormatError(QStringLiteral("%1: %2").arg(folder, rec.problem));
-    if (rec.history.isEmpty())
-        throw StudioError(QStringLiteral("%1: no finished epoch yet, so nothing to report").arg(folder));
+    if (rec.history.isEmpty() || !rec.bestEpoch())
+        throw StudioError(
+            QStringLiteral("%1: no finished epoch with a finite validation loss, so nothing to report").arg(folder));
     const TrainingConfig &c = rec.config;
     report.history = rec.history;
     const EpochMetrics &best = *rec.bestEpoch();
     const EpochMetrics &last = rec.history.back();
     report.bestEpoch = best.epoch;
     report.title = QStringLiteral("Autoencoder report: %1").arg(rec.name);
-    report.subtitle = QStringLiteral("%1 on %2 · %3 after %4 of %5 epochs · started %6%7")
-                          .arg(c.model.describe(), rec.datasetName, RunRecord::statusName(rec.status))
-                          .arg(last.epoch)
-                          .arg(c.epochs)
-                          .arg(rec.started.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                               rec.host.isEmpty() ? QString() : QStringLiteral(" on %1").arg(rec.host));
+    // One multi-argument arg(): a '%4' inside a stranger's dataset name is text, not a placeholder.
+    report.subtitle
+        = QStringLiteral("%1 on %2 · %3 after %4 of %5 epochs · started %6%7")
+              .arg(c.model.describe(), rec.datasetName, RunRecord::statusName(rec.status), QString::number(last.epoch),
+                   QString::number(c.epochs), rec.started.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                   rec.host.isEmpty() ? QString() : QStringLiteral(" on %1").arg(rec.host));
     addSettings(report, c, rec.recipe);
     report.facts.append({QStringLiteral("Best epoch"), epochLine(best)});
     report.facts.append({QStringLiteral("Final epoch"), epochLine(last)});
@@ -147,16 +148,28 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     // The models: the last checkpoint (with the stored probe grids of every epoch) and the best weights.
     const QString lastPath = QDir(folder).filePath(QStringLiteral("checkpoint.aes"));
     const QString bestPath = QDir(folder).filePath(QStringLiteral("best.aes"));
-    CheckpointInfo lastInfo;
+    CheckpointInfo lastInfo, bestInfo;
     std::shared_ptr<const InferenceModel> lastModel, bestModel;
-    if (QFileInfo(lastPath).isFile())
-        lastModel = InferenceModel::fromCheckpoint(lastPath, &lastInfo);
-    if (QFileInfo(bestPath).isFile())
-        bestModel = InferenceModel::fromCheckpoint(bestPath);
-    if (!bestModel)
+    auto load = [&report](const QString &path, CheckpointInfo *info) -> std::shared_ptr<const InferenceModel> {
+        if (!QFileInfo(path).isFile())
+            return nullptr;
+        try {
+            return InferenceModel::fromCheckpoint(path, info);
+        } catch (const StudioError &e) {
+            report.notes << QStringLiteral("%1 was not used: %2").arg(QFileInfo(path).fileName(), e.message());
+            return nullptr;
+        }
+    };
+    lastModel = load(lastPath, &lastInfo);
+    bestModel = load(bestPath, &bestInfo);
+    if (!bestModel && lastModel) {
         bestModel = lastModel;
+        bestInfo = lastInfo;
+    }
+    // The epoch of the weights the robustness curve and the error views use, as that checkpoint says.
+    const int modelEpoch = bestInfo.epoch;
     if (!lastModel && !bestModel)
-        report.notes << QStringLiteral("No checkpoint in the folder: grids and error views are left out.");
+        report.notes << QStringLiteral("No usable checkpoint in the folder: grids and error views are left out.");
 
     std::optional<DatasetSplit> data;
     if (bestModel) {
@@ -201,7 +214,7 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
         = QStringLiteral("%1 %2 at evaluation")
               .arg(noiseTypeName(type), type == NoiseType::Gaussian ? QStringLiteral("σ") : QStringLiteral("rate"));
     report.robustness = RobustnessCurve::measure(*bestModel, firstImages(data->validation, kRobustnessImages), type);
-    report.robustness.label = QStringLiteral("epoch %1").arg(best.epoch);
+    report.robustness.label = QStringLiteral("epoch %1").arg(modelEpoch);
 
     const int n = std::min(kErrorImages, data->validation.count());
     const Reconstruction r
@@ -213,14 +226,15 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     for (const ErrorViews::Ranked &w : worst) {
         const int label = labels[std::size_t(w.index)];
         report.worstLabels << QStringLiteral("%1\n%2 dB")
-                                  .arg(label < names.size() ? names[label] : QString::number(label))
-                                  .arg(w.psnrDb, 0, 'f', 1);
+                                  .arg(label < names.size() ? names[label] : QString::number(label),
+                                       QString::number(w.psnrDb, 'f', 1));
     }
     report.classes = ErrorViews::perClass(r.psnrDb, labels, names);
-    report.errorCaption = QStringLiteral("Best model (epoch %1) on %2 validation images at %3 noise; per-image PSNR")
-                              .arg(best.epoch)
-                              .arg(number(n))
-                              .arg(noiseText(c.noise));
+    report.errorCaption
+        = QStringLiteral("The model of epoch %1 (%2) on %3 validation images at %4 noise; per-image PSNR")
+              .arg(QString::number(modelEpoch),
+                   modelEpoch == best.epoch ? QStringLiteral("the best") : QStringLiteral("no best.aes"), number(n),
+                   noiseText(c.noise));
 }
 
 void gatherSweep(RunReport &report, const QString &folder)
@@ -260,7 +274,10 @@ void gatherSweep(RunReport &report, const QString &folder)
                              .arg(c.seed)
                              .arg(c.limit > 0 ? QStringLiteral("first %1 training images").arg(number(c.limit))
                                               : QStringLiteral("all training images"))});
-    report.seedReference = SeedReference::referenceFor(c.dataset);
+    // The seed report measured MNIST and Fashion-MNIST: only those two datasets get its numbers beside ours.
+    if (c.dataset != QLatin1String("mnist") && c.dataset != QLatin1String("fashion-mnist"))
+        return;
+    report.seedReference = c.dataset;
     const SeedReference::Table seed = SeedReference::table(report.seedReference);
     const bool seedGrid = std::all_of(report.cells.begin(), report.cells.end(), [&seed](const SweepResult &r) {
         return seed.value(r.rowLabel()).contains(r.config.model.latent);

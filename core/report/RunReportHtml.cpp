@@ -132,9 +132,7 @@ QByteArray RunReport::html() const
                       [](const auto &a, const auto &b) { return a.meanPsnrDb < b.meanPsnrDb; });
             for (const ErrorViews::ClassPsnr &c : sorted)
                 h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3 dB</td></tr>\n")
-                         .arg(esc(c.name))
-                         .arg(c.count)
-                         .arg(c.meanPsnrDb, 0, 'f', 2);
+                         .arg(esc(c.name), QString::number(c.count), QString::number(c.meanPsnrDb, 'f', 2));
             h += QStringLiteral("</table>\n");
         }
         if (!worstStrip.isNull())
@@ -142,7 +140,8 @@ QByteArray RunReport::html() const
                      .arg(worstLabels.size())
                      .arg(esc(errorCaption))
                 + tiles(worstStrip, kGridRows, worstLabels);
-        h += QStringLiteral("<p class=\"sub\">Error rows: |original − reconstruction| per pixel in viridis, dark = exact, yellow = off by "
+        h += QStringLiteral("<p class=\"sub\">Error rows: |original − reconstruction| per pixel in viridis, dark = "
+                            "exact, yellow = off by "
                             "%1 or more. PSNR (global) = 10·log10(1/MSE) over the set, as the seed report measures "
                             "it.</p>\n")
                  .arg(double(ErrorViews::kHeatmapMax));

@@ -11,6 +11,8 @@
 #include <QPainter>
 #include <QPdfWriter>
 
+#include <numeric>
+
 namespace aestudio {
 namespace {
 
@@ -34,11 +36,25 @@ public:
     double y() const { return m_y; }
     void skip(double h) { m_y += h; }
     bool fits(double h) const { return m_y + h <= m_box.bottom(); }
-    void newPage()
+    // False, and nothing happens, once the document has its kMaxPages.
+    bool newPage()
     {
+        if (m_pages >= kMaxPages)
+            return false;
         m_writer.newPage();
         m_y = m_box.top();
         ++m_pages;
+        return true;
+    }
+    // One line, elided in the middle when too long (a long unbroken run name or path).
+    void line(const QString &s, double points, bool bold = false, QColor colour = Qt::black, bool mono = false)
+    {
+        m_p.setFont(font(points, bold, mono));
+        m_p.setPen(colour);
+        const QFontMetricsF fm(m_p.font(), m_p.device());
+        m_p.drawText(QRectF(m_box.left(), m_y, m_box.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     fm.elidedText(s, Qt::ElideMiddle, m_box.width()));
+        m_y += fm.height();
     }
 
     QFont font(double points, bool bold = false, bool mono = false) const
@@ -106,7 +122,7 @@ public:
             m_p.drawText(QRectF(m_box.left(), m_y + r * tile, labelWidth - 4, tile), Qt::AlignRight | Qt::AlignVCenter,
                          rowLabels[r]);
         m_y += tile * rows;
-        if (below.isEmpty())
+        if (below.isEmpty() || tile < 20) // too narrow to read (K above ~23); the HTML report keeps them
             return;
         m_p.setFont(font(5));
         const QFontMetricsF fm(m_p.font(), m_p.device());
@@ -118,23 +134,30 @@ public:
         }
         m_y += 2 + 2 * fm.height();
     }
-    void table(const RunReport::Table &t, double points)
+    // A table with its header; rows that do not fit on the last page are counted in `more` ("… and %1 more …").
+    void table(const RunReport::Table &t, double points, const QString &more)
     {
+        // Column widths from the contents; a table wider than the box is set in a smaller font, never clipped.
+        QVector<double> widths(t.header.size(), 0);
+        auto measure = [&](const QFontMetricsF &fm) {
+            std::fill(widths.begin(), widths.end(), 0.0);
+            auto row = [&](const QStringList &cells) {
+                for (int c = 0; c < cells.size() && c < widths.size(); ++c)
+                    widths[c] = std::max(widths[c], fm.horizontalAdvance(cells[c]) + 8);
+            };
+            row(t.header);
+            for (const QStringList &cells : t.rows)
+                row(cells);
+            return std::accumulate(widths.begin(), widths.end(), 0.0);
+        };
+        double total = measure(QFontMetricsF(font(points, true), m_p.device()));
+        if (total > m_box.width()) {
+            points = std::max(3.5, points * m_box.width() / total);
+            total = measure(QFontMetricsF(font(points, true), m_p.device()));
+        }
         const QFont normal = font(points), bold = font(points, true);
         const QFontMetricsF fm(bold, m_p.device());
         const double rowHeight = fm.height() + 3;
-        // Column widths from the contents, the first column taking what is left.
-        QVector<double> widths(t.header.size(), 0);
-        auto measure = [&](const QStringList &row) {
-            for (int c = 0; c < row.size() && c < widths.size(); ++c)
-                widths[c] = std::max(widths[c], fm.horizontalAdvance(row[c]) + 8);
-        };
-        measure(t.header);
-        for (const QStringList &row : t.rows)
-            measure(row);
-        double total = 0;
-        for (double w : widths)
-            total += w;
         const double scale = total > m_box.width() ? m_box.width() / total : 1.0;
         auto drawRow = [&](const QStringList &row, const QVector<bool> &best, bool header) {
             double x = m_box.left();
@@ -143,8 +166,9 @@ public:
             for (int c = 0; c < row.size() && c < widths.size(); ++c) {
                 m_p.setFont(header || best.value(c) ? bold : normal);
                 m_p.setPen(Qt::black);
-                m_p.drawText(QRectF(x + 3, m_y, widths[c] * scale - 4, rowHeight),
-                             (c == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, row[c]);
+                const QRectF cell(x + 3, m_y, widths[c] * scale - 4, rowHeight);
+                m_p.drawText(cell, (c == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
+                             QFontMetricsF(m_p.font(), m_p.device()).elidedText(row[c], Qt::ElideMiddle, cell.width()));
                 x += widths[c] * scale;
             }
             m_p.setPen(QPen(QColor(200, 200, 200), 0.5));
@@ -155,11 +179,10 @@ public:
         drawRow(t.header, {}, true);
         for (int r = 0; r < t.rows.size(); ++r) {
             if (!fits(rowHeight * 2)) {
-                if (m_pages >= kMaxPages) { // the document stays at most two pages; the CSV has every row
-                    text(QStringLiteral("… and %1 more rows in results.csv").arg(t.rows.size() - r), points);
+                if (!newPage()) { // the document stays at most kMaxPages; the CSV has every row
+                    text(more.arg(t.rows.size() - r), points);
                     return;
                 }
-                newPage();
                 drawRow(t.header, {}, true);
             }
             drawRow(t.rows[r], t.best.value(r), false);
@@ -179,12 +202,12 @@ const QStringList kGridRows{QStringLiteral("original"), QStringLiteral("noisy in
 
 void header(PdfLayout &l, const RunReport &r)
 {
-    l.text(r.title, 15, true);
+    l.line(r.title, 15, true);
     l.skip(2);
     l.text(QStringLiteral("%1 · report written %2")
                .arg(r.subtitle, r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
            7.5, false, QColor(90, 90, 90));
-    l.text(r.folder, 6.5, false, QColor(90, 90, 90), true);
+    l.line(r.folder, 6.5, false, QColor(90, 90, 90), true);
     l.skip(6);
     l.facts(r.facts);
     if (!r.datasetFiles.isEmpty()) {
@@ -205,14 +228,15 @@ void runPages(PdfLayout &l, QPainter &p, const RunReport &r)
         l.tiles(g.image, g.image.width() / kImageSide, kGridRows);
         l.skip(6);
     }
-    l.text(QStringLiteral("Error rows: |original − reconstruction| per pixel in viridis, dark = exact, yellow = off by %1 or more. "
-                          "PSNR (global) = 10·log10(1/MSE) over the set, as the seed report measures it.")
-               .arg(double(ErrorViews::kHeatmapMax)),
-           6.5, false, QColor(90, 90, 90));
+    l.text(
+        QStringLiteral(
+            "Error rows: |original − reconstruction| per pixel in viridis, dark = exact, yellow = off by %1 or more. "
+            "PSNR (global) = 10·log10(1/MSE) over the set, as the seed report measures it.")
+            .arg(double(ErrorViews::kHeatmapMax)),
+        6.5, false, QColor(90, 90, 90));
 
-    if (r.robustness.points.isEmpty() && r.worstStrip.isNull() && r.notes.isEmpty())
+    if ((r.robustness.points.isEmpty() && r.worstStrip.isNull() && r.notes.isEmpty()) || !l.newPage())
         return;
-    l.newPage();
     l.text(QStringLiteral("Robustness and where it fails"), 12, true);
     l.skip(6);
     if (!r.robustness.points.isEmpty()) {
@@ -248,21 +272,23 @@ void sweepPages(PdfLayout &l, QPainter &p, const RunReport &r)
                                              "brackets); the best of each row in bold"),
            9, true);
     l.skip(4);
-    l.table(r.pivotTable(), 7.5);
+    l.table(r.pivotTable(), 7.5, QStringLiteral("… and %1 more model types in table.md"));
     if (!r.beatenLine().isEmpty()) {
         l.skip(4);
         l.text(r.beatenLine(), 7.5);
     }
     l.skip(kGap);
     constexpr double plotHeight = 200;
-    if (!l.fits(plotHeight))
-        l.newPage();
+    if (!l.fits(plotHeight) && !l.newPage())
+        return;
     p.setFont(l.font(8));
     r.sweepPlot().paint(p, QRectF(l.box().left(), l.y(), l.box().width(), plotHeight));
     l.skip(plotHeight + kGap);
+    if (!l.fits(60) && !l.newPage())
+        return;
     l.text(QStringLiteral("Every cell (best epoch's validation numbers; test PSNR of the best weights)"), 9, true);
     l.skip(4);
-    l.table(r.cellsTable(), 7);
+    l.table(r.cellsTable(), 7, QStringLiteral("… and %1 more cells in results.csv"));
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <QSysInfo>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 
 namespace aestudio {
@@ -64,7 +65,7 @@ const EpochMetrics *RunRecord::bestEpoch() const
 {
     const EpochMetrics *best = nullptr;
     for (const EpochMetrics &m : history)
-        if (!best || m.valLoss < best->valLoss)
+        if (std::isfinite(m.valLoss) && (!best || m.valLoss < best->valLoss)) // a diverged (NaN) epoch is never best
             best = &m;
     return best;
 }

@@ -33,7 +33,7 @@ struct RunRecord {
     bool hasCheckpoint() const;
     QString checkpointPath() const;
     int epochsDone() const { return history.isEmpty() ? 0 : history.back().epoch; }
-    const EpochMetrics *bestEpoch() const; // lowest validation loss, or null
+    const EpochMetrics *bestEpoch() const; // lowest finite validation loss, or null
     QString architecture() const;          // "784-256-128-30" and friends
     static QString statusName(Status s);
 

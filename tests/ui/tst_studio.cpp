@@ -1088,11 +1088,16 @@ void TestStudio::tilesOpenLargeWithAPixelReadout()
     QCOMPARE(tile.size(), QSize(28, 28));
     QCOMPARE(zoom->shownImage().size(), QSize(280, 280));
     QCOMPARE(zoom->shownImage(), ImageGrid::scaledUp(tile, 10));
+    // Independently of the cut: zoomed pixel (x, y) is the grid's pixel in probe 3's cell.
+    for (const QPoint &px : {QPoint(0, 0), QPoint(27, 27), QPoint(14, 9), QPoint(3, 20)})
+        QCOMPARE(zoom->shownImage().pixel(px * 10 + QPoint(5, 5)),
+                 recon->image().pixel(2 * cell + px.x() * cell / 28, px.y() * cell / 28));
     QCOMPARE(zoom->view()->pixmap().size(), QSize(280, 280)); // shown 1:1, not smoothed by a layout
     // Hover pixel (14, 9): the readout names it and gives the original's value there.
     QTest::mouseMove(zoom->view(), QPoint(14 * 10 + 5, 9 * 10 + 5));
-    const QImage original = ZoomTile::cut(w->gridPanel()->original()->image(), 2, 0, cell / 28);
-    const QString expected = QString::number(qGray(original.pixel(14, 9)) / 255.0, 'f', 3);
+    const QImage originalGrid = w->gridPanel()->original()->image();
+    const QString expected
+        = QString::number(qGray(originalGrid.pixel(2 * cell + 14 * cell / 28, 9 * cell / 28)) / 255.0, 'f', 3);
     QTRY_VERIFY2(zoom->readout().contains(QStringLiteral("pixel (14, 9)")), qPrintable(zoom->readout()));
     QVERIFY2(zoom->readout().contains(QStringLiteral("original %1").arg(expected)), qPrintable(zoom->readout()));
     QVERIFY(zoom->readout().contains(QStringLiteral("|error|")));
@@ -1119,6 +1124,14 @@ void TestStudio::exportReportWritesThePdfOfTheRun()
     QCOMPARE(f.read(5), QByteArray("%PDF-"));
     QVERIFY(f.size() > 20000);
     QVERIFY(w->reports()->exportAction()->isEnabled());
+    // A folder that cannot be written: the error reaches the user and the action comes back.
+    QSignalSpy problem(w->reports(), &ReportActions::problem);
+    w->reports()->exportTo(out.filePath(QStringLiteral("no/such/folder/run.pdf")));
+    QTRY_COMPARE_WITH_TIMEOUT(problem.count(), 1, 60000);
+    QVERIFY2(problem.first().first().toString().startsWith(QStringLiteral("The report could not be written")),
+             qPrintable(problem.first().first().toString()));
+    QVERIFY(w->reports()->exportAction()->isEnabled());
+    QCOMPARE(written.count(), 1);
 }
 
 // The grids are black; their per-probe tooltip must not be (an unscoped style sheet once drew it black on black).
