@@ -11,6 +11,7 @@
 #include "Errors.h"
 #include "ConfigPanel.h"
 #include "ExperimentsPanel.h"
+#include "ImageGridPanel.h"
 #include "MainWindow.h"
 #include "SliderLatencyProbe.h"
 #include "StallMonitor.h"
@@ -58,6 +59,10 @@ QList<QCommandLineOption> StudioMeasurement::options()
          QStringLiteral("N")},
         {QStringLiteral("scrub-epoch"),
          QStringLiteral("With --open-run: move the epoch scrubber to epoch N once the run is open."),
+         QStringLiteral("N")},
+        {QStringLiteral("zoom-probe"),
+         QStringLiteral("With --open-run: open probe N's reconstruction at 10x once the run is open (a screenshot "
+                        "then shows it)."),
          QStringLiteral("N")},
         {QStringLiteral("draw"),
          QStringLiteral("Drag the draw pad's brush through these canvas points (28x28 grid), e.g. "
@@ -149,10 +154,13 @@ void StudioMeasurement::applyOptions(const QCommandLineParser &p)
     if (p.isSet(QStringLiteral("open-run"))) {
         const QString folder = p.value(QStringLiteral("open-run"));
         const int epoch = p.value(QStringLiteral("scrub-epoch")).toInt();
-        QTimer::singleShot(0, window, [window, folder, epoch] {
-            window->openRun(folder, [window, epoch] {
+        const int probe = p.value(QStringLiteral("zoom-probe")).toInt();
+        QTimer::singleShot(0, window, [window, folder, epoch, probe] {
+            window->openRun(folder, [window, epoch, probe] {
                 if (epoch > 0)
                     window->findChild<TimeScrubber *>()->showEpoch(epoch);
+                if (probe > 0) // once the grids show the opened model
+                    QTimer::singleShot(1500, window, [window, probe] { window->gridPanel()->zoomProbe(probe - 1, 2); });
             });
         });
     }
