@@ -304,13 +304,27 @@ RunReport RunReport::fromFolder(const QString &folder, int worstK)
     return report;
 }
 
-LinePlot RunReport::lossPlot() const
+namespace {
+
+// A chart against the epochs with the best epoch marked, as both training charts are.
+LinePlot epochPlot(const QString &title, const QString &yLabel, int bestEpoch, const QString &markerLabel = {})
 {
     LinePlot plot;
-    plot.title = QStringLiteral("Loss (MSE against the clean image)");
+    plot.title = title;
     plot.xLabel = QStringLiteral("epoch");
-    plot.yLabel = QStringLiteral("MSE");
+    plot.yLabel = yLabel;
     plot.integerX = true;
+    plot.markerX = bestEpoch;
+    plot.markerLabel = markerLabel;
+    return plot;
+}
+
+} // namespace
+
+LinePlot RunReport::lossPlot() const
+{
+    LinePlot plot = epochPlot(QStringLiteral("Loss (MSE against the clean image)"), QStringLiteral("MSE"), bestEpoch,
+                              QStringLiteral("best epoch %1").arg(bestEpoch));
     PlotSeries train{QStringLiteral("train"), {}, LinePlot::colour(0)};
     PlotSeries val{QStringLiteral("validation"), {}, LinePlot::colour(1)};
     for (const EpochMetrics &m : history) {
@@ -318,18 +332,12 @@ LinePlot RunReport::lossPlot() const
         val.points.append({double(m.epoch), m.valLoss});
     }
     plot.series = {train, val};
-    plot.markerX = bestEpoch;
-    plot.markerLabel = QStringLiteral("best epoch %1").arg(bestEpoch);
     return plot;
 }
 
 LinePlot RunReport::psnrPlot() const
 {
-    LinePlot plot;
-    plot.title = QStringLiteral("Validation PSNR");
-    plot.xLabel = QStringLiteral("epoch");
-    plot.yLabel = QStringLiteral("PSNR (dB)");
-    plot.integerX = true;
+    LinePlot plot = epochPlot(QStringLiteral("Validation PSNR"), QStringLiteral("PSNR (dB)"), bestEpoch);
     PlotSeries global{QStringLiteral("PSNR (global)"), {}, LinePlot::colour(0)};
     PlotSeries mean{QStringLiteral("PSNR (mean of images)"), {}, LinePlot::colour(2)};
     PlotSeries noisy{QStringLiteral("noisy input"), {}, QColor(136, 138, 133), Qt::DashLine, 1.0};
@@ -342,7 +350,6 @@ LinePlot RunReport::psnrPlot() const
     plot.series = {global, mean};
     if (!noisy.points.isEmpty())
         plot.series.append(noisy);
-    plot.markerX = bestEpoch;
     return plot;
 }
 
