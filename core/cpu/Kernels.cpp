@@ -5,10 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace aestudio::kernels {
 
 using counterrandom::mix;
+
+// The dropout draws read 64-bit hashes as 16-bit lanes in memory order (biasReluDropoutRows).
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dropout draws assume a little-endian machine");
 
 #define AESTUDIO_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 
@@ -28,22 +32,30 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
             }
             continue;
         }
-        // Two passes per chunk, so the float part vectorises on 32-bit lanes apart from the 64-bit hashing.
+        // Element i keeps its value when the (i mod 4)-th 16-bit lane of mix(seed + i/4) is below the threshold.
+        // Those lanes, little-endian, are just the 64-bit draws read as 16-bit numbers: so the draws of a chunk are
+        // hashed in one vector loop over 64-bit lanes, copied out as 16-bit lanes, and compared in a second loop.
         constexpr std::int64_t kChunk = 256;
-        float keepScale[kChunk]; // scale where the draw keeps the element, else 0
+        std::uint64_t hashes[kChunk / 4 + 1];
+        std::uint16_t draws[4 * (kChunk / 4 + 1)];
+        const float threshold = float(p.threshold), scale = p.scale; // locals: the stores below cannot alias them
         for (std::int64_t c0 = 0; c0 < cols; c0 += kChunk) {
             const std::int64_t n = std::min(kChunk, cols - c0);
-            for (std::int64_t c = 0; c < n; ++c) {
-                const std::uint64_t i = std::uint64_t(base + c0 + c);
-                const std::uint32_t draw = std::uint32_t(mix(p.seed + (i >> 2)) >> (16 * (i & 3))) & 0xffffu;
-                keepScale[c] = draw < p.threshold ? p.scale : 0.0f;
-            }
+            const std::uint64_t first = std::uint64_t(base + c0), group = first >> 2;
+            const std::int64_t groups = std::int64_t(((first + std::uint64_t(n) - 1) >> 2) - group) + 1;
+#pragma omp simd
+            for (std::int64_t k = 0; k < groups; ++k)
+                hashes[k] = mix(p.seed + group + std::uint64_t(k));
+            std::memcpy(draws, hashes, std::size_t(groups) * sizeof(std::uint64_t));
+            const std::uint16_t *d = draws + (first & 3);
             float *zc = z + base + c0, *ac = a + base + c0, *mc = mask + base + c0;
             const float *bc = bias + c0;
 #pragma omp simd
             for (std::int64_t c = 0; c < n; ++c) {
                 const float v = zc[c] + bc[c];
-                const float m = v > 0.0f ? keepScale[c] : 0.0f;
+                // Compared as floats (exact below 2^24), so the loop stays on 32-bit lanes.
+                const float keep = float(d[c]) < threshold ? scale : 0.0f;
+                const float m = v > 0.0f ? keep : 0.0f;
                 zc[c] = v;
                 mc[c] = m;
                 ac[c] = v * m;

@@ -22,7 +22,7 @@ Profile g_profile;
 // One thread's share of the profile, added to the total when the step ends.
 struct ThreadClock {
     bool on = g_profiling.load(std::memory_order_relaxed);
-    double gemm = 0, barrier = 0;
+    double gemm = 0, barrier = 0, adam = 0;
     std::chrono::steady_clock::time_point start
         = on ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     template <typename F> void time(double &into, F &&work)
@@ -44,6 +44,7 @@ struct ThreadClock {
         g_profile.threadSeconds += total;
         g_profile.gemmSeconds += gemm;
         g_profile.barrierSeconds += barrier;
+        g_profile.adamSeconds += adam;
     }
 };
 
@@ -103,6 +104,23 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
         ThreadClock clock;
         const Range rows = share(batch.rows, t, nt);
         forwardRows(layers, batch, dropout, seed, rows, partialLoss[std::size_t(t)], clock);
+        // The rows phase goes on into the backward pass: every layer's dz for this thread's rows, dA = dz W then the
+        // ReLU/dropout mask, from the last layer down. It needs only this thread's rows and the weights, which
+        // nobody changes before the barrier below, so the whole backward chain costs no barrier at all. Only
+        // scratch buffers are written; on a non-finite loss they are simply never used.
+        for (std::size_t li = layers.size(); li-- > 1;) {
+            Layer &l = layers[li];
+            Layer &prev = layers[li - 1];
+            if (rows.size() == 0)
+                break;
+            clock.time(clock.gemm, [&] {
+                gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out, l.out,
+                            l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
+            });
+            if (prev.activation == Activation::ReluDropout)
+                kernels::multiplyInPlace(prev.dz, prev.mask, rows.begin * l.in, rows.end * l.in);
+        }
+        // One barrier: every row of every dz is complete, the loss can be summed, and nobody reads weights any more.
         clock.time(clock.barrier, [] {
 #pragma omp barrier
         });
@@ -113,23 +131,11 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
             loss /= double(outputs);
         } // implicit barrier: every thread sees the loss
         if (std::isfinite(loss)) {
+            // The units phase: each layer's weight gradient for this thread's slice of its output units, then, while
+            // that slice is in cache, Adam's update of it. Slices of different layers need no barrier between them.
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
                 const float *prevA = li == 0 ? batch.input : layers[li - 1].a;
-                if (li > 0 && rows.size() > 0) {
-                    // This thread's rows of the previous layer's gradient: dA = dz W, then ReLU/dropout's mask.
-                    Layer &prev = layers[li - 1];
-                    clock.time(clock.gemm, [&] {
-                        gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out,
-                                    l.out, l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
-                    });
-                    if (prev.activation == Activation::ReluDropout)
-                        kernels::multiplyInPlace(prev.dz, prev.mask, rows.begin * l.in, rows.end * l.in);
-                }
-                // All rows of dz are complete, and nobody reads this layer's weights any more.
-                clock.time(clock.barrier, [] {
-#pragma omp barrier
-                });
                 const Range units = share(l.out, t, nt);
                 if (units.size() == 0)
                     continue;
@@ -138,13 +144,14 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
                                 l.out, prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
                 });
                 kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batch.rows, units.size());
-                if (adam) {
-                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                       l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
-                                       adam->coefficients);
-                    kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq, l.flatBias + units.begin,
-                                       l.flatBias + units.end, adam->coefficients);
-                }
+                if (adam)
+                    clock.time(clock.adam, [&] {
+                        kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
+                                           l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
+                                           adam->coefficients);
+                        kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
+                                           l.flatBias + units.begin, l.flatBias + units.end, adam->coefficients);
+                    });
             }
         }
     }

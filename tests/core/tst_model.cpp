@@ -2,6 +2,7 @@
 #include "AutoEncoder.h"
 #include "CounterRandom.h"
 #include "InferenceModelImpl.h"
+#include "Kernels.h"
 #include "FastMath.h"
 #include "FlatAdam.h"
 #include "FusedStep.h"
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
+    void dropoutMasksFollowTheCounterFormula();
     void fusedTrainEqualsBackwardThenStep_data();
     void fusedTrainEqualsBackwardThenStep();
     void fusedTrainChangesNothingOnNaN();
@@ -426,6 +428,34 @@ void TestModel::sgemmMatchesTorch()
     const torch::Tensor expected = 0.5 * torch::mm(transA ? a.t() : a, transB ? b.t() : b) + beta * c0;
     const double err = (c - expected).abs().max().item<double>();
     QVERIFY2(err < 1e-4, qPrintable(QStringLiteral("%1 via %2").arg(err).arg(QString::fromUtf8(gemm::backendName()))));
+}
+
+// The dropout mask is a pure function of (seed, element index): element i keeps its value when 16-bit lane i mod 4
+// of mix(seed + i / 4) is below the threshold. Resumed runs and every thread count rely on it, so the vectorised
+// kernel must give exactly this, for any row length and row range (widths not a multiple of 4 or of the chunk).
+void TestModel::dropoutMasksFollowTheCounterFormula()
+{
+    for (const std::int64_t cols : {15, 64, 255, 256, 300, 513}) {
+        const std::int64_t rows = 5;
+        std::vector<float> z(std::size_t(rows * cols), 1.0f), a(z.size()), mask(z.size(), -1.0f),
+            bias(std::size_t(cols), 0.5f);
+        const kernels::DropoutParams p{0x1234567890abcdefull + std::uint64_t(cols), 52429u, 1.25f, true}; // keep 0.8
+        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, p);
+        for (std::int64_t i = cols; i < rows * cols; ++i) {
+            const std::uint64_t u = std::uint64_t(i);
+            const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
+            const float expected = draw < p.threshold ? p.scale : 0.0f;
+            if (mask[std::size_t(i)] != expected)
+                QFAIL(qPrintable(QStringLiteral("cols %1, element %2: mask %3, formula %4")
+                                     .arg(cols)
+                                     .arg(i)
+                                     .arg(mask[std::size_t(i)])
+                                     .arg(expected)));
+            QCOMPARE(a[std::size_t(i)], 1.5f * expected);
+        }
+        for (std::int64_t i = 0; i < cols; ++i) // row 0 is outside the range: untouched
+            QCOMPARE(mask[std::size_t(i)], -1.0f);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestModel)
