@@ -68,7 +68,7 @@ void LinePlot::paint(QPainter &p, const QRectF &rect) const
     if (empty)
         xMin = yMin = 0, xMax = yMax = 1;
     const QVector<double> yTicks = niceTicks(yMin, yMax, 5);
-    const QVector<double> xTicks = niceTicks(xMin, xMax, 6, integerX);
+    const QVector<double> xTicks = this->xTicks.isEmpty() ? niceTicks(xMin, xMax, 6, integerX) : this->xTicks;
     const double y0 = std::min(yMin, yTicks.value(0, yMin)), y1 = std::max(yMax, yTicks.value(yTicks.size() - 1, yMax));
     const double x0 = integerX ? xMin : std::min(xMin, xTicks.value(0, xMin));
     const double x1 = std::max(xMax, integerX ? xMax : xTicks.value(xTicks.size() - 1, xMax));
@@ -163,8 +163,13 @@ void LinePlot::paint(QPainter &p, const QRectF &rect) const
         p.setPen(QPen(s.colour, s.width, s.style, Qt::RoundCap, Qt::RoundJoin));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
-        if (s.points.size() == 1) // one epoch: a dot, not an invisible zero-length line
-            p.drawEllipse(map(s.points[0].x(), s.points[0].y()), s.width * 1.5, s.width * 1.5);
+        if (s.points.size() == 1 || markers) { // one epoch: a dot, not an invisible zero-length line
+            p.setBrush(s.colour);
+            for (const QPointF &pt : s.points)
+                if (std::isfinite(pt.x()) && std::isfinite(pt.y()))
+                    p.drawEllipse(map(pt.x(), pt.y()), s.width * 1.2, s.width * 1.2);
+            p.setBrush(Qt::NoBrush);
+        }
     }
     if (markerX >= 0 && !empty) {
         p.setPen(QPen(QColor(204, 0, 0), 0.75, Qt::DotLine));

@@ -29,6 +29,8 @@ struct LinePlot {
     QString markerLabel;
     bool integerX = false;     // epochs: ticks on whole numbers only
     bool legendBeside = false; // right of the frame instead of in its emptiest corner (many series)
+    bool markers = false;      // a dot at every point (few, discrete x values)
+    QVector<double> xTicks;    // where given: exactly these x ticks (e.g. the latent dims of a sweep)
     double fontPoints = 8.0;
 
     // The plot filling `rect` (in the painter's units, taken as points).

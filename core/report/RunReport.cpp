@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
+#include <QPainter>
 
 #include <algorithm>
 #include <numeric>
@@ -88,21 +89,34 @@ void addSettings(RunReport &report, const TrainingConfig &c, const QJsonObject &
                              .arg(sys.value(QStringLiteral("device")).toString(), c.device,
                                   QString::number(sys.value(QStringLiteral("threads")).toInt()))});
     QStringList libs;
-    for (const char *key : {"aestudio", "torch", "qt", "step_gemm"})
+    const QPair<const char *, const char *> names[]
+        = {{"aestudio", "Autoencoder Studio"}, {"torch", "LibTorch"}, {"qt", "Qt"}, {"step_gemm", "training GEMM"}};
+    for (const auto &[key, name] : names)
         if (sys.contains(QLatin1String(key)))
-            libs << QStringLiteral("%1 %2").arg(QLatin1String(key), sys.value(QLatin1String(key)).toString());
+            libs << QStringLiteral("%1 %2").arg(QLatin1String(name), sys.value(QLatin1String(key)).toString());
     if (sys.contains(QStringLiteral("blas")))
         libs << QStringLiteral("BLAS %1").arg(QFileInfo(sys.value(QStringLiteral("blas")).toString()).fileName());
     report.facts.append({QStringLiteral("Libraries"), libs.join(QStringLiteral(", "))});
 }
 
-// Four rows of probes: original, noisy, reconstruction, error; 28 px tiles.
-QImage probeRows(const Reconstruction &r)
+// Without noise the noisy row is the original again: the rows shown are original, reconstruction, error.
+QImage withoutNoisyRow(const QImage &rows4)
+{
+    QImage out(rows4.width(), 3 * kImageSide, rows4.format());
+    QPainter p(&out);
+    p.drawImage(0, 0, rows4.copy(0, 0, rows4.width(), kImageSide));
+    p.drawImage(0, kImageSide, rows4.copy(0, 2 * kImageSide, rows4.width(), 2 * kImageSide));
+    return out;
+}
+
+// The probes as rows (original, noisy unless clean, reconstruction, error); 28 px tiles.
+QImage probeRows(const Reconstruction &r, bool clean)
 {
     QVector<ErrorViews::Ranked> all;
     for (int i = 0; i < r.count; ++i)
         all.append({i, 0.0});
-    return ErrorViews::worstStrip(r, all, 1);
+    const QImage rows = ErrorViews::worstStrip(r, all, 1);
+    return clean ? withoutNoisyRow(rows) : rows;
 }
 
 ImageSet firstImages(const ImageSet &set, int count)
@@ -186,9 +200,9 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     auto gridOf = [&](const EpochMetrics &m, const std::shared_ptr<const InferenceModel> &model) {
         for (const ProbeSnapshot &s : lastInfo.snapshots)
             if (s.epoch == m.epoch && s.isValid())
-                return probeRows(s.toReconstruction());
+                return probeRows(s.toReconstruction(), c.noise.isClean());
         if (model && data && model.get() != nullptr)
-            return probeRows(model->reconstructProbes(data->validation, kProbes, c.noise));
+            return probeRows(model->reconstructProbes(data->validation, kProbes, c.noise), c.noise.isClean());
         return QImage();
     };
     QVector<QPair<const EpochMetrics *, std::shared_ptr<const InferenceModel>>> shown{{&best, bestModel}};
@@ -223,6 +237,8 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     const QStringList names = DatasetCatalog::classNames(c.dataset);
     const QVector<ErrorViews::Ranked> worst = ErrorViews::worstK(r.psnrDb, worstK);
     report.worstStrip = ErrorViews::worstStrip(r, worst, 1);
+    if (c.noise.isClean())
+        report.worstStrip = withoutNoisyRow(report.worstStrip);
     for (const ErrorViews::Ranked &w : worst) {
         const int label = labels[std::size_t(w.index)];
         report.worstLabels << QStringLiteral("%1\n%2 dB")
@@ -231,10 +247,11 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     }
     report.classes = ErrorViews::perClass(r.psnrDb, labels, names);
     report.errorCaption
-        = QStringLiteral("The model of epoch %1 (%2) on %3 validation images at %4 noise; per-image PSNR")
+        = QStringLiteral("The model of epoch %1 (%2) on %3 validation images %4; PSNR (mean of images)")
               .arg(QString::number(modelEpoch),
                    modelEpoch == best.epoch ? QStringLiteral("the best") : QStringLiteral("no best.aes"), number(n),
-                   noiseText(c.noise));
+                   c.noise.isClean() ? QStringLiteral("on clean inputs")
+                                     : QStringLiteral("at %1 noise").arg(c.noise.describe()));
 }
 
 void gatherSweep(RunReport &report, const QString &folder)
@@ -292,6 +309,8 @@ RunReport RunReport::fromFolder(const QString &folder, int worstK)
 {
     if (worstK < 1 || worstK > 64)
         throw ConfigError(QStringLiteral("the worst-K strip shows 1 to 64 images, not %1").arg(worstK));
+    if (!QFileInfo(folder).isDir())
+        throw ConfigError(QStringLiteral("%1: no such folder").arg(folder));
     RunReport report;
     report.folder = QDir(folder).absolutePath();
     report.created = QDateTime::currentDateTime();
@@ -353,6 +372,28 @@ LinePlot RunReport::psnrPlot() const
     return plot;
 }
 
+QStringList RunReport::rowLabels() const
+{
+    if (trainingNoiseLevel > 0)
+        return {QStringLiteral("original"), QStringLiteral("noisy input"), QStringLiteral("reconstruction"),
+                QStringLiteral("|error|")};
+    return {QStringLiteral("original"), QStringLiteral("reconstruction"), QStringLiteral("|error|")};
+}
+
+QString RunReport::seedProtocolNote() const
+{
+    if (seed.isEmpty())
+        return {};
+    const bool likeForLike = std::all_of(cells.begin(), cells.end(), [](const SweepResult &r) {
+        return r.config.epochs == (r.regularised() ? 15 : 20) && r.config.limit == 0;
+    });
+    if (likeForLike)
+        return {};
+    return QStringLiteral("Not like for like: the seed trained 20 epochs (15 with dropout) on every training image; "
+                          "these cells trained fewer epochs or on fewer images (see the cell table), so they are not "
+                          "expected to reach its numbers.");
+}
+
 LinePlot RunReport::robustnessPlot() const
 {
     LinePlot plot;
@@ -379,6 +420,11 @@ LinePlot RunReport::sweepPlot() const
     LinePlot plot;
     plot.title = QStringLiteral("Best validation loss by latent dim");
     plot.legendBeside = true;
+    plot.markers = true;
+    for (const SweepResult &r : cells)
+        if (!plot.xTicks.contains(double(r.config.model.latent)))
+            plot.xTicks.append(double(r.config.model.latent));
+    std::sort(plot.xTicks.begin(), plot.xTicks.end());
     plot.xLabel = QStringLiteral("latent dim");
     plot.yLabel = QStringLiteral("MSE");
     plot.integerX = true;

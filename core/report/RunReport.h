@@ -32,7 +32,7 @@ struct RunReport {
     int bestEpoch = 0;
     struct Grid {
         QString caption;
-        QImage image; // 4 rows (original, noisy, reconstruction, error heatmap) x probes, 28 px tiles
+        QImage image; // rowLabels() x probes, 28 px tiles
     };
     QVector<Grid> grids; // best epoch, then final epoch (one when they are the same)
     RobustnessCurve robustness;
@@ -54,6 +54,9 @@ struct RunReport {
     // missing. A run whose dataset is not on this machine still gets its settings, charts and stored grids.
     static RunReport fromFolder(const QString &folder, int worstK = kDefaultWorst);
 
+    // The rows of the grids and the strip: original, noisy input (left out for a run trained on clean inputs, where it
+    // equals the original), reconstruction, |error|.
+    QStringList rowLabels() const;
     LinePlot lossPlot() const;
     LinePlot psnrPlot() const;
     LinePlot robustnessPlot() const;
@@ -66,8 +69,9 @@ struct RunReport {
         QVector<QVector<bool>> best;
     };
     Table pivotTable() const;
-    Table cellsTable() const;   // every cell: best epoch, loss, PSNR, test PSNR, time
-    QString beatenLine() const; // "Cells lower than the seed's: 12 of 16", or empty
+    Table cellsTable() const;         // every cell: best epoch, loss, PSNR, test PSNR, time
+    QString beatenLine() const;       // "Cells lower than the seed's: 12 of 16", or empty
+    QString seedProtocolNote() const; // when the cells did not train as the seed did (epochs, images), or empty
 
     QByteArray pdf(QPageSize::PageSizeId page = QPageSize::A4) const;
     QByteArray html() const;

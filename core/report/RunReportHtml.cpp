@@ -74,9 +74,6 @@ QString table(const RunReport::Table &t)
     return html + QStringLiteral("</table>\n");
 }
 
-const QStringList kGridRows{QStringLiteral("original"), QStringLiteral("noisy input"), QStringLiteral("reconstruction"),
-                            QStringLiteral("|error|")};
-
 } // namespace
 
 QByteArray RunReport::html() const
@@ -110,10 +107,14 @@ QByteArray RunReport::html() const
 
     if (isSweep) {
         h += QStringLiteral("<h2>Table 1.1: best validation loss (MSE)%1</h2>\n")
-                 .arg(seed.isEmpty() ? QString() : QStringLiteral(", ours (the seed report's in brackets)"));
+                 .arg(seed.isEmpty()
+                          ? QString()
+                          : QStringLiteral(", ours (in brackets: the seed report, the study this studio reproduces)"));
         h += table(pivotTable());
         if (!beatenLine().isEmpty())
             h += QStringLiteral("<p>%1</p>\n").arg(esc(beatenLine()));
+        if (!seedProtocolNote().isEmpty())
+            h += QStringLiteral("<p class=\"note\">%1</p>\n").arg(esc(seedProtocolNote()));
         h += plotImg(sweepPlot(), QStringLiteral("best validation loss by latent dim"), QSizeF(560, 240));
         h += QStringLiteral("<h2>Every cell</h2>\n") + table(cellsTable());
     } else {
@@ -121,7 +122,7 @@ QByteArray RunReport::html() const
                  .arg(plotImg(lossPlot(), QStringLiteral("loss")), plotImg(psnrPlot(), QStringLiteral("PSNR")));
         for (const Grid &g : grids)
             h += QStringLiteral("<h2>%1</h2>\n").arg(esc(g.caption + QStringLiteral(" (first 16 validation images)")))
-                + tiles(g.image, kGridRows);
+                + tiles(g.image, rowLabels());
         if (!robustness.points.isEmpty()) {
             h += QStringLiteral("<h2>Robustness and where it fails</h2>\n<p>%1</p>\n")
                      .arg(plotImg(robustnessPlot(), QStringLiteral("robustness")));
@@ -136,14 +137,19 @@ QByteArray RunReport::html() const
             h += QStringLiteral("</table>\n");
         }
         if (!worstStrip.isNull())
-            h += QStringLiteral("<h2>The %1 validation images it reconstructs worst</h2>\n<p class=\"sub\">%2</p>\n")
-                     .arg(worstLabels.size())
-                     .arg(esc(errorCaption))
-                + tiles(worstStrip, kGridRows, worstLabels);
-        h += QStringLiteral("<p class=\"sub\">Error rows: |original − reconstruction| per pixel in viridis, dark = "
-                            "exact, yellow = off by "
-                            "%1 or more. PSNR (global) = 10·log10(1/MSE) over the set, as the seed report measures "
-                            "it.</p>\n")
+            h += QStringLiteral("<h2>%1</h2>\n<p class=\"sub\">%2</p>\n")
+                     .arg(
+                         worstLabels.size() == 1
+                             ? QStringLiteral("The validation image it reconstructs worst")
+                             : QStringLiteral("The %1 validation images it reconstructs worst").arg(worstLabels.size()),
+                         esc(errorCaption))
+                + tiles(worstStrip, rowLabels(), worstLabels);
+        h += QStringLiteral(
+                 "<p class=\"sub\">Error rows: |original − reconstruction| per pixel in viridis, dark = "
+                 "exact, yellow = off by "
+                 "%1 or more. PSNR (global) = 10·log10(1/MSE) over the whole set, as the seed report (the study "
+                 "this studio reproduces) measures it; PSNR (mean of images) averages each image's own "
+                 "PSNR, and is what the robustness curve, the worst images and the classes use.</p>\n")
                  .arg(double(ErrorViews::kHeatmapMax));
     }
     for (const QString &note : notes)

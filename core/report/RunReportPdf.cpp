@@ -63,6 +63,8 @@ public:
         f.setStyleHint(mono ? QFont::Monospace : QFont::SansSerif);
         f.setPointSizeF(points);
         f.setBold(bold);
+        // No shaping, so no ligatures: "fi" stays two letters in copied and searched text.
+        f.setStyleStrategy(QFont::PreferNoShaping);
         return f;
     }
     // Wrapped text across the box; returns its height.
@@ -109,7 +111,7 @@ public:
     void tiles(const QImage &image, int columns, const QStringList &rowLabels, const QStringList &below = {})
     {
         constexpr double labelWidth = 58;
-        const double tile = std::min(34.0, (m_box.width() - labelWidth) / std::max(1, columns));
+        const double tile = std::min(34.0, (m_box.width() - labelWidth) / std::max(16, columns));
         const int rows = image.height() / kImageSide;
         const QRectF target(m_box.left() + labelWidth, m_y, tile * columns, tile * rows);
         // Lossless (Flate): Qt's PDF writer otherwise stores images as JPEG, which smears the pixel edges.
@@ -197,9 +199,6 @@ private:
     int m_pages = 1;
 };
 
-const QStringList kGridRows{QStringLiteral("original"), QStringLiteral("noisy input"), QStringLiteral("reconstruction"),
-                            QStringLiteral("|error|")};
-
 void header(PdfLayout &l, const RunReport &r)
 {
     l.line(r.title, 15, true);
@@ -225,13 +224,15 @@ void runPages(PdfLayout &l, QPainter &p, const RunReport &r)
     for (const RunReport::Grid &g : r.grids) {
         l.text(g.caption + QStringLiteral(" (first 16 validation images)"), 8, true);
         l.skip(2);
-        l.tiles(g.image, g.image.width() / kImageSide, kGridRows);
+        l.tiles(g.image, g.image.width() / kImageSide, r.rowLabels());
         l.skip(6);
     }
     l.text(
         QStringLiteral(
             "Error rows: |original − reconstruction| per pixel in viridis, dark = exact, yellow = off by %1 or more. "
-            "PSNR (global) = 10·log10(1/MSE) over the set, as the seed report measures it.")
+            "PSNR (global) = 10·log10(1/MSE) over the whole set, as the seed report (the study this studio reproduces) "
+            "measures it; PSNR (mean of images) averages each image's own PSNR, and is what the robustness curve, the "
+            "worst images and the classes use.")
             .arg(double(ErrorViews::kHeatmapMax)),
         6.5, false, QColor(90, 90, 90));
 
@@ -253,10 +254,25 @@ void runPages(PdfLayout &l, QPainter &p, const RunReport &r)
         l.skip(190 + kGap);
     }
     if (!r.worstStrip.isNull()) {
-        l.text(QStringLiteral("The %1 validation images it reconstructs worst").arg(r.worstLabels.size()), 8, true);
+        const int k = int(r.worstLabels.size());
+        l.text(k == 1 ? QStringLiteral("The validation image it reconstructs worst")
+                      : QStringLiteral("The %1 validation images it reconstructs worst").arg(k),
+               8, true);
         l.text(r.errorCaption, 6.5, false, QColor(90, 90, 90));
         l.skip(3);
-        l.tiles(r.worstStrip, r.worstLabels.size(), kGridRows, r.worstLabels);
+        // Rows of at most 16 images, as many as the page holds; the HTML report has all of them.
+        constexpr int kPerRow = 16;
+        const int rows = r.worstStrip.height() / kImageSide;
+        for (int first = 0; first < k; first += kPerRow) {
+            const int n = std::min(kPerRow, k - first);
+            if (!l.fits(rows * 30.0 + 16)) {
+                l.text(QStringLiteral("… and %1 more in the HTML report").arg(k - first), 7);
+                break;
+            }
+            l.tiles(r.worstStrip.copy(first * kImageSide, 0, n * kImageSide, r.worstStrip.height()), n, r.rowLabels(),
+                    r.worstLabels.mid(first, n));
+            l.skip(4);
+        }
         l.skip(kGap);
     }
     for (const QString &note : r.notes)
@@ -268,8 +284,9 @@ void sweepPages(PdfLayout &l, QPainter &p, const RunReport &r)
     header(l, r);
     l.text(r.seed.isEmpty() ? QStringLiteral("Table 1.1: best validation loss (MSE) per model type and latent dim; "
                                              "the best of each row in bold")
-                            : QStringLiteral("Table 1.1: best validation loss (MSE), ours (the seed report's in "
-                                             "brackets); the best of each row in bold"),
+                            : QStringLiteral("Table 1.1: best validation loss (MSE), ours (in brackets: the "
+                                             "seed report, the study this studio reproduces); the best of each row in "
+                                             "bold"),
            9, true);
     l.skip(4);
     l.table(r.pivotTable(), 7.5, QStringLiteral("… and %1 more model types in table.md"));
@@ -277,6 +294,8 @@ void sweepPages(PdfLayout &l, QPainter &p, const RunReport &r)
         l.skip(4);
         l.text(r.beatenLine(), 7.5);
     }
+    if (!r.seedProtocolNote().isEmpty())
+        l.text(r.seedProtocolNote(), 7.5, false, QColor(150, 60, 0));
     l.skip(kGap);
     constexpr double plotHeight = 200;
     if (!l.fits(plotHeight) && !l.newPage())

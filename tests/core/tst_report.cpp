@@ -126,7 +126,8 @@ void TestReport::pdfHasOneOrTwoPagesWithTheRunsNumbers()
          {QStringLiteral("Autoencoder report: run"), QStringLiteral("784-256-128-8"), QStringLiteral("gaussian 0.30"),
           sha, QStringLiteral("Best epoch %1:").arg(best), QStringLiteral("Loss (MSE"),
           QStringLiteral("Validation PSNR"), QStringLiteral("Robustness"), QStringLiteral("reconstructs worst"),
-          QStringLiteral("Mean PSNR per class"), QStringLiteral("torch")})
+          QStringLiteral("Mean PSNR per class"), QStringLiteral("LibTorch"),
+          QStringLiteral("finished after 3 of 3 epochs")}) // "fi" as two letters, not a ligature
         QVERIFY2(text.contains(expected), qPrintable(QStringLiteral("'%1' not in the PDF's text").arg(expected)));
 }
 
@@ -141,6 +142,16 @@ void TestReport::letterPagesOnRequest()
     const QString info = run(QStringLiteral("pdfinfo"), {pdf});
     QVERIFY2(info.contains(QStringLiteral("612 x 792")), qPrintable(info));
     QVERIFY2(QRegularExpression(QStringLiteral("Pages:\\s+[12]\\n")).match(info).hasMatch(), qPrintable(info));
+    // 64 worst images: rows of 16 while the page holds them, the rest named; still two pages.
+    const QString worst = file(QStringLiteral("worst64.pdf"));
+    const CliResult w = cli({QStringLiteral("report"), QStringLiteral("--run"), m_run, QStringLiteral("--worst"),
+                             QStringLiteral("64"), QStringLiteral("--out"), worst});
+    QVERIFY2(w.code == 0, qPrintable(w.err));
+    const QString worstInfo = run(QStringLiteral("pdfinfo"), {worst});
+    QVERIFY2(QRegularExpression(QStringLiteral("Pages:\\s+[12]\\n")).match(worstInfo).hasMatch(),
+             qPrintable(worstInfo));
+    QVERIFY(run(QStringLiteral("pdftotext"), {worst, QStringLiteral("-")})
+                .contains(QStringLiteral("more in the HTML report")));
 }
 
 void TestReport::htmlIsOneSelfContainedPage()
@@ -328,6 +339,9 @@ void TestReport::badInputIsRefused()
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains(QStringLiteral("neither a run")), qPrintable(r.err));
     QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+    r = cli({QStringLiteral("report"), QStringLiteral("--run"), file(QStringLiteral("missing"))});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("no such folder")), qPrintable(r.err));
     r = cli({QStringLiteral("report"), QStringLiteral("--run"), m_run, QStringLiteral("--out"),
              file(QStringLiteral("r.txt"))});
     QCOMPARE(r.code, 2);
