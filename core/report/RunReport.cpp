@@ -44,6 +44,22 @@ QString epochLine(const EpochMetrics &m)
         .arg(m.valPsnrDb, 0, 'f', 2);
 }
 
+// The optimiser and the data split, as a run's and a sweep's settings both state them.
+QString optimiserText(const TrainingConfig &c)
+{
+    return QStringLiteral("Adam, lr %1 (%2), batch %3, MSE loss")
+        .arg(QString::number(c.learningRate), c.lrSchedule, QString::number(c.batchSize));
+}
+
+QString splitText(const TrainingConfig &c)
+{
+    return QStringLiteral("validation fraction %1, seed %2, %3")
+        .arg(c.validationFraction, 0, 'f', 4)
+        .arg(c.seed)
+        .arg(c.limit > 0 ? QStringLiteral("first %1 training images").arg(number(c.limit))
+                         : QStringLiteral("all training images"));
+}
+
 // The settings every config.json holds, in reading order.
 void addSettings(RunReport &report, const TrainingConfig &c, const QJsonObject &recipe)
 {
@@ -68,21 +84,12 @@ void addSettings(RunReport &report, const TrainingConfig &c, const QJsonObject &
     report.facts.append({QStringLiteral("Dropout p"), QString::number(c.model.dropout)});
     report.facts.append({QStringLiteral("L2 weight decay"), QString::number(c.weightDecay)});
     report.facts.append({QStringLiteral("Training noise"), noiseText(c.noise)});
-    report.facts.append({QStringLiteral("Optimiser"),
-                         QStringLiteral("Adam, lr %1 (%2), batch %3, MSE loss")
-                             .arg(c.learningRate)
-                             .arg(c.lrSchedule)
-                             .arg(c.batchSize)});
+    report.facts.append({QStringLiteral("Optimiser"), optimiserText(c)});
     report.facts.append(
         {QStringLiteral("Epochs"),
          c.patience > 0 ? QStringLiteral("%1, early stop after %2 without improvement").arg(c.epochs).arg(c.patience)
                         : QString::number(c.epochs)});
-    report.facts.append({QStringLiteral("Split"),
-                         QStringLiteral("validation fraction %1, seed %2, %3")
-                             .arg(c.validationFraction, 0, 'f', 4)
-                             .arg(c.seed)
-                             .arg(c.limit > 0 ? QStringLiteral("first %1 training images").arg(number(c.limit))
-                                              : QStringLiteral("all training images"))});
+    report.facts.append({QStringLiteral("Split"), splitText(c)});
     const QJsonObject sys = recipe.value(QStringLiteral("system")).toObject();
     report.facts.append({QStringLiteral("Device"),
                          QStringLiteral("%1 (asked: %2), %3 threads")
@@ -275,22 +282,13 @@ void gatherSweep(RunReport &report, const QString &folder)
                              .arg(depths.join(QStringLiteral(", ")), latents.join(QStringLiteral(", ")),
                                   SweepSpec::formatList(grid.dropouts), SweepSpec::formatList(grid.weightDecays))});
     report.facts.append({QStringLiteral("Training noise"), noiseText(c.noise)});
-    report.facts.append({QStringLiteral("Optimiser"),
-                         QStringLiteral("Adam, lr %1 (%2), batch %3, MSE loss")
-                             .arg(c.learningRate)
-                             .arg(c.lrSchedule)
-                             .arg(c.batchSize)});
+    report.facts.append({QStringLiteral("Optimiser"), optimiserText(c)});
     QStringList epochs;
     for (const SweepResult &r : report.cells)
         if (!epochs.contains(QString::number(r.config.epochs)))
             epochs << QString::number(r.config.epochs);
     report.facts.append({QStringLiteral("Epochs"), epochs.join(QStringLiteral(", "))});
-    report.facts.append({QStringLiteral("Split"),
-                         QStringLiteral("validation fraction %1, seed %2, %3")
-                             .arg(c.validationFraction, 0, 'f', 4)
-                             .arg(c.seed)
-                             .arg(c.limit > 0 ? QStringLiteral("first %1 training images").arg(number(c.limit))
-                                              : QStringLiteral("all training images"))});
+    report.facts.append({QStringLiteral("Split"), splitText(c)});
     // The seed report measured MNIST and Fashion-MNIST: only those two datasets get its numbers beside ours.
     if (c.dataset != QLatin1String("mnist") && c.dataset != QLatin1String("fashion-mnist"))
         return;
