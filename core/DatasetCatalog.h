@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <vector>
 
 #include "ImageFormat.h"
@@ -17,6 +18,15 @@ struct ImageSet {
     std::vector<std::uint8_t> labels; // count
     int count() const { return int(labels.size()); }
     const std::uint8_t *image(int i) const { return pixels.data() + std::size_t(i) * kPixelsPerImage; }
+    // The first n images (or all, when there are fewer), with their labels.
+    ImageSet first(int n) const
+    {
+        ImageSet out;
+        n = std::clamp(n, 0, count());
+        out.pixels.assign(pixels.begin(), pixels.begin() + std::ptrdiff_t(n) * kPixelsPerImage);
+        out.labels.assign(labels.begin(), labels.begin() + n);
+        return out;
+    }
 };
 
 struct DatasetFiles {

@@ -63,6 +63,11 @@ QImage ErrorViews::colourBar(int width, int height)
     return bar;
 }
 
+QString ErrorViews::className(int label, const QStringList &classNames)
+{
+    return label >= 0 && label < classNames.size() ? classNames[label] : QString::number(label);
+}
+
 QVector<ErrorViews::Ranked> ErrorViews::worstK(const std::vector<double> &psnrDb, int k)
 {
     std::vector<int> order(psnrDb.size());
@@ -92,7 +97,7 @@ QVector<ErrorViews::ClassPsnr> ErrorViews::perClass(const std::vector<double> &p
     QVector<ClassPsnr> out;
     for (int l = 0; l < 256; ++l)
         if (count[l] > 0)
-            out.append({l, l < classNames.size() ? classNames[l] : QString::number(l), count[l], sum[l] / count[l]});
+            out.append({l, className(l, classNames), count[l], sum[l] / count[l]});
     return out;
 }
 

@@ -32,6 +32,9 @@ struct Ranked {
 // The k images with the lowest PSNR, worst first (ties by index).
 QVector<Ranked> worstK(const std::vector<double> &psnrDb, int k);
 
+// The name of class `label` from `classNames`, else the label number.
+QString className(int label, const QStringList &classNames);
+
 struct ClassPsnr {
     int label = 0;
     QString name;

@@ -23,8 +23,7 @@ constexpr int kTile = kImageSide * kScale;
 constexpr int kLabelHeight = 30;
 
 // K columns, four rows (original, noisy, reconstruction, error), class and dB under each column.
-QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst, const ProbeImages &images,
-               const QStringList &classNames)
+QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst, const QStringList &names)
 {
     const int k = int(worst.size());
     QImage out(std::max(1, k) * kTile, 4 * kTile + kLabelHeight, QImage::Format_RGB32);
@@ -36,10 +35,8 @@ QImage stripOf(const Reconstruction &r, const QVector<ErrorViews::Ranked> &worst
     p.setFont(font);
     p.setPen(Qt::white);
     for (int i = 0; i < k; ++i) {
-        const int label = images.labels[std::size_t(worst[i].index)];
-        const QString name = label < classNames.size() ? classNames[label] : QString::number(label);
         p.drawText(QRect(i * kTile, 4 * kTile, kTile, kLabelHeight / 2), Qt::AlignCenter,
-                   p.fontMetrics().elidedText(name, Qt::ElideRight, kTile - 2));
+                   p.fontMetrics().elidedText(names.value(i), Qt::ElideRight, kTile - 2));
         p.drawText(QRect(i * kTile, 4 * kTile + kLabelHeight / 2, kTile, kLabelHeight / 2), Qt::AlignCenter,
                    QStringLiteral("%1 dB").arg(worst[i].psnrDb, 0, 'f', 1));
     }
@@ -149,11 +146,9 @@ ErrorViewsPanel::Result ErrorViewsPanel::compute(const InferenceModel &model, co
         = model.reconstruct(images.pixels.data(), images.count, noise, InferenceModel::kProbeNoiseSeed);
     out.worst = ErrorViews::worstK(r.psnrDb, k);
     out.classes = ErrorViews::perClass(r.psnrDb, images.labels, classNames);
-    out.strip = stripOf(r, out.worst, images, classNames);
-    for (const ErrorViews::Ranked &w : out.worst) {
-        const int label = images.labels[std::size_t(w.index)];
-        out.worstNames << (label < classNames.size() ? classNames[label] : QString::number(label));
-    }
+    for (const ErrorViews::Ranked &w : out.worst)
+        out.worstNames << ErrorViews::className(images.labels[std::size_t(w.index)], classNames);
+    out.strip = stripOf(r, out.worst, out.worstNames);
     out.classChart = chartOf(out.classes);
     return out;
 }

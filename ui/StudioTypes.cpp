@@ -4,10 +4,11 @@ namespace aestudio {
 
 ProbeImages ProbeImages::firstOf(const ImageSet &set, int count)
 {
+    ImageSet first = set.first(count);
     ProbeImages probes;
-    probes.count = std::min(count, set.count());
-    probes.pixels.assign(set.pixels.begin(), set.pixels.begin() + std::ptrdiff_t(probes.count) * kPixelsPerImage);
-    probes.labels.assign(set.labels.begin(), set.labels.begin() + probes.count);
+    probes.count = first.count();
+    probes.pixels = std::move(first.pixels);
+    probes.labels = std::move(first.labels);
     return probes;
 }
 

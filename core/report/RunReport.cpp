@@ -126,15 +126,6 @@ QImage probeRows(const Reconstruction &r, bool clean)
     return clean ? withoutNoisyRow(rows) : rows;
 }
 
-ImageSet firstImages(const ImageSet &set, int count)
-{
-    ImageSet out;
-    count = std::min(count, set.count());
-    out.pixels.assign(set.pixels.begin(), set.pixels.begin() + std::ptrdiff_t(count) * kPixelsPerImage);
-    out.labels.assign(set.labels.begin(), set.labels.begin() + count);
-    return out;
-}
-
 void gatherRun(RunReport &report, const QString &folder, int worstK)
 {
     const RunRecord rec = RunRecord::read(folder);
@@ -208,7 +199,7 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
         for (const ProbeSnapshot &s : lastInfo.snapshots)
             if (s.epoch == m.epoch && s.isValid())
                 return probeRows(s.toReconstruction(), c.noise.isClean());
-        if (model && data && model.get() != nullptr)
+        if (model && data)
             return probeRows(model->reconstructProbes(data->validation, kProbes, c.noise), c.noise.isClean());
         return QImage();
     };
@@ -234,7 +225,7 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
     report.robustnessXLabel
         = QStringLiteral("%1 %2 at evaluation")
               .arg(noiseTypeName(type), type == NoiseType::Gaussian ? QStringLiteral("σ") : QStringLiteral("rate"));
-    report.robustness = RobustnessCurve::measure(*bestModel, firstImages(data->validation, kRobustnessImages), type);
+    report.robustness = RobustnessCurve::measure(*bestModel, data->validation.first(kRobustnessImages), type);
     report.robustness.label = QStringLiteral("epoch %1").arg(modelEpoch);
 
     const int n = std::min(kErrorImages, data->validation.count());
@@ -248,9 +239,8 @@ void gatherRun(RunReport &report, const QString &folder, int worstK)
         report.worstStrip = withoutNoisyRow(report.worstStrip);
     for (const ErrorViews::Ranked &w : worst) {
         const int label = labels[std::size_t(w.index)];
-        report.worstLabels << QStringLiteral("%1\n%2 dB")
-                                  .arg(label < names.size() ? names[label] : QString::number(label),
-                                       QString::number(w.psnrDb, 'f', 1));
+        report.worstLabels
+            << QStringLiteral("%1\n%2 dB").arg(ErrorViews::className(label, names), QString::number(w.psnrDb, 'f', 1));
     }
     report.classes = ErrorViews::perClass(r.psnrDb, labels, names);
     report.errorCaption
