@@ -62,6 +62,11 @@ void AtomicFile::setWriteBudgetForTesting(qint64 bytes)
 
 void AtomicFile::write(const QString &path, std::initializer_list<QByteArrayView> parts)
 {
+    write(path, std::vector<QByteArrayView>(parts));
+}
+
+void AtomicFile::write(const QString &path, const std::vector<QByteArrayView> &parts)
+{
     qint64 total = 0;
     for (const QByteArrayView &part : parts)
         total += part.size();

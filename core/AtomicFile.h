@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <initializer_list>
+#include <vector>
 
 class QImage;
 
@@ -18,6 +19,7 @@ namespace aestudio::AtomicFile {
 // failure the temp file is removed, whatever was at `path` stays as it was, and WriteError says what happened, e.g.
 // "<path>: disk full (1048576 bytes written of 3145728)".
 void write(const QString &path, std::initializer_list<QByteArrayView> parts);
+void write(const QString &path, const std::vector<QByteArrayView> &parts); // e.g. views of tensors, not copied
 void write(const QString &path, const QByteArray &bytes);
 void writeJson(const QString &path, const QJsonObject &json); // indented
 void writeImage(const QString &path, const QImage &image);    // format from the suffix (png, jpg, ...)

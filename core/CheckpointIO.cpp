@@ -14,16 +14,19 @@ namespace {
 
 static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "checkpoints store little-endian float32 as raw bytes");
 
-quint32 crc32Of(const QByteArray &bytes)
+// The CRC-32 of the concatenation of `parts`.
+quint32 crc32Of(const std::vector<QByteArrayView> &parts)
 {
     uLong crc = ::crc32(0L, Z_NULL, 0);
-    const char *p = bytes.constData();
-    qint64 left = bytes.size();
-    while (left > 0) { // zlib's crc32 takes a uInt length
-        const uInt n = uInt(std::min<qint64>(left, 1 << 30));
-        crc = ::crc32(crc, reinterpret_cast<const Bytef *>(p), n);
-        p += n;
-        left -= n;
+    for (const QByteArrayView &part : parts) {
+        const char *p = part.data();
+        qint64 left = part.size();
+        while (left > 0) { // zlib's crc32 takes a uInt length
+            const uInt n = uInt(std::min<qint64>(left, 1 << 30));
+            crc = ::crc32(crc, reinterpret_cast<const Bytef *>(p), n);
+            p += n;
+            left -= n;
+        }
     }
     return quint32(crc);
 }
@@ -78,7 +81,9 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
                                   .arg(path)
                                   .arg(ordered.size())
                                   .arg(table.size()));
-    QByteArray data;
+    // The file's data section is written straight from the tensors and snapshots: no copy of it is made (a copy
+    // of a 5-layer model's 18 MB checkpoint cost 50 ms an epoch, mostly page faults on the fresh buffer).
+    std::vector<QByteArrayView> data;
     for (int i = 0; i < floatTensors; ++i) {
         const torch::Tensor &t = ordered[std::size_t(i)];
         if (t.numel() != table[i].elements())
@@ -89,13 +94,14 @@ void saveCheckpoint(const QString &path, CheckpointInfo info, const CheckpointTe
         if (!torch::isfinite(t).all().item<bool>())
             throw CheckpointError(
                 QStringLiteral("%1: not saved: %2 holds NaN or infinite values").arg(path, table[i].name));
-        data.append(reinterpret_cast<const char *>(t.data_ptr<float>()), qsizetype(t.numel() * 4));
+        data.emplace_back(reinterpret_cast<const char *>(t.data_ptr<float>()), qsizetype(t.numel() * 4));
     }
     for (const ProbeSnapshot &snap : info.snapshots)
-        data.append(snap.pixels);
+        data.emplace_back(snap.pixels);
     const QByteArray header = Checkpoint::buildHeader(info, table, crc32Of(data));
+    data.insert(data.begin(), QByteArrayView(header));
     try {
-        AtomicFile::write(path, {header, data});
+        AtomicFile::write(path, data);
     } catch (const WriteError &e) {
         throw CheckpointError(e.message());
     }
@@ -118,7 +124,7 @@ CheckpointTensors loadCheckpoint(const QString &path, CheckpointInfo *infoOut)
                                   .arg(data.size())
                                   .arg(dataSize)
                                   .arg(file.errorString()));
-    if (!Checkpoint::crcMatches(layout.crc32, crc32Of(data)))
+    if (!Checkpoint::crcMatches(layout.crc32, crc32Of({QByteArrayView(data)})))
         throw CheckpointError(QStringLiteral("%1: weights are corrupt (checksum mismatch)").arg(path));
 
     auto tensor = [&](const QString &name) {
