@@ -17,35 +17,52 @@ std::vector<torch::nn::Linear> linearsOf(AutoEncoder &model)
     return out;
 }
 
+bool engineRuns(const torch::Tensor &t)
+{
+    return t.is_cpu() && t.is_contiguous() && t.scalar_type() == torch::kFloat32;
+}
+
 } // namespace
 
-FusedStep::FusedStep(AutoEncoder &model, double dropout, FlatAdam &optimizer)
-    : m_optimizer(optimizer), m_dropout(float(dropout))
+std::vector<step::Layer> engineLayers(AutoEncoder &model)
 {
     const auto linears = linearsOf(model);
     const std::size_t hidden = model->spec.hidden.size();
+    std::vector<step::Layer> layers;
     for (std::size_t i = 0; i < linears.size(); ++i) {
-        torch::Tensor weight = linears[i]->weight, bias = linears[i]->bias; // handles to the same storage
-        TORCH_CHECK(weight.is_cpu() && weight.is_contiguous() && weight.scalar_type() == torch::kFloat32,
-                    "FusedStep needs dense float weights on the CPU");
-        // The optimizer gave every parameter a defined gradient view into its flat buffer; write into those.
-        TORCH_CHECK(weight.grad().defined() && bias.grad().defined(), "FusedStep needs gradients allocated");
+        const torch::Tensor &weight = linears[i]->weight, &bias = linears[i]->bias;
+        if (!engineRuns(weight) || !engineRuns(bias))
+            return {};
         step::Layer l;
         l.in = weight.size(1);
         l.out = weight.size(0);
         l.weight = weight.data_ptr<float>();
         l.bias = bias.data_ptr<float>();
-        l.gradWeight = weight.mutable_grad().data_ptr<float>();
-        l.gradBias = bias.mutable_grad().data_ptr<float>();
-        l.flatWeight = optimizer.flatOffset(weight);
-        l.flatBias = optimizer.flatOffset(bias);
         if (i == linears.size() - 1)
             l.activation = step::Activation::Sigmoid;
         else if (i == hidden) // the latent layer
             l.activation = step::Activation::Identity;
         else
             l.activation = step::Activation::ReluDropout;
-        m_layers.push_back(l);
+        layers.push_back(l);
+    }
+    return layers;
+}
+
+FusedStep::FusedStep(AutoEncoder &model, double dropout, FlatAdam &optimizer)
+    : m_layers(engineLayers(model)), m_optimizer(optimizer), m_dropout(float(dropout))
+{
+    TORCH_CHECK(!m_layers.empty(), "FusedStep needs dense float weights on the CPU");
+    const auto linears = linearsOf(model);
+    for (std::size_t i = 0; i < linears.size(); ++i) {
+        torch::Tensor weight = linears[i]->weight, bias = linears[i]->bias; // handles to the same storage
+        // The optimizer gave every parameter a defined gradient view into its flat buffer; write into those.
+        TORCH_CHECK(weight.grad().defined() && bias.grad().defined(), "FusedStep needs gradients allocated");
+        step::Layer &l = m_layers[i];
+        l.gradWeight = weight.mutable_grad().data_ptr<float>();
+        l.gradBias = bias.mutable_grad().data_ptr<float>();
+        l.flatWeight = optimizer.flatOffset(weight);
+        l.flatBias = optimizer.flatOffset(bias);
     }
 }
 

@@ -15,6 +15,10 @@ namespace aestudio {
 
 class FlatAdam;
 
+// The model's linear layers as the CPU engine (StepEngine) reads them: weights, biases and activations, without
+// gradients or scratch buffers. Empty when the engine cannot run the model (not dense float32 on the CPU).
+std::vector<step::Layer> engineLayers(AutoEncoder &model);
+
 class FusedStep {
 public:
     // `optimizer` must own the model's parameters (it gives them their flat gradient buffers).

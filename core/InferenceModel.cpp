@@ -1,6 +1,7 @@
 #include "InferenceModel.h"
 
 #include "CheckpointIO.h"
+#include "FusedStep.h"
 #include "InferenceModelImpl.h"
 #include "NoiseModel.h"
 
@@ -58,12 +59,23 @@ QualityMetrics evaluateSet(AutoEncoder &model, const torch::Tensor &pixels, cons
     torch::NoGradGuard noGrad;
     ModeGuard mode(model);
     NoiseModel noiser(noise, seed);
+    // On the CPU the forward pass runs in the training step's engine (oneDNN GEMMs, all threads, the reconstruction
+    // never stored): 2-3x faster than torch's linear layers on OpenBLAS, and it is every epoch's validation pass.
+    const std::vector<step::Layer> engine = device.is_cpu() ? engineLayers(model) : std::vector<step::Layer>{};
     double sumMse = 0, sumPsnr = 0, sumNoisyMse = 0, sumNoisyPsnr = 0;
     const std::int64_t n = pixels.size(0);
     for (std::int64_t start = 0; start < n; start += kEvalChunk) {
         const torch::Tensor clean = toUnitFloat(pixels.slice(0, start, std::min(n, start + kEvalChunk)), device);
-        const torch::Tensor noisy = noiser.apply(clean);
-        const torch::Tensor mse = perImageMse(model->forward(noisy), clean);
+        const torch::Tensor noisy = noiser.apply(clean).contiguous();
+        torch::Tensor mse;
+        if (!engine.empty()) {
+            mse = torch::empty({clean.size(0)}, torch::kFloat64);
+            step::evaluate(engine, noisy.data_ptr<float>(), clean.contiguous().data_ptr<float>(), clean.size(0),
+                           mse.data_ptr<double>());
+            mse.div_(double(clean.size(1)));
+        } else {
+            mse = perImageMse(model->forward(noisy), clean);
+        }
         const torch::Tensor noisyMse = perImageMse(noisy, clean);
         sumMse += mse.sum().item<double>();
         sumPsnr += perImagePsnr(mse).sum().item<double>();

@@ -64,6 +64,19 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
     }
 }
 
+AESTUDIO_SIMD_CLONES void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
+                                       std::int64_t rowEnd)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        float *row = z + r * cols;
+#pragma omp simd
+        for (std::int64_t c = 0; c < cols; ++c) {
+            const float v = row[c] + bias[c];
+            row[c] = v > 0.0f ? v : 0.0f;
+        }
+    }
+}
+
 AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
                                    std::int64_t rowEnd)
 {
@@ -95,6 +108,23 @@ AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, co
         total += double(rowSum);
     }
     return total;
+}
+
+AESTUDIO_SIMD_CLONES void sigmoidSquaredErrorRows(const float *z, const float *bias, const float *target,
+                                                  std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
+                                                  double *rowSquaredError)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const std::int64_t base = r * cols;
+        float rowSum = 0.0f;
+#pragma omp simd reduction(+ : rowSum)
+        for (std::int64_t c = 0; c < cols; ++c) {
+            const float out = 1.0f / (1.0f + fastmath::exp(-(z[base + c] + bias[c])));
+            const float diff = out - target[base + c];
+            rowSum += diff * diff;
+        }
+        rowSquaredError[r - rowBegin] = double(rowSum);
+    }
 }
 
 AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end)

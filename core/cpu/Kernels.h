@@ -19,12 +19,18 @@ struct DropoutParams {
 // same for any thread split.
 void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols, std::int64_t rowBegin,
                          std::int64_t rowEnd, const DropoutParams &p);
+// z = max(z + bias, 0): a hidden layer in eval mode (no dropout).
+void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // z += bias.
 void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // Output layer and loss together: y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns
 // the sum of (y - t)^2 over the rows.
 double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz, std::int64_t cols,
                       std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN);
+// Output layer in eval mode: rowSquaredError[r - rowBegin] = sum over c of (sigmoid(z + bias) - target)^2, with
+// the same sigmoid as sigmoidMseRows.
+void sigmoidSquaredErrorRows(const float *z, const float *bias, const float *target, std::int64_t cols,
+                             std::int64_t rowBegin, std::int64_t rowEnd, double *rowSquaredError);
 // d[i] *= mask[i] for i in [begin, end).
 void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end);
 // out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.

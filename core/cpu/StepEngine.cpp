@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -156,6 +157,44 @@ float run(std::vector<Layer> &layers, const Batch &batch, const kernels::Dropout
         }
     }
     return float(loss);
+}
+
+void evaluate(const std::vector<Layer> &layers, const float *input, const float *target, std::int64_t rows,
+              double *rowSquaredError)
+{
+    constexpr std::int64_t kBlock = 64; // rows per GEMM: the shape the GEMMs run fastest at here
+    std::int64_t widest = 0;
+    for (const Layer &l : layers)
+        widest = std::max(widest, l.out);
+    const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    const std::int64_t blocks = (rows + kBlock - 1) / kBlock;
+#pragma omp parallel num_threads(threads)
+    {
+        std::vector<float> ping(std::size_t(kBlock * widest)), pong(std::size_t(kBlock * widest));
+#pragma omp for schedule(static)
+        for (std::int64_t b = 0; b < blocks; ++b) {
+            const std::int64_t r0 = b * kBlock, n = std::min(kBlock, rows - r0);
+            const float *in = input + r0 * layers.front().in;
+            float *out = ping.data();
+            for (const Layer &l : layers) {
+                gemm::sgemm(Op::None, Op::Transpose, n, l.out, l.in, 1.0f, in, l.in, l.weight, l.in, 0.0f, out, l.out);
+                switch (l.activation) {
+                case Activation::ReluDropout:
+                    kernels::biasReluRows(out, l.bias, l.out, 0, n);
+                    break;
+                case Activation::Identity:
+                    kernels::biasRows(out, l.bias, l.out, 0, n);
+                    break;
+                case Activation::Sigmoid:
+                    kernels::sigmoidSquaredErrorRows(out, l.bias, target + r0 * l.out, l.out, 0, n,
+                                                     rowSquaredError + r0);
+                    break;
+                }
+                in = out;
+                out = out == ping.data() ? pong.data() : ping.data();
+            }
+        }
+    }
 }
 
 void setProfiling(bool on)

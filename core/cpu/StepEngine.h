@@ -47,6 +47,13 @@ struct Batch {
 float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
           const FusedAdam *adam);
 
+// The model in eval mode (no dropout), forward only, for validation and evaluation: rowSquaredError[r] = the sum
+// over outputs of (reconstruction - target)^2 for each of `rows` rows of `input`. Rows are split over the calling
+// thread's OpenMP threads in blocks of 64 (no barrier: rows are independent) with single-threaded GEMMs, as in
+// run(). Only the layers' weights, biases and activations are read; their scratch buffers are not touched.
+void evaluate(const std::vector<Layer> &layers, const float *input, const float *target, std::int64_t rows,
+              double *rowSquaredError);
+
 // Where the step's thread time goes, for `bench --profile`: off by default (then it costs one branch per GEMM and
 // barrier). Seconds are summed over threads: `threadSeconds` is every thread's time inside the step.
 struct Profile {

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void saltPepperAndMaskingRates();
     void psnrHandComputed();
     void evaluateSetHandComputed();
+    void engineEvaluationMatchesTorch();
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
@@ -182,6 +183,56 @@ void TestModel::evaluateSetHandComputed()
     QCOMPARE(m.noisyMse, 0.0); // no noise: the input is the clean image
     QCOMPARE(m.noisyPsnrMeanDb, 100.0);
     QVERIFY(model->is_training()); // evaluation restored the mode it found
+}
+
+void TestModel::engineEvaluationMatchesTorch()
+{
+    // Validation runs the CPU engine's forward pass (StepEngine::evaluate) instead of torch's. The same numbers:
+    // per image, against torch in eval mode (no dropout), for a row count that is not a multiple of its 64-row
+    // blocks, and bit-identical for 1 and 2 threads.
+    ModelSpec spec;
+    spec.hidden = ModelSpec::hiddenForDepth(5);
+    spec.latent = 30;
+    spec.dropout = 0.5; // must be off in evaluation, in both paths
+    torch::manual_seed(3);
+    AutoEncoder model(spec);
+    const std::int64_t rows = 150;
+    const torch::Tensor clean = torch::rand({rows, 784});
+    const torch::Tensor noisy = (clean + 0.3 * torch::randn({rows, 784})).clamp(0, 1);
+    model->eval();
+    torch::Tensor expected;
+    {
+        torch::NoGradGuard g;
+        expected = (model->forward(noisy) - clean).pow(2).sum(1).to(torch::kFloat64);
+    }
+    const std::vector<step::Layer> layers = engineLayers(model);
+    QCOMPARE(layers.size(), std::size_t(10));
+    std::vector<std::vector<double>> byThreads;
+    for (const int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        std::vector<double> got(std::size_t(rows), -1.0);
+        step::evaluate(layers, noisy.data_ptr<float>(), clean.data_ptr<float>(), rows, got.data());
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const double want = expected[r].item<double>();
+            QVERIFY2(std::abs(got[std::size_t(r)] - want) <= 1e-4 * want,
+                     qPrintable(QStringLiteral("row %1, %2 threads: %3 vs torch %4")
+                                    .arg(r)
+                                    .arg(threads)
+                                    .arg(got[std::size_t(r)])
+                                    .arg(want)));
+        }
+        byThreads.push_back(got);
+    }
+    QVERIFY(byThreads[0] == byThreads[1]);
+    at::set_num_threads(1);
+
+    // evaluateSet's aggregate from it: the mean of the per-image MSEs over uint8 images.
+    const torch::Tensor pixels = torch::randint(0, 256, {rows, 784}, torch::kUInt8);
+    const QualityMetrics m = evaluateSet(model, pixels, NoiseSpec{}, 0, torch::kCPU);
+    torch::NoGradGuard g;
+    const torch::Tensor unit = pixels.to(torch::kFloat32) / 255.0f;
+    const double mse = (model->forward(unit) - unit).pow(2).mean().item<double>();
+    QVERIFY2(std::abs(m.mse - mse) <= 1e-5 * mse, qPrintable(QStringLiteral("%1 vs %2").arg(m.mse).arg(mse)));
 }
 
 void TestModel::fusedStepMatchesAutograd_data()
