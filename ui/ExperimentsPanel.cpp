@@ -86,6 +86,9 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent)
     connect(m_watcher, &SweepWatcher::updated, this, &ExperimentsPanel::showCells);
     connect(m_watcher, &SweepWatcher::failed, this,
             [this](const QString &m) { m_status->setText(tr("Cannot read the sweep folder: %1").arg(m)); });
+    connect(m_session, &SweepSession::layoutChosen, this, [this](const QString &layout) {
+        m_status->setText(tr("Running %1 runs: %2.").arg(m_plan.size()).arg(layout));
+    });
     connect(m_session, &SweepSession::runStarted, this, &ExperimentsPanel::onRunStarted);
     connect(m_session, &SweepSession::runEpoch, this, &ExperimentsPanel::onRunEpoch);
     connect(m_session, &SweepSession::runFinished, this, &ExperimentsPanel::onRunFinished);
@@ -122,7 +125,11 @@ QLayout *ExperimentsPanel::buildForm()
     m_epochsRegularised->setSpecialValueText(tr("same"));
     showGrid(SweepSpec::seedStudy(m_base));
     m_jobs = new QSpinBox;
-    m_jobs->setRange(1, 8);
+    m_jobs->setObjectName(QStringLiteral("sweepJobs"));
+    m_jobs->setRange(0, 8);
+    m_jobs->setSpecialValueText(tr("auto (measured)"));
+    m_jobs->setToolTip(tr("Auto times the first run both ways before the sweep starts, one run with all threads "
+                          "and one run per thread, and takes the faster."));
     m_folder = new QLabel;
     m_folder->setWordWrap(true);
     m_status = new QLabel;

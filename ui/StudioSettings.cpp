@@ -139,7 +139,7 @@ bool loadSweepForm(QSettings &s, SweepSpec &spec)
     };
     number("epochs", spec.epochs, 1, 1000);
     number("epochsRegularised", spec.epochsRegularised, 0, 1000);
-    number("jobs", spec.jobs, 1, 8);
+    number("jobs", spec.jobs, 0, 8); // 0 = auto
     const QString dataset = value("dataset").toString();
     if (!dataset.isEmpty())
         spec.base.dataset = dataset;

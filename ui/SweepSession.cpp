@@ -1,6 +1,7 @@
 #include "SweepSession.h"
 
 #include "Errors.h"
+#include "JobLayout.h"
 
 namespace aestudio {
 namespace {
@@ -9,10 +10,12 @@ namespace {
 class SweepBridge : public QObject, public SweepObserver {
     Q_OBJECT
 public:
+    void layoutChosen(const JobLayout &l) override { Q_EMIT layout(l.describe()); }
     void runStarted(int i, const SweepSpec::Run &r) override { Q_EMIT started(i, r.name, r.config.epochs); }
     void runEpoch(int i, const EpochMetrics &m) override { Q_EMIT epoch(i, m); }
     void runFinished(int i, const SweepResult &r) override { Q_EMIT finished(i, r); }
 Q_SIGNALS:
+    void layout(const QString &description);
     void started(int index, const QString &name, int epochs);
     void epoch(int index, const aestudio::EpochMetrics &m);
     void finished(int index, const aestudio::SweepResult &r);
@@ -63,6 +66,7 @@ void SweepSession::start(const SweepSpec &spec, const QString &folder)
     connect(bridge, &SweepBridge::done, thread, &QThread::quit);
     connect(thread, &QThread::finished, bridge, &QObject::deleteLater);
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(bridge, &SweepBridge::layout, this, &SweepSession::layoutChosen);
     connect(bridge, &SweepBridge::started, this, &SweepSession::runStarted);
     connect(bridge, &SweepBridge::epoch, this, &SweepSession::runEpoch);
     connect(bridge, &SweepBridge::finished, this, &SweepSession::runFinished);

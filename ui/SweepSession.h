@@ -25,6 +25,7 @@ public:
     bool running() const { return !m_thread.isNull(); }
 
 Q_SIGNALS:
+    void layoutChosen(const QString &description); // how many runs at once, and why; before the first run starts
     void runStarted(int index, const QString &name, int epochs);
     void runEpoch(int index, const aestudio::EpochMetrics &metrics);
     void runFinished(int index, const aestudio::SweepResult &result);

@@ -31,6 +31,16 @@ int threadsOption(const QCommandLineParser &p, const QString &name)
     return requested;
 }
 
+int jobsOption(const QCommandLineParser &p, const QString &name)
+{
+    if (p.value(name) == QLatin1String("auto"))
+        return 0;
+    const int jobs = intOption(p, name);
+    if (jobs < 1)
+        throw ConfigError(QStringLiteral("--%1 %2 must be auto or 1 or more").arg(name).arg(jobs));
+    return jobs;
+}
+
 int intOption(const QCommandLineParser &p, const QString &name)
 {
     bool ok = false;

@@ -15,6 +15,8 @@ void parseArguments(QCommandLineParser &p, const QStringList &args);
 int threadsOption(const QCommandLineParser &p, const QString &name);
 
 int intOption(const QCommandLineParser &p, const QString &name);
+// Runs at once: "auto" (0: the sweep measures which layout is faster, see JobLayout) or a count of 1 or more.
+int jobsOption(const QCommandLineParser &p, const QString &name);
 double doubleOption(const QCommandLineParser &p, const QString &name);
 std::uint64_t seedOption(const QCommandLineParser &p, const QString &name);
 

@@ -8,6 +8,7 @@
 #include "Checkpoint.h"
 #include "Errors.h"
 #include "InferenceModel.h"
+#include "JobLayout.h"
 #include "RobustnessCurve.h"
 #include "RunDirectory.h"
 #include "Sweep.h"
@@ -33,6 +34,11 @@ template <typename T> QVector<T> listOption(const QCommandLineParser &p, const Q
 class SweepPrinter : public SweepObserver {
 public:
     explicit SweepPrinter(int total) : m_total(total) { }
+    void layoutChosen(const JobLayout &layout) override
+    {
+        std::printf("runs: %s\n", qPrintable(layout.describe()));
+        std::fflush(stdout);
+    }
     void runStarted(int index, const SweepSpec::Run &run) override
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -80,8 +86,10 @@ void addSweepOptions(QCommandLineParser &p)
                  QStringLiteral("0")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images."), QStringLiteral("N"),
                  QStringLiteral("0")});
-    p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once; threads are split between them (default 1)."),
-                 QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("jobs"),
+                 QStringLiteral("Runs at once; threads are split between them (default auto: one run with all "
+                                "threads or one run per thread, whichever measures faster on the first run)."),
+                 QStringLiteral("N|auto"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads in total (default: all)."), QStringLiteral("N"),
                  QStringLiteral("0")});
     p.addOption(
@@ -98,7 +106,7 @@ SweepSpec baseSpec(const QCommandLineParser &p)
     spec.base.noise.level = doubleOption(p, QStringLiteral("noise"));
     spec.base.limit = intOption(p, QStringLiteral("limit"));
     spec.base.seed = seedOption(p, QStringLiteral("seed"));
-    spec.jobs = intOption(p, QStringLiteral("jobs"));
+    spec.jobs = jobsOption(p, QStringLiteral("jobs"));
     spec.threads = threadsOption(p, QStringLiteral("threads"));
     return spec;
 }

@@ -8,6 +8,7 @@
 
 #include "Errors.h"
 #include "RunDirectory.h"
+#include "JobLayout.h"
 #include "SeedReference.h"
 #include "StopSignals.h"
 #include "Sweep.h"
@@ -68,8 +69,10 @@ int seedStudyCommand(const QStringList &args)
     p.addOption({QStringLiteral("skip-table"), QStringLiteral("Only the denoising part.")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images (for quick checks)."),
                  QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("jobs"), QStringLiteral("Runs at once (default 1)."), QStringLiteral("N"),
-                 QStringLiteral("1")});
+    p.addOption({QStringLiteral("jobs"),
+                 QStringLiteral("Table runs at once (default auto: one run with all threads or one run per "
+                                "thread, whichever measures faster on the first run)."),
+                 QStringLiteral("N|auto"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
     parseArguments(p, args);
     RunControl control;
@@ -93,9 +96,14 @@ int seedStudyCommand(const QStringList &args)
         base.limit = intOption(p, QStringLiteral("limit"));
         SweepSpec spec = SweepSpec::seedStudy(base);
         spec.dropouts = {0.0, doubleOption(p, QStringLiteral("dropout"))};
-        spec.jobs = intOption(p, QStringLiteral("jobs"));
+        spec.jobs = jobsOption(p, QStringLiteral("jobs"));
         Sweep sweep(spec, QDir(out).filePath(QStringLiteral("table")));
         class Printer : public SweepObserver {
+            void layoutChosen(const JobLayout &layout) override
+            {
+                std::printf("table runs: %s\n", qPrintable(layout.describe()));
+                std::fflush(stdout);
+            }
             void runFinished(int i, const SweepResult &r) override
             {
                 std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss,

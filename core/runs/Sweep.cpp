@@ -1,4 +1,6 @@
 #include "Sweep.h"
+
+#include "JobLayout.h"
 #include "SweepPlan.h"
 #include "AtomicFile.h"
 
@@ -308,8 +310,10 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
         return results + kept;
 
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(m_spec.base));
-    const int jobs = std::clamp(m_spec.jobs, 1, int(pending.size()));
-    const int threadsPerJob = std::max(1, SystemInfo::threadsFor(m_spec.threads) / jobs);
+    const JobLayout layout = JobLayout::choose(m_spec.jobs, SystemInfo::threadsFor(m_spec.threads), pending.size(),
+                                               runs[pending.first()].config, data, control);
+    observer.layoutChosen(layout);
+    const int jobs = layout.jobs, threadsPerJob = layout.threadsPerJob;
     std::atomic<int> next{0};
     std::mutex errorMutex;
     QString firstError;

@@ -17,6 +17,7 @@
 
 namespace aestudio {
 
+struct JobLayout;
 struct SweepResult;
 struct SweepPlan;
 
@@ -28,8 +29,8 @@ struct SweepSpec {
     QVector<double> weightDecays{0.0};
     int epochs = 20;
     int epochsRegularised = 0; // for runs with dropout or weight decay; 0 = same as epochs
-    int jobs = 1;
-    int threads = 0; // in total, split between jobs; 0 = one per hardware thread
+    int jobs = 1;              // runs at once; 0 = measure which is faster, one run or one run per thread (JobLayout)
+    int threads = 0;           // in total, split between jobs; 0 = one per hardware thread
     // A folder that holds another grid is refused, unless this is set: then the new runs are added to it and the
     // old finished runs stay in the results.
     bool extend = false;
@@ -83,6 +84,7 @@ struct SweepPivot {
 class SweepObserver {
 public:
     virtual ~SweepObserver() = default;
+    virtual void layoutChosen(const JobLayout &) { } // once, before the first run starts
     virtual void runStarted(int /*index*/, const SweepSpec::Run &) { }
     virtual void runProgress(int /*index*/, const BatchProgress &) { }
     virtual void runEpoch(int /*index*/, const EpochMetrics &) { }

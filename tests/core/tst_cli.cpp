@@ -238,6 +238,11 @@ void TestCli::badInputGivesOneLine_data()
         << QStringList{QStringLiteral("train"), QStringLiteral("--resume"), QStringLiteral("RUN/best.aes"),
                        QStringLiteral("--out"), QStringLiteral("OUT")}
         << QStringLiteral("weights only") << QString();
+    QTest::addRow("sweep jobs 0") << QStringList{QStringLiteral("sweep"), QStringLiteral("--dataset"),
+                                                 QStringLiteral("DATA"),  QStringLiteral("--jobs"),
+                                                 QStringLiteral("0"),     QStringLiteral("--out"),
+                                                 QStringLiteral("OUT")}
+                                  << QStringLiteral("--jobs 0 must be auto or 1 or more") << QString();
     QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command")
                                      << QString();
 }

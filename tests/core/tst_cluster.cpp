@@ -49,6 +49,8 @@ private:
                 QStringLiteral("1"),
                 QStringLiteral("--threads"),
                 QStringLiteral("2"),
+                QStringLiteral("--jobs"), // one run at a time with both threads, as each sweep-cell below
+                QStringLiteral("1"),
                 QStringLiteral("--out"),
                 out};
     }

@@ -1,8 +1,10 @@
 // Sweeps (shape of results.csv and table.md, resume) and the robustness curve, on tiny synthetic data.
 #include "Errors.h"
 #include "InferenceModel.h"
+#include "JobLayout.h"
 #include "RobustnessCurve.h"
 #include "Sweep.h"
+#include "SystemInfo.h"
 #include "TinyIdx.h"
 #include "Trainer.h"
 
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void initTestCase();
     void specExpandsTheGrid();
     void tinySweepWritesResultsAndTable();
+    void autoLayoutIsMeasuredAndReported();
     void resumeSkipsFinishedRuns();
     void unfinishedRunWithAnotherRecipeIsRefused();
     void robustnessFallsWithNoise();
@@ -107,6 +110,45 @@ void TestExperiments::tinySweepWritesResultsAndTable()
     // With a reference, its values appear beside ours.
     const QString withSeed = Sweep::tableMarkdown(results, {{QStringLiteral("Non-Regularized 3 layers"), {{8, 0.5}}}});
     QVERIFY(withSeed.contains(QStringLiteral("(seed 0.5000)")));
+}
+
+void TestExperiments::autoLayoutIsMeasuredAndReported()
+{
+    if (SystemInfo::threadsFor(2) < 2)
+        QSKIP("one hardware thread: there is only one layout to choose");
+    struct LayoutObserver : CountingObserver {
+        QVector<JobLayout> layouts;
+        int startedBeforeLayout = 0;
+        void layoutChosen(const JobLayout &l) override
+        {
+            layouts << l;
+            startedBeforeLayout = started;
+        }
+    };
+    for (const int jobs : {0, 1}) {
+        SweepSpec spec = tinySpec();
+        spec.jobs = jobs;
+        Sweep sweep(spec, m_dir.filePath(QStringLiteral("layout-%1").arg(jobs)));
+        LayoutObserver obs;
+        RunControl control;
+        const QVector<SweepResult> results = sweep.run(obs, control);
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(obs.finished, 2);
+        QCOMPARE(obs.layouts.size(), 1); // told once, before any run started
+        QCOMPARE(obs.startedBeforeLayout, 0);
+        const JobLayout &l = obs.layouts.first();
+        QCOMPARE(l.jobs * l.threadsPerJob, 2);
+        if (jobs == 0) { // auto: both layouts timed on the first run, the choice follows the numbers
+            QVERIFY(l.measured);
+            QVERIFY(l.oneJobSamplesPerSecond > 0 && l.manyJobsSamplesPerSecond > 0);
+            QCOMPARE(l.jobs, l.manyJobsSamplesPerSecond > 1.03 * l.oneJobSamplesPerSecond ? 2 : 1);
+            QVERIFY2(l.describe().contains(QStringLiteral("measured")), qPrintable(l.describe()));
+        } else { // asked for: nothing measured
+            QVERIFY(!l.measured);
+            QCOMPARE(l.jobs, 1);
+            QCOMPARE(l.describe(), QStringLiteral("1 run at a time, 2 threads"));
+        }
+    }
 }
 
 void TestExperiments::resumeSkipsFinishedRuns()

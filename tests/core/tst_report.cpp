@@ -6,6 +6,7 @@
 #include "LinePlot.h"
 #include "RunFiles.h"
 #include "RunReport.h"
+#include "SystemInfo.h"
 #include "TinyIdx.h"
 
 #include <QCryptographicHash>
@@ -74,6 +75,10 @@ void TestReport::initTestCase()
                QStringLiteral("0"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--threads"),
                QStringLiteral("2"), QStringLiteral("--out"), m_sweep});
     QVERIFY2(sweep.code == 0, qPrintable(sweep.err));
+    // --jobs defaults to auto: the layout is measured on the first run and printed before the runs.
+    QVERIFY2(sweep.out.contains(QStringLiteral("runs: ")), qPrintable(sweep.out));
+    if (SystemInfo::hardwareThreads() >= 2)
+        QVERIFY2(sweep.out.contains(QStringLiteral("measured")), qPrintable(sweep.out));
 }
 
 int TestReport::bestEpoch() const
