@@ -2,10 +2,38 @@
 
 #include "ImageFormat.h"
 
+#include <mutex>
+
 namespace aestudio {
+namespace {
+
+// Every draw from torch's global generator in this program happens under this lock: building a model (its initial
+// weights) and seeding. Two sweep runs at once, or a run folder's grid snapshot beside another run's start, would
+// otherwise interleave their draws and change each other's initial weights.
+std::recursive_mutex &generatorLock()
+{
+    static std::recursive_mutex lock;
+    return lock;
+}
+
+} // namespace
+
+AutoEncoder seededModel(const ModelSpec &spec, std::uint64_t seed)
+{
+    const std::lock_guard<std::recursive_mutex> hold(generatorLock());
+    torch::manual_seed(seed);
+    return AutoEncoder(spec);
+}
+
+void seedGlobalGenerator(std::uint64_t seed)
+{
+    const std::lock_guard<std::recursive_mutex> hold(generatorLock());
+    torch::manual_seed(seed);
+}
 
 AutoEncoderImpl::AutoEncoderImpl(const ModelSpec &s) : spec(s)
 {
+    const std::lock_guard<std::recursive_mutex> hold(generatorLock());
     torch::nn::Sequential enc;
     std::int64_t width = kPixelsPerImage;
     for (int h : spec.hidden) {

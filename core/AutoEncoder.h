@@ -21,6 +21,11 @@ struct AutoEncoderImpl : torch::nn::Module {
 };
 TORCH_MODULE(AutoEncoder);
 
+// A new model whose initial weights come from `seed` alone, whatever other threads build or seed meanwhile: every
+// model construction and every seeding of torch's global generator here takes one lock.
+AutoEncoder seededModel(const ModelSpec &spec, std::uint64_t seed);
+// torch::manual_seed(seed), under the same lock.
+void seedGlobalGenerator(std::uint64_t seed);
 // Copies parameter values in place (same architecture), so tensors that alias an optimizer's buffers stay valid.
 void copyWeights(const AutoEncoder &from, AutoEncoder &to);
 // A deep copy with the same weights, for previews that must not race the trainer.

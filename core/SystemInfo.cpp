@@ -87,7 +87,9 @@ SystemInfo SystemInfo::collect()
 SystemInfo::SgemmPeak SystemInfo::measureSgemmGflops(int threads, int n)
 {
     at::set_num_threads(threads);
-    const torch::Tensor a = torch::rand({n, n}), b = torch::rand({n, n});
+    // A generator of its own: the global one belongs to model initialisation (seededModel).
+    const at::Generator generator = at::detail::createCPUGenerator(1);
+    const torch::Tensor a = torch::rand({n, n}, generator), b = torch::rand({n, n}, generator);
     torch::Tensor c = torch::empty({n, n});
     const auto bestGflops = [&](const std::function<void()> &product) {
         product(); // warm-up: threads, caches, JIT kernels

@@ -115,8 +115,7 @@ Trainer::Trainer(const TrainingConfig &config, std::shared_ptr<const DatasetSpli
     d->config = config;
     d->data = std::move(data);
     d->device = torch::Device(SystemInfo::resolveDevice(config.device).toStdString());
-    torch::manual_seed(config.seed);
-    d->model = AutoEncoder(config.model);
+    d->model = seededModel(config.model, config.seed);
     d->model->to(d->device);
     FlatAdam::Options adam;
     adam.lr = config.learningRate;
@@ -253,7 +252,8 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
 {
     const TrainingConfig &cfg = config;
     model->train();
-    torch::manual_seed(streamSeed(cfg.seed, kDropout, epoch));
+    seedGlobalGenerator(
+        streamSeed(cfg.seed, kDropout, epoch)); // torch's dropout draws (the fused CPU step has its own)
     pass.noiser.reseed(streamSeed(cfg.seed, kTrainNoise, epoch));
     const std::vector<int> order = seededPermutation(pass.nTrain, streamSeed(cfg.seed, kShuffle, epoch));
     const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));

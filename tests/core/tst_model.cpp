@@ -12,6 +12,9 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace aestudio;
 
 namespace {
@@ -43,6 +46,7 @@ private Q_SLOTS:
     void psnrHandComputed();
     void evaluateSetHandComputed();
     void engineEvaluationMatchesTorch();
+    void seededModelIgnoresOtherThreads();
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
@@ -183,6 +187,31 @@ void TestModel::evaluateSetHandComputed()
     QCOMPARE(m.noisyMse, 0.0); // no noise: the input is the clean image
     QCOMPARE(m.noisyPsnrMeanDb, 100.0);
     QVERIFY(model->is_training()); // evaluation restored the mode it found
+}
+
+void TestModel::seededModelIgnoresOtherThreads()
+{
+    // Sweep runs start side by side while others build models (grid snapshots, checkpoints read back): a run's
+    // initial weights must come from its seed alone.
+    ModelSpec spec;
+    const AutoEncoder reference = seededModel(spec, 42);
+    std::atomic<bool> done{false};
+    std::thread other([&] {
+        while (!done) {
+            AutoEncoder busy(spec); // draws from the global generator
+            seedGlobalGenerator(7);
+        }
+    });
+    bool allSame = true;
+    for (int i = 0; i < 30 && allSame; ++i) {
+        const AutoEncoder again = seededModel(spec, 42);
+        const auto a = reference->parameters(), b = again->parameters();
+        for (std::size_t k = 0; k < a.size(); ++k)
+            allSame = allSame && torch::equal(a[k], b[k]);
+    }
+    done = true;
+    other.join();
+    QVERIFY(allSame);
 }
 
 void TestModel::engineEvaluationMatchesTorch()
