@@ -39,6 +39,22 @@ public:
     }
 };
 
+// One line per finished table run; the table's layout once, before the first.
+class TablePrinter : public SweepObserver {
+public:
+    void layoutChosen(const JobLayout &layout) override
+    {
+        std::printf("runs: %s\n", qPrintable(layout.describe()));
+        std::fflush(stdout);
+    }
+    void runFinished(int i, const SweepResult &r) override
+    {
+        std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss,
+                    r.bestEpoch);
+        std::fflush(stdout);
+    }
+};
+
 } // namespace
 
 int seedStudyCommand(const QStringList &args)
@@ -89,30 +105,43 @@ int seedStudyCommand(const QStringList &args)
 
     QString md
         = QStringLiteral("# Seed study on %1 (compared with the report's %2 numbers)\n\n").arg(dataset, reference);
-    QVector<SweepResult> all;
-    if (!p.isSet(QStringLiteral("skip-table"))) {
-        TrainingConfig base;
-        base.dataset = dataset;
-        base.limit = intOption(p, QStringLiteral("limit"));
-        SweepSpec spec = SweepSpec::seedStudy(base);
-        spec.dropouts = {0.0, doubleOption(p, QStringLiteral("dropout"))};
-        spec.jobs = jobsOption(p, QStringLiteral("jobs"));
-        Sweep sweep(spec, QDir(out).filePath(QStringLiteral("table")));
-        class Printer : public SweepObserver {
-            void layoutChosen(const JobLayout &layout) override
-            {
-                std::printf("table runs: %s\n", qPrintable(layout.describe()));
-                std::fflush(stdout);
-            }
-            void runFinished(int i, const SweepResult &r) override
-            {
-                std::printf("[%d/16] %s: best val_loss %.5f at epoch %d\n", i + 1, qPrintable(r.name), r.bestValLoss,
-                            r.bestEpoch);
-                std::fflush(stdout);
-            }
-        } printer;
-        all = sweep.run(printer, control);
-        stopIfInterrupted(control);
+    // The table's 16 runs (unless --skip-table) and the denoising model share one pool of workers, longest first:
+    // with one run per thread, the denoising model runs beside the table instead of after it.
+    const bool withTable = !p.isSet(QStringLiteral("skip-table"));
+    TrainingConfig base;
+    base.dataset = dataset;
+    base.limit = intOption(p, QStringLiteral("limit"));
+    SweepSpec spec = SweepSpec::seedStudy(base);
+    spec.dropouts = {0.0, doubleOption(p, QStringLiteral("dropout"))};
+    spec.jobs = jobsOption(p, QStringLiteral("jobs"));
+    Sweep tableSweep(spec, QDir(out).filePath(QStringLiteral("table")));
+    TablePrinter tablePrinter;
+
+    // The denoising autoencoder: the report's best model (3 layers, latent 15) trained at sigma 0.5.
+    SweepSpec denoise;
+    denoise.base.dataset = dataset;
+    denoise.base.limit = base.limit;
+    denoise.base.noise = {NoiseType::Gaussian, 0.5};
+    denoise.base.learningRate = doubleOption(p, QStringLiteral("denoise-lr"));
+    denoise.base.lrSchedule = p.value(QStringLiteral("denoise-schedule"));
+    denoise.depths = {3};
+    denoise.latents = {15};
+    denoise.dropouts = {doubleOption(p, QStringLiteral("denoise-dropout"))};
+    denoise.epochs = intOption(p, QStringLiteral("denoise-epochs"));
+    denoise.epochsRegularised = denoise.epochs;
+    std::printf("denoising autoencoder: %s\n", qPrintable(denoise.runs().first().name));
+    Sweep denoiseSweep(denoise, QDir(out).filePath(QStringLiteral("denoise")));
+    DenoisePrinter denoisePrinter;
+
+    QVector<std::pair<Sweep *, SweepObserver *>> sweeps;
+    if (withTable)
+        sweeps.append({&tableSweep, &tablePrinter});
+    sweeps.append({&denoiseSweep, &denoisePrinter});
+    const QVector<QVector<SweepResult>> results = Sweep::runTogether(sweeps, control);
+    stopIfInterrupted(control);
+
+    if (withTable) {
+        const QVector<SweepResult> &all = results.first();
         const SeedReference::Table seed = SeedReference::table(reference);
         int beaten = 0, cells = 0;
         for (const SweepResult &r : all) {
@@ -130,24 +159,7 @@ int seedStudyCommand(const QStringList &args)
         md += QStringLiteral("\nCells lower than the seed's: **%1 of %2**.\n\n").arg(beaten).arg(cells);
         AtomicFile::write(QDir(out).filePath(QStringLiteral("results.csv")), Sweep::resultsCsv(all));
     }
-
-    // The denoising autoencoder: the report's best model (3 layers, latent 15) trained at sigma 0.5.
-    SweepSpec denoise;
-    denoise.base.dataset = dataset;
-    denoise.base.limit = intOption(p, QStringLiteral("limit"));
-    denoise.base.noise = {NoiseType::Gaussian, 0.5};
-    denoise.base.learningRate = doubleOption(p, QStringLiteral("denoise-lr"));
-    denoise.base.lrSchedule = p.value(QStringLiteral("denoise-schedule"));
-    denoise.depths = {3};
-    denoise.latents = {15};
-    denoise.dropouts = {doubleOption(p, QStringLiteral("denoise-dropout"))};
-    denoise.epochs = intOption(p, QStringLiteral("denoise-epochs"));
-    denoise.epochsRegularised = denoise.epochs;
-    std::printf("denoising autoencoder: %s\n", qPrintable(denoise.runs().first().name));
-    Sweep denoiseSweep(denoise, QDir(out).filePath(QStringLiteral("denoise")));
-    DenoisePrinter denoisePrinter;
-    const SweepResult d = denoiseSweep.run(denoisePrinter, control).first();
-    stopIfInterrupted(control);
+    const SweepResult d = results.last().first();
     const QString runDir = QDir(denoiseSweep.outDir()).filePath(d.name);
     const auto model = InferenceModel::fromCheckpoint(QDir(runDir).filePath(QStringLiteral("best.aes")));
     const DatasetSplit data = DatasetCatalog::load(dataset, SplitOptions::of(d.config));

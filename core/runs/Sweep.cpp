@@ -301,32 +301,73 @@ SweepPlan Sweep::prepare(QVector<SweepResult> *kept) const
 
 QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
 {
-    QVector<SweepResult> kept;
-    const SweepPlan plan = prepare(&kept);
-    const QVector<SweepSpec::Run> &runs = plan.cells;
-    QVector<SweepResult> results(runs.size());
-    const QVector<int> pending = unfinished(runs, results, observer);
-    if (pending.isEmpty())
-        return results + kept;
+    return runTogether({{this, &observer}}, control).first();
+}
 
-    auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(m_spec.base));
-    const JobLayout layout = JobLayout::choose(m_spec.jobs, SystemInfo::threadsFor(m_spec.threads), pending.size(),
-                                               runs[pending.first()].config, data, control);
-    observer.layoutChosen(layout);
-    const int jobs = layout.jobs, threadsPerJob = layout.threadsPerJob;
+QVector<QVector<SweepResult>> Sweep::runTogether(const QVector<std::pair<Sweep *, SweepObserver *>> &sweeps,
+                                                 RunControl &control)
+{
+    // Each sweep's plan, finished runs and data (loaded once per distinct split).
+    struct Part {
+        SweepPlan plan;
+        QVector<SweepResult> results, kept;
+        std::shared_ptr<const DatasetSplit> data;
+    };
+    QVector<Part> parts(sweeps.size());
+    struct Task {
+        int part, index;
+        double cost;
+    };
+    QVector<Task> tasks;
+    for (int s = 0; s < sweeps.size(); ++s) {
+        Sweep &sweep = *sweeps[s].first;
+        Part &part = parts[s];
+        part.plan = sweep.prepare(&part.kept);
+        part.results.resize(part.plan.cells.size());
+        const QVector<int> pending = sweep.unfinished(part.plan.cells, part.results, *sweeps[s].second);
+        if (pending.isEmpty())
+            continue;
+        for (int p = 0; p < s && !part.data; ++p)
+            if (parts[p].data && parts[p].data->mismatch(sweep.m_spec.base).isEmpty())
+                part.data = parts[p].data;
+        if (!part.data)
+            part.data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(sweep.m_spec.base));
+        for (const int index : pending) {
+            const TrainingConfig &c = part.plan.cells[index].config;
+            tasks << Task{s, index, double(c.epochs) * c.model.trainingFlopsPerSample()};
+        }
+    }
+    QVector<QVector<SweepResult>> out;
+    if (tasks.isEmpty()) {
+        for (const Part &part : parts)
+            out << part.results + part.kept;
+        return out;
+    }
+    // Longest first, so the last runs to finish are short ones and no thread idles long at the end.
+    std::stable_sort(tasks.begin(), tasks.end(), [](const Task &a, const Task &b) { return a.cost > b.cost; });
+
+    const SweepSpec &lead = sweeps.first().first->m_spec;
+    const Part &first = parts[tasks.first().part];
+    const JobLayout layout = JobLayout::choose(lead.jobs, SystemInfo::threadsFor(lead.threads), tasks.size(),
+                                               first.plan.cells[tasks.first().index].config, first.data, control);
+    for (const auto &[sweep, observer] : sweeps)
+        observer->layoutChosen(layout);
     std::atomic<int> next{0};
     std::mutex errorMutex;
     QString firstError;
     auto worker = [&] {
         for (;;) {
             const int slot = next.fetch_add(1);
-            if (slot >= pending.size() || control.stopRequested())
+            if (slot >= tasks.size() || control.stopRequested())
                 return;
-            const int index = pending[slot];
+            const Task &task = tasks[slot];
+            Part &part = parts[task.part];
+            SweepObserver &observer = *sweeps[task.part].second;
             try {
-                results[index] = SweepCells::run(m_outDir, plan, index, threadsPerJob, observer, control, data);
+                part.results[task.index] = SweepCells::run(sweeps[task.part].first->m_outDir, part.plan, task.index,
+                                                           layout.threadsPerJob, observer, control, part.data);
                 if (!control.stopRequested())
-                    observer.runFinished(index, results[index]);
+                    observer.runFinished(task.index, part.results[task.index]);
             } catch (const std::exception &e) {
                 std::lock_guard<std::mutex> lock(errorMutex);
                 if (firstError.isEmpty())
@@ -337,14 +378,16 @@ QVector<SweepResult> Sweep::run(SweepObserver &observer, RunControl &control)
         }
     };
     std::vector<std::thread> pool;
-    for (int j = 1; j < jobs; ++j)
+    for (int j = 1; j < layout.jobs; ++j)
         pool.emplace_back(worker);
     worker();
     for (auto &t : pool)
         t.join();
     if (!firstError.isEmpty())
         throw TrainingError(firstError);
-    return results + kept;
+    for (const Part &part : parts)
+        out << part.results + part.kept;
+    return out;
 }
 
 QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace aestudio {
 
@@ -100,6 +101,11 @@ public:
     // Prepares, then runs every cell not finished yet. Throws StudioError when a run fails; finished runs keep their
     // folders.
     QVector<SweepResult> run(SweepObserver &observer, RunControl &control);
+    // Several sweeps' unfinished runs in one pool of workers, longest first, with one layout (JobLayout) chosen from
+    // the first sweep's jobs and threads; each sweep's own observer hears about its runs. Returns each sweep's
+    // results, as run() would. The seed study runs its table and its denoising model this way.
+    static QVector<QVector<SweepResult>> runTogether(const QVector<std::pair<Sweep *, SweepObserver *>> &sweeps,
+                                                     RunControl &control);
     QString outDir() const { return m_outDir; }
 
     static QByteArray resultsCsv(const QVector<SweepResult> &results);

@@ -220,12 +220,19 @@ void TestExperiments::unfinishedRunWithAnotherRecipeIsRefused()
     spec.epochs = 2;
     struct StopAfterEpoch : CountingObserver {
         RunControl *control = nullptr;
-        void runEpoch(int, const EpochMetrics &) override { control->requestStop(); }
+        int stopped = -1; // the run that was stopped (runs go longest first, not in grid order)
+        void runEpoch(int i, const EpochMetrics &) override
+        {
+            stopped = i;
+            control->requestStop();
+        }
     } obs;
     RunControl control;
     obs.control = &control;
     Sweep(spec, out).run(obs, control);
-    QVERIFY(QFile::exists(QDir(out).filePath(spec.runs().first().name + QStringLiteral("/checkpoint.aes"))));
+    QVERIFY(obs.stopped >= 0);
+    const QString stoppedRun = spec.runs()[obs.stopped].name;
+    QVERIFY(QFile::exists(QDir(out).filePath(stoppedRun + QStringLiteral("/checkpoint.aes"))));
     spec.base.noise.level = 0.3;
     CountingObserver again;
     RunControl go;
@@ -237,7 +244,7 @@ void TestExperiments::unfinishedRunWithAnotherRecipeIsRefused()
     }
     // A checkpoint that does not load is reported, not silently replaced by a fresh run.
     spec.base.noise.level = 0.0;
-    writeBytes(QDir(out).filePath(spec.runs().first().name + QStringLiteral("/checkpoint.aes")), "broken");
+    writeBytes(QDir(out).filePath(stoppedRun + QStringLiteral("/checkpoint.aes")), "broken");
     RunControl fresh; // the failed sweep above stopped `go`
     try {
         Sweep(spec, out).run(again, fresh);
