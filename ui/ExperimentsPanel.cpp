@@ -128,6 +128,7 @@ QLayout *ExperimentsPanel::buildForm()
     m_jobs->setObjectName(QStringLiteral("sweepJobs"));
     m_jobs->setRange(0, 8);
     m_jobs->setSpecialValueText(tr("auto (measured)"));
+    m_jobs->setValue(0); // auto by default, as in the CLI
     m_jobs->setToolTip(tr("Auto times the first run both ways before the sweep starts, one run with all threads "
                           "and one run per thread, and takes the faster."));
     m_folder = new QLabel;
