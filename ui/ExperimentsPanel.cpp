@@ -402,7 +402,11 @@ void ExperimentsPanel::queue()
     }
     m_watcher->stop(); // this sweep reports itself
     setRunning(true);
-    m_status->setText(tr("Running %1 runs…").arg(m_plan.size()));
+    m_status->setText(m_jobs->value() == 0
+                          ? tr("Running %1 runs… First timing the longest one both ways (one run with all threads, "
+                               "one run per thread) to choose how many run at once.")
+                                .arg(m_plan.size())
+                          : tr("Running %1 runs…").arg(m_plan.size()));
     m_session->start(s, m_outDir);
 }
 

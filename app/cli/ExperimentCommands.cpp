@@ -88,7 +88,7 @@ void addSweepOptions(QCommandLineParser &p)
                  QStringLiteral("0")});
     p.addOption({QStringLiteral("jobs"),
                  QStringLiteral("Runs at once; threads are split between them (default auto: one run with all "
-                                "threads or one run per thread, whichever measures faster on the first run)."),
+                                "threads or one run per thread, whichever measures faster on the longest run)."),
                  QStringLiteral("N|auto"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads in total (default: all)."), QStringLiteral("N"),
                  QStringLiteral("0")});

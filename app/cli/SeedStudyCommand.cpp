@@ -86,8 +86,9 @@ int seedStudyCommand(const QStringList &args)
     p.addOption({QStringLiteral("limit"), QStringLiteral("Use the first N training images (for quick checks)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("jobs"),
-                 QStringLiteral("Table runs at once (default auto: one run with all threads or one run per "
-                                "thread, whichever measures faster on the first run)."),
+                 QStringLiteral("Runs at once; the table's 16 runs and the denoising model share one pool (default "
+                                "auto: one run with all threads or one run per thread, whichever measures faster "
+                                "on the longest run)."),
                  QStringLiteral("N|auto"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (required)."), QStringLiteral("dir")});
     parseArguments(p, args);

@@ -4,6 +4,7 @@
 #include "Trainer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -16,45 +17,57 @@ constexpr double kMargin = 1.03; // one run per thread must beat one run by this
 
 class Silent : public TrainingObserver { };
 
-// Trains `config` on `data` for two epochs; returns the images it trained on.
-double trainBriefly(TrainingConfig config, const std::shared_ptr<const DatasetSplit> &data, int threads,
-                    RunControl &control)
+// `jobs` runs of `config` at once with `threadsPerJob` each, two epochs on `data`: the images all of them trained
+// on per second of wall-clock time, from the moment every run is built (model construction is serialised, see
+// seededModel, and is not what is being compared) until the last one ends. Per-epoch rates would flatter this
+// layout: each run's best epoch may fall where the other run was between epochs.
+double timeLayout(TrainingConfig config, const std::shared_ptr<const DatasetSplit> &data, int jobs, int threadsPerJob,
+                  RunControl &control)
 {
     config.epochs = 2;
-    config.threads = threads;
+    config.threads = threadsPerJob;
     config.patience = 0;
-    Trainer trainer(config, data);
-    Silent silent;
-    const Trainer::Outcome outcome = trainer.run(silent, control);
-    if (outcome.failed)
-        throw TrainingError(outcome.error);
-    return double(trainer.history().size()) * data->train.count();
-}
-
-// `jobs` runs at once with `threadsPerJob` each: the images all of them trained on per second of wall-clock time,
-// from before the first starts until the last ends. Per-epoch rates would flatter this layout: each run's best
-// epoch may fall where the other run was between epochs.
-double timeLayout(const TrainingConfig &config, const std::shared_ptr<const DatasetSplit> &data, int jobs,
-                  int threadsPerJob, RunControl &control)
-{
+    using Clock = std::chrono::steady_clock;
     std::vector<double> images(std::size_t(jobs), 0.0);
+    std::vector<Clock::time_point> ends(static_cast<std::size_t>(jobs));
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(jobs));
+    std::atomic<int> built{0};
+    std::atomic<bool> failed{false};
+    Clock::time_point start;
     std::vector<std::thread> pool;
-    const auto start = std::chrono::steady_clock::now();
     for (int j = 0; j < jobs; ++j)
         pool.emplace_back([&, j] {
             try {
-                images[std::size_t(j)] = trainBriefly(config, data, threadsPerJob, control);
+                std::unique_ptr<Trainer> trainer;
+                try {
+                    trainer = std::make_unique<Trainer>(config, data);
+                } catch (...) {
+                    failed = true;
+                    ++built;
+                    throw;
+                }
+                if (++built == jobs)
+                    start = Clock::now(); // the last one built starts the clock; the others wait for it
+                while (built.load() < jobs)
+                    std::this_thread::yield();
+                if (failed)
+                    return;
+                Silent silent;
+                const Trainer::Outcome outcome = trainer->run(silent, control);
+                if (outcome.failed)
+                    throw TrainingError(outcome.error);
+                images[std::size_t(j)] = double(trainer->history().size()) * data->train.count();
             } catch (...) {
                 errors[std::size_t(j)] = std::current_exception();
             }
+            ends[std::size_t(j)] = Clock::now();
         });
     for (auto &t : pool)
         t.join();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (const auto &e : errors)
         if (e)
             std::rethrow_exception(e);
+    const double seconds = std::chrono::duration<double>(*std::max_element(ends.begin(), ends.end()) - start).count();
     double sum = 0;
     for (const double n : images)
         sum += n;
@@ -69,11 +82,15 @@ QString JobLayout::describe() const
         = threadsPerJob == 1 ? QStringLiteral("1 thread") : QStringLiteral("%1 threads").arg(threadsPerJob);
     QString text = jobs == 1 ? QStringLiteral("1 run at a time, %1").arg(threads)
                              : QStringLiteral("%1 runs at once, %2 each").arg(jobs).arg(threads);
+    if (!unmeasuredWhy.isEmpty())
+        text += QStringLiteral(" (%1)").arg(unmeasuredWhy);
     if (measured)
-        text += QStringLiteral(" (measured on the first run: 1 run with all threads %1 samples/s, one run per thread "
+        text += QStringLiteral(" (measured on 2 x %3 steps of the longest run: 1 run with all threads %1 samples/s, "
+                               "one run per thread "
                                "%2 samples/s in all)")
                     .arg(oneJobSamplesPerSecond, 0, 'f', 0)
-                    .arg(manyJobsSamplesPerSecond, 0, 'f', 0);
+                    .arg(manyJobsSamplesPerSecond, 0, 'f', 0)
+                    .arg(kSteps);
     return text;
 }
 
@@ -94,9 +111,22 @@ JobLayout JobLayout::choose(int jobs, int threads, int pending, const TrainingCo
     slice->test = {};
     const std::shared_ptr<const DatasetSplit> sample = slice;
     const int perThread = std::min(threads, pending);
-    for (int round = 0; round < 2 && !control.stopRequested(); ++round) {
-        layout.oneJobSamplesPerSecond += timeLayout(config, sample, 1, threads, control) / 2;
-        layout.manyJobsSamplesPerSecond += timeLayout(config, sample, perThread, threads / perThread, control) / 2;
+    layout.jobs = 1;
+    layout.threadsPerJob = threads;
+    try {
+        for (int round = 0; round < 2 && !control.stopRequested(); ++round) {
+            layout.oneJobSamplesPerSecond += timeLayout(config, sample, 1, threads, control) / 2;
+            layout.manyJobsSamplesPerSecond += timeLayout(config, sample, perThread, threads / perThread, control) / 2;
+        }
+    } catch (const std::exception &e) {
+        // The sweep's own run of this model will fail the same way, with its name on the message; until then,
+        // the safe layout.
+        layout.unmeasuredWhy = QStringLiteral("could not time the layouts: %1").arg(describeError(e));
+        return layout;
+    }
+    if (control.stopRequested()) {
+        layout.unmeasuredWhy = QStringLiteral("stopped while timing the layouts");
+        return layout;
     }
     layout.measured = true;
     if (layout.manyJobsSamplesPerSecond > kMargin * layout.oneJobSamplesPerSecond) {

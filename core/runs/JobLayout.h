@@ -17,6 +17,7 @@ namespace aestudio {
 struct JobLayout {
     int jobs = 1, threadsPerJob = 1;
     bool measured = false;
+    QString unmeasuredWhy; // when choosing was asked for but the timing could not be done (stopped, failed)
     double oneJobSamplesPerSecond = 0, manyJobsSamplesPerSecond = 0; // summed over the jobs running at once
 
     // "2 runs at once, 1 thread each (measured: ...)", for the user.
