@@ -64,6 +64,18 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
     }
 }
 
+AESTUDIO_SIMD_CLONES void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count,
+                                           std::int64_t cols, float scale, float *dst)
+{
+    for (std::int64_t i = 0; i < count; ++i) {
+        const std::uint8_t *from = src + rows[i] * cols;
+        float *to = dst + i * cols;
+#pragma omp simd
+        for (std::int64_t c = 0; c < cols; ++c)
+            to[c] = float(from[c]) * scale;
+    }
+}
+
 AESTUDIO_SIMD_CLONES void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
                                        std::int64_t rowEnd)
 {

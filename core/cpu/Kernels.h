@@ -19,6 +19,9 @@ struct DropoutParams {
 // same for any thread split.
 void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols, std::int64_t rowBegin,
                          std::int64_t rowEnd, const DropoutParams &p);
+// dst row i = src row rows[i] * scale, for i < count: a training batch gathered from uint8 images.
+void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols,
+                      float scale, float *dst);
 // z = max(z + bias, 0): a hidden layer in eval mode (no dropout).
 void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // z += bias.

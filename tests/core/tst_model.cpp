@@ -47,6 +47,7 @@ private Q_SLOTS:
     void evaluateSetHandComputed();
     void engineEvaluationMatchesTorch();
     void seededModelIgnoresOtherThreads();
+    void gatheredBatchMatchesTorch();
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
@@ -187,6 +188,19 @@ void TestModel::evaluateSetHandComputed()
     QCOMPARE(m.noisyMse, 0.0); // no noise: the input is the clean image
     QCOMPARE(m.noisyPsnrMeanDb, 100.0);
     QVERIFY(model->is_training()); // evaluation restored the mode it found
+}
+
+void TestModel::gatheredBatchMatchesTorch()
+{
+    // The trainer's batch: rows picked by the shuffle and scaled to [0,1] in one pass, bit-identical to the tensor
+    // ops it replaced (index_select, to(float), mul_(1/255)).
+    const torch::Tensor pixels = torch::randint(0, 256, {50, 784}, torch::kUInt8);
+    const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>{7, 0, 49, 7, 23});
+    torch::Tensor got = torch::full({5, 784}, -1.0f);
+    kernels::gatherScaledRows(pixels.data_ptr<std::uint8_t>(), rows.data_ptr<std::int64_t>(), 5, 784, 1.0f / 255.0f,
+                              got.data_ptr<float>());
+    const torch::Tensor want = toUnitFloat(pixels.index_select(0, rows), torch::kCPU);
+    QVERIFY(torch::equal(got, want));
 }
 
 void TestModel::seededModelIgnoresOtherThreads()
