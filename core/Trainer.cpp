@@ -229,7 +229,7 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     if (cfg.noise.isClean()) {
         pass.noisy = clean; // clean inputs: the model reads the batch itself
     } else {
-        if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0) || pass.noisy.is_same(clean))
+        if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0))
             pass.noisy = torch::empty_like(clean);
         pass.noiser.applyInto(clean, pass.noisy);
     }
@@ -269,8 +269,8 @@ bool Trainer::Impl::trainEpoch(Pass &pass, int epoch, TrainingObserver &observer
 {
     const TrainingConfig &cfg = config;
     model->train();
-    seedGlobalGenerator(
-        streamSeed(cfg.seed, kDropout, epoch)); // torch's dropout draws (the fused CPU step has its own)
+    // Seeds torch's dropout draws (the non-fused path); the fused CPU step hashes its own masks.
+    seedGlobalGenerator(streamSeed(cfg.seed, kDropout, epoch));
     pass.noiser.reseed(streamSeed(cfg.seed, kTrainNoise, epoch));
     const std::vector<int> order = seededPermutation(pass.nTrain, streamSeed(cfg.seed, kShuffle, epoch));
     const torch::Tensor orderTensor = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()));

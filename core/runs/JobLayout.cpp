@@ -15,8 +15,6 @@ namespace {
 constexpr int kSteps = 120;      // training steps per timed epoch
 constexpr double kMargin = 1.03; // one run per thread must beat one run by this much
 
-class Silent : public TrainingObserver { };
-
 // `jobs` runs of `config` at once with `threadsPerJob` each, two epochs on `data`: the images all of them trained
 // on per second of wall-clock time, from the moment every run is built (model construction is serialised, see
 // seededModel, and is not what is being compared) until the last one ends. Per-epoch rates would flatter this
@@ -52,7 +50,7 @@ double timeLayout(TrainingConfig config, const std::shared_ptr<const DatasetSpli
                     std::this_thread::yield();
                 if (failed)
                     return;
-                Silent silent;
+                TrainingObserver silent; // every report is a no-op by default
                 const Trainer::Outcome outcome = trainer->run(silent, control);
                 if (outcome.failed)
                     throw TrainingError(outcome.error);
@@ -132,9 +130,6 @@ JobLayout JobLayout::choose(int jobs, int threads, int pending, const TrainingCo
     if (layout.manyJobsSamplesPerSecond > kMargin * layout.oneJobSamplesPerSecond) {
         layout.jobs = perThread;
         layout.threadsPerJob = threads / perThread;
-    } else {
-        layout.jobs = 1;
-        layout.threadsPerJob = threads;
     }
     return layout;
 }

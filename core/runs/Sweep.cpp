@@ -337,12 +337,14 @@ QVector<QVector<SweepResult>> Sweep::runTogether(const QVector<std::pair<Sweep *
             tasks << Task{s, index, double(c.epochs) * c.model.trainingFlopsPerSample()};
         }
     }
-    QVector<QVector<SweepResult>> out;
-    if (tasks.isEmpty()) {
+    const auto collect = [&parts] {
+        QVector<QVector<SweepResult>> out;
         for (const Part &part : parts)
             out << part.results + part.kept;
         return out;
-    }
+    };
+    if (tasks.isEmpty())
+        return collect();
     // Longest first, so the last runs to finish are short ones and no thread idles long at the end.
     std::stable_sort(tasks.begin(), tasks.end(), [](const Task &a, const Task &b) { return a.cost > b.cost; });
 
@@ -385,9 +387,7 @@ QVector<QVector<SweepResult>> Sweep::runTogether(const QVector<std::pair<Sweep *
         t.join();
     if (!firstError.isEmpty())
         throw TrainingError(firstError);
-    for (const Part &part : parts)
-        out << part.results + part.kept;
-    return out;
+    return collect();
 }
 
 QByteArray Sweep::resultsCsv(const QVector<SweepResult> &results)
