@@ -4,6 +4,7 @@
 
 #include <QKeySequence>
 #include <QShortcut>
+#include <QWidget>
 
 #include <functional>
 

@@ -10,17 +10,14 @@
 
 #include <QWidget>
 
-class QComboBox;
-class QLineEdit;
 class QLabel;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace aestudio {
 
-class LiveChart;
-class SlurmOptionsBox;
+class SweepForm;
+class SweepResultsView;
 class SweepSession;
 
 class ExperimentsPanel : public QWidget {
@@ -28,8 +25,7 @@ class ExperimentsPanel : public QWidget {
 public:
     explicit ExperimentsPanel(QWidget *parent = nullptr);
 
-    // The settings not swept come from the studio's recipe (batch size, seed, threads...). Dataset, noise and learning
-    // rate are shown in the form: they follow the recipe until edited there, and are remembered once used.
+    // The settings not swept come from the studio's recipe (batch size, seed, threads...); see SweepForm.
     void setBase(const TrainingConfig &base);
     // Reads a past sweep's finished runs into the tables without running anything.
     void openSweep(const QString &folder);
@@ -47,53 +43,31 @@ public:
     // The settings that differ between the selected runs ("latent: 15 | 30"), one per line; empty if they agree.
     QString diffSelected() const;
 
-    QTableWidget *runTable() const { return m_runs; }
-    QTableWidget *pivotTable() const { return m_pivot; }
+    QTableWidget *runTable() const;
+    QTableWidget *pivotTable() const;
 
 Q_SIGNALS:
     void openRun(const QString &folder); // a run of the grid that has a checkpoint
     void sweepFinished();
 
 private:
-    void onRunStarted(int index, const QString &name, int epochs);
-    void onRunEpoch(int index, const aestudio::EpochMetrics &m);
-    void onRunFinished(int index, const aestudio::SweepResult &r);
-    void rebuildPivot();
     void submitToSlurm(const SweepSpec &s);
     void showCells(const aestudio::SweepWatcher::Snapshot &snapshot);
     bool openPlan(const QString &folder);
     void setRunning(bool running);
     QLayout *buildForm();
-    void buildTables();
-    void fillPlan();
-    void showGrid(const SweepSpec &s); // the grid's lists and epochs into the form
-    void saveForm() const;
-    void loadForm();
 
-    TrainingConfig m_base;
-    class SweepBaseFields *m_baseFields = nullptr;
-    // The form's dataset/noise/lr follow the Training tab's recipe until edited here (or restored from last time).
-    bool m_baseEdited = false;
-    bool m_showingBase = false;
+    SweepForm *m_form;
     QString m_outDir;
-    QLineEdit *m_depths, *m_latents, *m_dropouts, *m_weightDecays;
-    QSpinBox *m_epochs, *m_epochsRegularised, *m_jobs;
     QLabel *m_folder, *m_status, *m_diff;
     QPushButton *m_openSweep = nullptr;
     QPushButton *m_queue, *m_stop;
     QPushButton *m_collect = nullptr;
-    QComboBox *m_runOn = nullptr;
-    SlurmOptionsBox *m_slurm = nullptr;
     SweepWatcher *m_watcher = nullptr;
     bool m_firstCellRead = false;     // the next folder read is the first since opening it
     BackgroundJob m_clusterJob{this}; // sbatch, off the GUI thread
     BackgroundJob m_collectJob{this}; // collect, off the GUI thread (its own job: neither supersedes the other)
-    QTableWidget *m_runs, *m_pivot;
-    LiveChart *m_curves;
-    QVector<SweepSpec::Run> m_plan;
-    QVector<SweepResult> m_results;
-    QVector<QVector<QPointF>> m_curvePoints;
-    QVector<int> m_curveSeries;
+    SweepResultsView *m_view;
     SweepSession *m_session;
     bool m_failed = false;
 };
