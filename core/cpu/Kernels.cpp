@@ -100,6 +100,12 @@ AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t col
     }
 }
 
+// The output layer's activation, the same expression in training and in evaluation.
+static inline float sigmoid(float z)
+{
+    return 1.0f / (1.0f + fastmath::exp(-z));
+}
+
 AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz,
                                            std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
                                            float twoOverN)
@@ -111,7 +117,7 @@ AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, co
 #pragma omp simd reduction(+ : rowSum)
         for (std::int64_t c = 0; c < cols; ++c) {
             const std::int64_t i = base + c;
-            const float out = 1.0f / (1.0f + fastmath::exp(-(z[i] + bias[c])));
+            const float out = sigmoid(z[i] + bias[c]);
             const float diff = out - target[i];
             y[i] = out;
             dz[i] = twoOverN * diff * out * (1.0f - out);
@@ -131,7 +137,7 @@ AESTUDIO_SIMD_CLONES void sigmoidSquaredErrorRows(const float *z, const float *b
         float rowSum = 0.0f;
 #pragma omp simd reduction(+ : rowSum)
         for (std::int64_t c = 0; c < cols; ++c) {
-            const float out = 1.0f / (1.0f + fastmath::exp(-(z[base + c] + bias[c])));
+            const float out = sigmoid(z[base + c] + bias[c]);
             const float diff = out - target[base + c];
             rowSum += diff * diff;
         }
