@@ -1,5 +1,6 @@
 // The Experiments page's results: a sortable table of the sweep's runs, the seed's Table 1.1 as a pivot (best cell
-// of each row highlighted) and every run's validation-loss curve. It owns the three widgets; the page lays them out.
+// of each row highlighted) and every run's validation-loss curve. It creates the three widgets as children of the page,
+// which lays them out.
 #pragma once
 
 #include "Sweep.h"
