@@ -17,13 +17,14 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dropout draws assume a
 #define AESTUDIO_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 
 AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols,
-                                              std::int64_t rowBegin, std::int64_t rowEnd, const DropoutParams &p)
+                                              std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t colBegin,
+                                              std::int64_t colEnd, const DropoutParams &p)
 {
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         const std::int64_t base = r * cols;
         if (!p.dropping) {
 #pragma omp simd
-            for (std::int64_t c = 0; c < cols; ++c) {
+            for (std::int64_t c = colBegin; c < colEnd; ++c) {
                 const float v = z[base + c] + bias[c];
                 const float m = v > 0.0f ? 1.0f : 0.0f;
                 z[base + c] = v;
@@ -39,8 +40,8 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
         std::uint64_t hashes[kChunk / 4 + 1];
         std::uint16_t draws[4 * (kChunk / 4 + 1)];
         const float threshold = float(p.threshold), scale = p.scale; // locals: the stores below cannot alias them
-        for (std::int64_t c0 = 0; c0 < cols; c0 += kChunk) {
-            const std::int64_t n = std::min(kChunk, cols - c0);
+        for (std::int64_t c0 = colBegin; c0 < colEnd; c0 += kChunk) {
+            const std::int64_t n = std::min(kChunk, colEnd - c0);
             const std::uint64_t first = std::uint64_t(base + c0), group = first >> 2;
             const std::int64_t groups = std::int64_t(((first + std::uint64_t(n) - 1) >> 2) - group) + 1;
 #pragma omp simd
@@ -90,12 +91,12 @@ AESTUDIO_SIMD_CLONES void biasReluRows(float *z, const float *bias, std::int64_t
 }
 
 AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
-                                   std::int64_t rowEnd)
+                                   std::int64_t rowEnd, std::int64_t colBegin, std::int64_t colEnd)
 {
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         float *row = z + r * cols;
 #pragma omp simd
-        for (std::int64_t c = 0; c < cols; ++c)
+        for (std::int64_t c = colBegin; c < colEnd; ++c)
             row[c] += bias[c];
     }
 }
@@ -108,14 +109,14 @@ static inline float sigmoid(float z)
 
 AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz,
                                            std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
-                                           float twoOverN)
+                                           std::int64_t colBegin, std::int64_t colEnd, float twoOverN)
 {
     double total = 0.0;
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         const std::int64_t base = r * cols;
         float rowSum = 0.0f;
 #pragma omp simd reduction(+ : rowSum)
-        for (std::int64_t c = 0; c < cols; ++c) {
+        for (std::int64_t c = colBegin; c < colEnd; ++c) {
             const std::int64_t i = base + c;
             const float out = sigmoid(z[i] + bias[c]);
             const float diff = out - target[i];
@@ -150,6 +151,31 @@ AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int6
 #pragma omp simd
     for (std::int64_t i = begin; i < end; ++i)
         d[i] *= mask[i];
+}
+
+AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t cols,
+                                   std::int64_t rows, std::int64_t colBegin, std::int64_t colEnd, float *out)
+{
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t base = r * cols;
+        float *o = out + base;
+        const float *first = parts[0] + base;
+#pragma omp simd
+        for (std::int64_t c = colBegin; c < colEnd; ++c)
+            o[c] = first[c];
+        for (int k = 1; k < count; ++k) {
+            const float *part = parts[k] + base;
+#pragma omp simd
+            for (std::int64_t c = colBegin; c < colEnd; ++c)
+                o[c] += part[c];
+        }
+        if (mask) {
+            const float *m = mask + base;
+#pragma omp simd
+            for (std::int64_t c = colBegin; c < colEnd; ++c)
+                o[c] *= m[c];
+        }
+    }
 }
 
 AESTUDIO_SIMD_CLONES void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols)

@@ -1,11 +1,15 @@
-// The CPU training step on raw buffers, in one OpenMP parallel region with one barrier. The rows phase: each thread
-// runs the forward pass and the whole chain of input-gradient GEMMs for its own rows of the batch (rows are
-// independent, and the weights do not change yet, so no barrier between layers). After the barrier, the units
-// phase: for each layer, the weight-gradient GEMM for the thread's own slice of the layer's output units, followed
-// at once, while that slice is still in cache, by Adam's update of it. Every GEMM is single-threaded inside the
-// region: at batch 64, oneDNN splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join
-// per call (about 50 per step), and Adam's separate pass re-read every parameter, moment and gradient from memory.
-// A barrier per layer (the previous layout) left threads waiting 10-14% of the step for the slower one.
+// The CPU training step on raw buffers, in one OpenMP parallel region, every GEMM single-threaded inside it (oneDNN
+// splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join per call). Two layouts:
+// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W, in whole
+//   64-byte lines. Forward: its slice of the layer for the whole batch, then a barrier. Backward: its part of
+//   dA = dZ W from its own rows of W, its rows' weight gradient and at once Adam's update of them (no other thread
+//   reads those rows), a barrier, then the sum of all parts for its units of the layer below. A barrier per layer,
+//   but W, its gradient and moments never leave the owner's core; only activations (batch x width) cross.
+// - Beyond 64 rows, by rows: each thread runs the forward pass and the chain of input gradients for its own rows of
+//   the batch with no barrier (all read all of W, which nobody changes yet); after one barrier, each thread's slice
+//   of every layer's units: weight gradient, then Adam's update while the slice is in cache.
+// On this machine the two cores sit on different chiplets (~220 ns one way): data written on one core and read on
+// the other is what the layouts trade, O(parameters) for rows and O(batch x widths) for units.
 // No torch here: FusedStep builds the layer table from the model's tensors.
 #pragma once
 
@@ -43,7 +47,8 @@ struct Batch {
 
 // Forward, MSE loss and (when the loss is finite) backward; with `adam` also the parameter update. Returns the
 // mean squared error. On a non-finite loss nothing is written to gradients or parameters. Threads: the calling
-// thread's OpenMP count (1 inside another parallel region); the same count gives bit-identical results.
+// thread's OpenMP count (1 inside another parallel region); the same count and batch size give bit-identical
+// results, and one thread gives the same in both layouts.
 float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
           const FusedAdam *adam);
 

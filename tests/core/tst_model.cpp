@@ -282,15 +282,25 @@ void TestModel::fusedStepMatchesAutograd_data()
 {
     QTest::addColumn<int>("depth");
     QTest::addColumn<int>("batch");
-    QTest::addRow("3 layers, batch 64") << 3 << 64;
-    QTest::addRow("5 layers, batch 7") << 5 << 7;
+    QTest::addColumn<int>("threads");
+    // Up to 64 rows the threads split each layer's units, beyond it the batch's rows (StepEngine); 3 threads split
+    // the 784 outputs unevenly and leave two threads without any of the 15 latent units.
+    QTest::addRow("3 layers, batch 64, 2 threads") << 3 << 64 << 2;
+    QTest::addRow("5 layers, batch 7, 2 threads") << 5 << 7 << 2;
+    QTest::addRow("5 layers, batch 64, 3 threads") << 5 << 64 << 3;
+    QTest::addRow("3 layers, batch 64, 1 thread") << 3 << 64 << 1;
+    QTest::addRow("3 layers, batch 100, 2 threads") << 3 << 100 << 2;
 }
 
 void TestModel::fusedStepMatchesAutograd()
 {
     QFETCH(int, depth);
     QFETCH(int, batch);
-    auto [reference, fused] = twinModels(depth, 20, 11);
+    QFETCH(int, threads);
+    const int savedThreads = at::get_num_threads();
+    at::set_num_threads(threads);
+    const auto restore = qScopeGuard([savedThreads] { at::set_num_threads(savedThreads); });
+    auto [reference, fused] = twinModels(depth, 15, 11);
     FlatAdam adam(fused->parameters(), FlatAdam::Options{}); // gives the fused path its gradient buffers
     FusedStep step(fused, 0.0, adam);
     const torch::Tensor clean = torch::rand({batch, 784});
@@ -336,6 +346,7 @@ void TestModel::fusedTrainEqualsBackwardThenStep_data()
     QTest::addColumn<double>("weightDecay");
     QTest::addRow("3 layers, batch 64, dropout 0.2, L2") << 3 << 64 << 0.2 << 1e-3;
     QTest::addRow("5 layers, batch 5") << 5 << 5 << 0.0 << 0.0;
+    QTest::addRow("3 layers, batch 100, dropout 0.2") << 3 << 100 << 0.2 << 0.0;
 }
 
 // The fused update (Adam applied per slice inside the backward pass, by whichever thread computed the slice's
@@ -534,7 +545,7 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
         std::vector<float> z(std::size_t(rows * cols), 1.0f), a(z.size()), mask(z.size(), -1.0f),
             bias(std::size_t(cols), 0.5f);
         const kernels::DropoutParams p{0x1234567890abcdefull + std::uint64_t(cols), 52429u, 1.25f, true}; // keep 0.8
-        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, p);
+        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, 0, cols, p);
         for (std::int64_t i = cols; i < rows * cols; ++i) {
             const std::uint64_t u = std::uint64_t(i);
             const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
