@@ -362,7 +362,10 @@ void TestStudio::continueTrainsToTheTotalEpochs()
 {
     MainWindow w;
     TrainingConfig c = tinyConfig(3);
-    c.batchSize = 1; // 400 steps an epoch: reports arrive mid-epoch
+    // 400 steps an epoch of the 5-layer model: ~0.15 s, so reports (every 50 ms) arrive mid-epoch. The 3-layer model
+    // trains such an epoch in ~60 ms on 2 threads, and a report could miss epoch 2's middle.
+    c.batchSize = 1;
+    c.model.hidden = ModelSpec::hiddenForDepth(5);
     w.configPanel()->setConfig(c);
     QSignalSpy finished(w.session(), &TrainingSession::finished);
     // Stopped in the middle of epoch 2: the model is kept at the end of epoch 1.
