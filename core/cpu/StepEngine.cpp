@@ -96,6 +96,47 @@ Range unitsOf(std::int64_t units, int part, int parts)
     return {std::min(units, r.begin * kLine), std::min(units, r.end * kLine)};
 }
 
+// Layer li's bias and activation over rows x cols of the batch (the output layer also its loss and dZ); returns the
+// squared error summed there for the output layer, else 0.
+double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::DropoutParams &dropout,
+                std::uint64_t seed, Range rows, Range cols)
+{
+    switch (l.activation) {
+    case Activation::ReluDropout: {
+        kernels::DropoutParams p = dropout;
+        p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
+        kernels::biasReluDropoutRows(l.z, l.a, l.mask, l.bias, l.out, rows.begin, rows.end, cols.begin, cols.end, p);
+        return 0.0;
+    }
+    case Activation::Identity:
+        kernels::biasRows(l.z, l.bias, l.out, rows.begin, rows.end, cols.begin, cols.end);
+        return 0.0;
+    case Activation::Sigmoid:
+        return kernels::sigmoidMseRows(l.z, l.bias, batch.target, l.a, l.dz, l.out, rows.begin, rows.end, cols.begin,
+                                       cols.end, 2.0f / float(batch.rows * l.out));
+    }
+    return 0.0;
+}
+
+// The weight and bias gradients of `units` of layer l from the whole batch's dZ there, then (with `adam`) Adam's
+// update of those parameters while they are in cache.
+void updateUnits(Layer &l, const float *prevA, std::int64_t batchRows, Range units, const FusedAdam *adam,
+                 ThreadClock &clock)
+{
+    clock.time(clock.gemm, [&] {
+        gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batchRows, 1.0f, l.dz + units.begin, l.out, prevA,
+                    l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
+    });
+    kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batchRows, units.size());
+    if (adam)
+        clock.time(clock.adam, [&] {
+            kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq, l.flatWeight + units.begin * l.in,
+                               l.flatWeight + units.end * l.in, adam->coefficients);
+            kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq, l.flatBias + units.begin,
+                               l.flatBias + units.end, adam->coefficients);
+        });
+}
+
 void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout,
                  std::uint64_t seed, Range rows, double &lossSum, ThreadClock &clock)
 {
@@ -107,21 +148,9 @@ void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 gemm::sgemm(Op::None, Op::Transpose, rows.size(), l.out, l.in, 1.0f, input + rows.begin * l.in, l.in,
                             l.weight, l.in, 0.0f, l.z + rows.begin * l.out, l.out);
             });
-        switch (l.activation) {
-        case Activation::ReluDropout: {
-            kernels::DropoutParams p = dropout;
-            p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
-            kernels::biasReluDropoutRows(l.z, l.a, l.mask, l.bias, l.out, rows.begin, rows.end, 0, l.out, p);
-            break;
-        }
-        case Activation::Identity:
-            kernels::biasRows(l.z, l.bias, l.out, rows.begin, rows.end, 0, l.out);
-            break;
-        case Activation::Sigmoid:
-            lossSum = kernels::sigmoidMseRows(l.z, l.bias, batch.target, l.a, l.dz, l.out, rows.begin, rows.end, 0,
-                                              l.out, 2.0f / float(batch.rows * l.out));
-            break;
-        }
+        const double squaredError = activate(l, li, batch, dropout, seed, rows, {0, l.out});
+        if (l.activation == Activation::Sigmoid)
+            lossSum = squaredError;
         input = l.a;
     }
 }
@@ -176,19 +205,7 @@ float runByRows(std::vector<Layer> &layers, const Batch &batch, const kernels::D
                 const Range units = share(l.out, t, nt);
                 if (units.size() == 0)
                     continue;
-                clock.time(clock.gemm, [&] {
-                    gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batch.rows, 1.0f, l.dz + units.begin,
-                                l.out, prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
-                });
-                kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batch.rows, units.size());
-                if (adam)
-                    clock.time(clock.adam, [&] {
-                        kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                           l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
-                                           adam->coefficients);
-                        kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                           l.flatBias + units.begin, l.flatBias + units.end, adam->coefficients);
-                    });
+                updateUnits(l, prevA, batch.rows, units, adam, clock);
             }
         }
     }
@@ -233,22 +250,9 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     gemm::sgemm(Op::None, Op::Transpose, rows, units.size(), l.in, 1.0f, input, l.in,
                                 l.weight + units.begin * l.in, l.in, 0.0f, l.z + units.begin, l.out);
                 });
-                switch (l.activation) {
-                case Activation::ReluDropout: {
-                    kernels::DropoutParams p = dropout;
-                    p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
-                    kernels::biasReluDropoutRows(l.z, l.a, l.mask, l.bias, l.out, 0, rows, units.begin, units.end, p);
-                    break;
-                }
-                case Activation::Identity:
-                    kernels::biasRows(l.z, l.bias, l.out, 0, rows, units.begin, units.end);
-                    break;
-                case Activation::Sigmoid:
-                    partialLoss[std::size_t(t)]
-                        = kernels::sigmoidMseRows(l.z, l.bias, batch.target, l.a, l.dz, l.out, 0, rows, units.begin,
-                                                  units.end, 2.0f / float(outputs));
-                    break;
-                }
+                const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, units);
+                if (l.activation == Activation::Sigmoid)
+                    partialLoss[std::size_t(t)] = squaredError;
             }
             barrier();
             input = l.a;
@@ -282,21 +286,8 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     else
                         std::fill(mine, mine + rows * l.in, 0.0f);
                 }
-                if (units.size() > 0) {
-                    clock.time(clock.gemm, [&] {
-                        gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, rows, 1.0f, l.dz + units.begin, l.out,
-                                    prevA, l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
-                    });
-                    kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, rows, units.size());
-                    if (adam)
-                        clock.time(clock.adam, [&] {
-                            kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                               l.flatWeight + units.begin * l.in, l.flatWeight + units.end * l.in,
-                                               adam->coefficients);
-                            kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq,
-                                               l.flatBias + units.begin, l.flatBias + units.end, adam->coefficients);
-                        });
-                }
+                if (units.size() > 0)
+                    updateUnits(l, prevA, rows, units, adam, clock);
                 if (li == 0)
                     break;
                 barrier();
