@@ -86,16 +86,6 @@ Range share(std::int64_t count, int part, int parts)
     return {count * part / parts, count * (part + 1) / parts};
 }
 
-// A thread's slice of a layer's units, in whole 64-byte lines of a row (16 floats): two threads writing the two
-// halves of one cache line of z, a, mask or dz would pass it back and forth on every row.
-Range unitsOf(std::int64_t units, int part, int parts)
-{
-    constexpr std::int64_t kLine = 16;
-    const std::int64_t lines = (units + kLine - 1) / kLine;
-    const Range r = share(lines, part, parts);
-    return {std::min(units, r.begin * kLine), std::min(units, r.end * kLine)};
-}
-
 // Layer li's bias and activation over rows x cols of the batch (the output layer also its loss and dZ); returns the
 // squared error summed there for the output layer, else 0.
 double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::DropoutParams &dropout,
@@ -244,7 +234,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         const float *input = batch.input;
         for (std::size_t li = 0; li < layers.size(); ++li) {
             Layer &l = layers[li];
-            const Range units = unitsOf(l.out, t, nt);
+            const Range units = share(l.out, t, nt);
             if (units.size() > 0) {
                 clock.time(clock.gemm, [&] {
                     gemm::sgemm(Op::None, Op::Transpose, rows, units.size(), l.in, 1.0f, input, l.in,
@@ -274,7 +264,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
                 const float *prevA = li == 0 ? batch.input : layers[li - 1].a;
-                const Range units = unitsOf(l.out, t, nt);
+                const Range units = share(l.out, t, nt);
                 float *const set = parts + std::int64_t(li % 2) * threads * rows * widestIn;
                 if (li > 0) {
                     float *mine = set + std::int64_t(t) * rows * widestIn;
@@ -292,7 +282,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     break;
                 barrier();
                 Layer &below = layers[li - 1];
-                const Range cols = unitsOf(below.out, t, nt);
+                const Range cols = share(below.out, t, nt);
                 for (int i = 0; i < nt; ++i)
                     allParts[std::size_t(i)] = set + std::int64_t(i) * rows * widestIn;
                 kernels::sumParts(allParts.data(), nt, below.activation == Activation::ReluDropout ? below.mask : nullptr,

@@ -1,7 +1,6 @@
 // The CPU training step on raw buffers, in one OpenMP parallel region, every GEMM single-threaded inside it (oneDNN
 // splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join per call). Two layouts:
-// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W, in whole
-//   64-byte lines. Forward: its slice of the layer for the whole batch, then a barrier. Backward: its part of
+// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W. Forward: its slice of the layer for the whole batch, then a barrier. Backward: its part of
 //   dA = dZ W from its own rows of W, its rows' weight gradient and at once Adam's update of them (no other thread
 //   reads those rows), a barrier, then the sum of all parts for its units of the layer below. A barrier per layer,
 //   but W, its gradient and moments never leave the owner's core; only activations (batch x width) cross.

@@ -283,13 +283,14 @@ void TestModel::fusedStepMatchesAutograd_data()
     QTest::addColumn<int>("depth");
     QTest::addColumn<int>("batch");
     QTest::addColumn<int>("threads");
-    // Up to 64 rows the threads split each layer's units, beyond it the batch's rows (StepEngine); 3 threads split
-    // the 784 outputs unevenly and leave two threads without any of the 15 latent units.
-    QTest::addRow("3 layers, batch 64, 2 threads") << 3 << 64 << 2;
-    QTest::addRow("5 layers, batch 7, 2 threads") << 5 << 7 << 2;
-    QTest::addRow("5 layers, batch 64, 3 threads") << 5 << 64 << 3;
-    QTest::addRow("3 layers, batch 64, 1 thread") << 3 << 64 << 1;
-    QTest::addRow("3 layers, batch 100, 2 threads") << 3 << 100 << 2;
+    QTest::addColumn<int>("latent");
+    // Up to 64 rows the threads split each layer's units, beyond it the batch's rows (StepEngine); 3 threads and a
+    // latent dim of 2 leave one thread without any unit of the latent layer.
+    QTest::addRow("3 layers, batch 64, 2 threads") << 3 << 64 << 2 << 15;
+    QTest::addRow("5 layers, batch 7, 2 threads") << 5 << 7 << 2 << 15;
+    QTest::addRow("5 layers, batch 64, 3 threads, latent 2") << 5 << 64 << 3 << 2;
+    QTest::addRow("3 layers, batch 64, 1 thread") << 3 << 64 << 1 << 15;
+    QTest::addRow("3 layers, batch 100, 2 threads") << 3 << 100 << 2 << 15;
 }
 
 void TestModel::fusedStepMatchesAutograd()
@@ -297,10 +298,11 @@ void TestModel::fusedStepMatchesAutograd()
     QFETCH(int, depth);
     QFETCH(int, batch);
     QFETCH(int, threads);
+    QFETCH(int, latent);
     const int savedThreads = at::get_num_threads();
     at::set_num_threads(threads);
     const auto restore = qScopeGuard([savedThreads] { at::set_num_threads(savedThreads); });
-    auto [reference, fused] = twinModels(depth, 15, 11);
+    auto [reference, fused] = twinModels(depth, latent, 11);
     FlatAdam adam(fused->parameters(), FlatAdam::Options{}); // gives the fused path its gradient buffers
     FusedStep step(fused, 0.0, adam);
     const torch::Tensor clean = torch::rand({batch, 784});
