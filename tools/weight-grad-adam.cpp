@@ -29,16 +29,16 @@ namespace {
 
 #define AESTUDIO_AVX512 __attribute__((target("avx512f")))
 
-constexpr int kRows = 6;    // units per register tile
-constexpr int kVectors = 4; // 16-float vectors per register tile: 64 inputs; 6 x 4 accumulators of 32 registers
+constexpr int kRows = 6;       // units per register tile
+constexpr int kVectors = 4;    // 16-float vectors per register tile: 64 inputs; 6 x 4 accumulators of 32 registers
 constexpr int kBlockTiles = 4; // tiles of inputs packed at a time: 256 inputs
 
 struct AdamVectors {
     __m512 b1, oneMinusB1, b2, oneMinusB2, eps, wd, stepSize, invSqrtBc2;
 };
 
-using TileFn = void (*)(const float *, std::int64_t, const float *, std::int64_t, __mmask16, float *, float *,
-                        float *, std::int64_t, const AdamVectors &);
+using TileFn = void (*)(const float *, std::int64_t, const float *, std::int64_t, __mmask16, float *, float *, float *,
+                        std::int64_t, const AdamVectors &);
 
 // One tile: R units (packed dz rows of `batch` floats each, at pk) by NV vectors of inputs starting at a; the last
 // vector masked by `last`. p, m, v point at the tile's first element; rows are `in` apart.
@@ -111,7 +111,10 @@ AESTUDIO_AVX512 void tile(const float *pk, std::int64_t batch, const float *a, s
         }
 }
 
-template <int R, int NV> constexpr TileFn tileFn() { return &tile<R, NV>; }
+template <int R, int NV> constexpr TileFn tileFn()
+{
+    return &tile<R, NV>;
+}
 
 constexpr TileFn kTiles[kRows][kVectors] = {
     {tileFn<1, 1>(), tileFn<1, 2>(), tileFn<1, 3>(), tileFn<1, 4>()},
@@ -122,9 +125,9 @@ constexpr TileFn kTiles[kRows][kVectors] = {
     {tileFn<6, 1>(), tileFn<6, 2>(), tileFn<6, 3>(), tileFn<6, 4>()},
 };
 
-AESTUDIO_AVX512 void weightGradAdam(const float *dz, std::int64_t ldDz, const float *a, std::int64_t in, std::int64_t batch,
-                         std::int64_t unitBegin, std::int64_t unitEnd, float *p, float *m, float *v,
-                         const AdamCoefficients &coefficients, float *pack)
+AESTUDIO_AVX512 void weightGradAdam(const float *dz, std::int64_t ldDz, const float *a, std::int64_t in,
+                                    std::int64_t batch, std::int64_t unitBegin, std::int64_t unitEnd, float *p,
+                                    float *m, float *v, const AdamCoefficients &coefficients, float *pack)
 {
     const AdamVectors c{_mm512_set1_ps(coefficients.b1),       _mm512_set1_ps(1.0f - coefficients.b1),
                         _mm512_set1_ps(coefficients.b2),       _mm512_set1_ps(1.0f - coefficients.b2),
@@ -158,8 +161,8 @@ AESTUDIO_AVX512 void weightGradAdam(const float *dz, std::int64_t ldDz, const fl
                 const std::int64_t tail = left - 16 * (vectors - 1); // 1..16 inputs in the last vector
                 const __mmask16 last = __mmask16(tail >= 16 ? 0xFFFF : (1u << tail) - 1);
                 const std::int64_t first = (unitBegin + u) * in + j;
-                kTiles[rows - 1][vectors - 1](pack + u * batch, batch, panels + t * batch * tileWidth, tileWidth,
-                                              last, p + first, m + first, v + first, in, c);
+                kTiles[rows - 1][vectors - 1](pack + u * batch, batch, panels + t * batch * tileWidth, tileWidth, last,
+                                              p + first, m + first, v + first, in, c);
             }
         }
     }

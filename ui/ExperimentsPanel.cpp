@@ -344,7 +344,7 @@ void ExperimentsPanel::showCells(const SweepWatcher::Snapshot &snapshot)
             ++done;
             if (!m_view->hasResult(c.index) && c.result && c.result->bestEpoch > 0) {
                 SweepResult r = *c.result;
-                r.skipped = m_firstCellRead;                 // finished before the folder was opened: "done earlier"
+                r.skipped = m_firstCellRead;               // finished before the folder was opened: "done earlier"
                 m_view->runFinished(c.index, r, m_outDir); // its curve comes from its folder
             }
             continue;

@@ -26,10 +26,10 @@ public:
     // The settings not swept come from the studio's recipe (batch size, seed, threads...). Dataset, noise and learning
     // rate follow it until edited here, or until a sweep, a preset or last session's form was shown.
     void setBase(const TrainingConfig &base);
-    SweepSpec spec() const;                 // throws ConfigError on unparsable lists or an invalid cell
-    void showSweep(const SweepSpec &grid);  // its lists, epochs and shared settings
-    SweepSpec useSeedStudyPreset();         // Table 1.1's grid, on clean inputs; returns it
-    void save() const;                      // after spec() has validated the form
+    SweepSpec spec() const;                // throws ConfigError on unparsable lists or an invalid cell
+    void showSweep(const SweepSpec &grid); // its lists, epochs and shared settings
+    SweepSpec useSeedStudyPreset();        // Table 1.1's grid, on clean inputs; returns it
+    void save() const;                     // after spec() has validated the form
     void load();
     void refreshDatasets();
     void setRunning(bool running);

@@ -1,9 +1,11 @@
 // The CPU training step on raw buffers, in one OpenMP parallel region, every GEMM single-threaded inside it (oneDNN
 // splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join per call). Two layouts:
-// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W. Forward: its slice of the layer for the whole batch, then a barrier. Backward: its part of
-//   dA = dZ W from its own rows of W, its rows' weight gradient and at once Adam's update of them (no other thread
-//   reads those rows), a barrier, then the sum of all parts for its units of the layer below. A barrier per layer,
-//   but W, its gradient and moments never leave the owner's core; only activations (batch x width) cross.
+// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W. Forward: its
+//   slice of the layer for the whole batch, then a barrier. Backward: its part of dA = dZ W from its own rows of W,
+//   its rows' weight gradient and at once Adam's update of them (no other thread reads those rows), a barrier, then
+//   the sum of all parts for its units of the layer below. A barrier per layer, but W, its gradient and moments are
+//   only ever touched by their owner thread; what threads exchange is activations and parts of dA, O(threads x batch
+//   x width).
 // - Beyond 64 rows, by rows: each thread runs the forward pass and the chain of input gradients for its own rows of
 //   the batch with no barrier (all read all of W, which nobody changes yet); after one barrier, each thread's slice
 //   of every layer's units: weight gradient, then Adam's update while the slice is in cache.
@@ -47,7 +49,7 @@ struct Batch {
 // Forward, MSE loss and (when the loss is finite) backward; with `adam` also the parameter update. Returns the
 // mean squared error. On a non-finite loss nothing is written to gradients or parameters. Threads: the calling
 // thread's OpenMP count (1 inside another parallel region); the same count and batch size give bit-identical
-// results, and one thread gives the same in both layouts.
+// results.
 float run(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
           const FusedAdam *adam);
 
