@@ -65,7 +65,11 @@ SweepForm::SweepForm(QWidget *parent)
         if (!m_showingBase)
             m_baseEdited = true;
     });
-    connect(m_runOn, &QComboBox::currentIndexChanged, this, [this](int i) { setOnSlurm(i == 1); });
+    connect(m_runOn, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_slurm->setVisible(i == 1);
+        m_jobs->setEnabled(i == 0 && !m_running);
+        Q_EMIT placeChanged(i == 1);
+    });
     load();
 }
 
@@ -154,10 +158,7 @@ bool SweepForm::onSlurm() const
 
 void SweepForm::setOnSlurm(bool slurm)
 {
-    m_runOn->setCurrentIndex(slurm ? 1 : 0);
-    m_slurm->setVisible(slurm);
-    m_jobs->setEnabled(!slurm && !m_running);
-    Q_EMIT placeChanged(slurm);
+    m_runOn->setCurrentIndex(slurm ? 1 : 0); // the combo's signal shows or hides what depends on it
 }
 
 void SweepForm::addRow(const QString &label, QLayout *row)
