@@ -16,15 +16,15 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dropout draws assume a
 
 #define AESTUDIO_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 
-AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols,
-                                              std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t colBegin,
-                                              std::int64_t colEnd, const DropoutParams &p)
+AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t width,
+                                              std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t layerCols,
+                                              std::int64_t firstColumn, const DropoutParams &p)
 {
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
-        const std::int64_t base = r * cols;
+        const std::int64_t base = r * width;
         if (!p.dropping) {
 #pragma omp simd
-            for (std::int64_t c = colBegin; c < colEnd; ++c) {
+            for (std::int64_t c = 0; c < width; ++c) {
                 const float v = z[base + c] + bias[c];
                 const float m = v > 0.0f ? 1.0f : 0.0f;
                 z[base + c] = v;
@@ -40,9 +40,9 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
         std::uint64_t hashes[kChunk / 4 + 1];
         std::uint16_t draws[4 * (kChunk / 4 + 1)];
         const float threshold = float(p.threshold), scale = p.scale; // locals: the stores below cannot alias them
-        for (std::int64_t c0 = colBegin; c0 < colEnd; c0 += kChunk) {
-            const std::int64_t n = std::min(kChunk, colEnd - c0);
-            const std::uint64_t first = std::uint64_t(base + c0), group = first >> 2;
+        for (std::int64_t c0 = 0; c0 < width; c0 += kChunk) {
+            const std::int64_t n = std::min(kChunk, width - c0);
+            const std::uint64_t first = std::uint64_t(r * layerCols + firstColumn + c0), group = first >> 2;
             const std::int64_t groups = std::int64_t(((first + std::uint64_t(n) - 1) >> 2) - group) + 1;
 #pragma omp simd
             for (std::int64_t k = 0; k < groups; ++k)
@@ -90,13 +90,13 @@ AESTUDIO_SIMD_CLONES void biasReluRows(float *z, const float *bias, std::int64_t
     }
 }
 
-AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
-                                   std::int64_t rowEnd, std::int64_t colBegin, std::int64_t colEnd)
+AESTUDIO_SIMD_CLONES void biasRows(float *z, const float *bias, std::int64_t width, std::int64_t rowBegin,
+                                   std::int64_t rowEnd)
 {
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
-        float *row = z + r * cols;
+        float *row = z + r * width;
 #pragma omp simd
-        for (std::int64_t c = colBegin; c < colEnd; ++c)
+        for (std::int64_t c = 0; c < width; ++c)
             row[c] += bias[c];
     }
 }
@@ -107,19 +107,20 @@ static inline float sigmoid(float z)
     return 1.0f / (1.0f + fastmath::exp(-z));
 }
 
-AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz,
-                                           std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
-                                           std::int64_t colBegin, std::int64_t colEnd, float twoOverN)
+AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target,
+                                           std::int64_t targetStride, float *y, float *dz, std::int64_t width,
+                                           std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN)
 {
     double total = 0.0;
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
-        const std::int64_t base = r * cols;
+        const std::int64_t base = r * width;
+        const float *t = target + r * targetStride;
         float rowSum = 0.0f;
 #pragma omp simd reduction(+ : rowSum)
-        for (std::int64_t c = colBegin; c < colEnd; ++c) {
+        for (std::int64_t c = 0; c < width; ++c) {
             const std::int64_t i = base + c;
             const float out = sigmoid(z[i] + bias[c]);
-            const float diff = out - target[i];
+            const float diff = out - t[c];
             y[i] = out;
             dz[i] = twoOverN * diff * out * (1.0f - out);
             rowSum += diff * diff;
@@ -153,27 +154,26 @@ AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int6
         d[i] *= mask[i];
 }
 
-AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t cols,
-                                   std::int64_t rows, std::int64_t colBegin, std::int64_t colEnd, float *out)
+AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n,
+                                   float *out)
 {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t base = r * cols;
-        float *o = out + base;
-        const float *first = parts[0] + base;
+    constexpr std::int64_t kChunk = 2048; // 8 KB: each pass over a chunk finds it in L1
+    for (std::int64_t b = 0; b < n; b += kChunk) {
+        const std::int64_t e = std::min(n, b + kChunk);
+        const float *first = parts[0];
 #pragma omp simd
-        for (std::int64_t c = colBegin; c < colEnd; ++c)
-            o[c] = first[c];
+        for (std::int64_t i = b; i < e; ++i)
+            out[i] = first[i];
         for (int k = 1; k < count; ++k) {
-            const float *part = parts[k] + base;
+            const float *part = parts[k];
 #pragma omp simd
-            for (std::int64_t c = colBegin; c < colEnd; ++c)
-                o[c] += part[c];
+            for (std::int64_t i = b; i < e; ++i)
+                out[i] += part[i];
         }
         if (mask) {
-            const float *m = mask + base;
 #pragma omp simd
-            for (std::int64_t c = colBegin; c < colEnd; ++c)
-                o[c] *= m[c];
+            for (std::int64_t i = b; i < e; ++i)
+                out[i] *= mask[i];
         }
     }
 }

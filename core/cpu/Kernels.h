@@ -14,34 +14,33 @@ struct DropoutParams {
     bool dropping;
 };
 
-// Rows [rowBegin, rowEnd) and columns [colBegin, colEnd) of a row-major [rows, cols] batch. z += bias;
-// mask = relu'(z) * dropout keep / keep probability; a = z * mask. Element i of the whole batch takes 16 bits of the
-// hash of i / 4, so masks are the same for any thread split.
-void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t cols, std::int64_t rowBegin,
-                         std::int64_t rowEnd, std::int64_t colBegin, std::int64_t colEnd, const DropoutParams &p);
+// Rows [rowBegin, rowEnd) of a row-major block [rows, width] that holds columns [firstColumn, firstColumn + width)
+// of a layer's [rows, layerCols] output: z += bias; mask = relu'(z) * dropout keep / keep probability; a = z * mask.
+// Element (r, c) of the layer's output takes 16 bits of the hash of (r * layerCols + c) / 4, so masks are the same
+// however the output is split between threads, by rows or by columns.
+void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t width, std::int64_t rowBegin,
+                         std::int64_t rowEnd, std::int64_t layerCols, std::int64_t firstColumn, const DropoutParams &p);
 // dst row i = src row rows[i] * scale, for i < count: a training batch gathered from uint8 images.
 void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols,
                       float scale, float *dst);
 // z = max(z + bias, 0): a hidden layer in eval mode (no dropout).
 void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
-// z += bias, over rows [rowBegin, rowEnd) and columns [colBegin, colEnd).
-void biasRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd,
-              std::int64_t colBegin, std::int64_t colEnd);
-// Output layer and loss together, over rows [rowBegin, rowEnd) and columns [colBegin, colEnd): y = sigmoid(z + bias);
-// writes dL/dz = 2 (y - t) / N * y (1 - y) and returns the sum of (y - t)^2 there.
-double sigmoidMseRows(const float *z, const float *bias, const float *target, float *y, float *dz, std::int64_t cols,
-                      std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t colBegin, std::int64_t colEnd,
-                      float twoOverN);
+// z += bias over rows [rowBegin, rowEnd) of a row-major [rows, width] block.
+void biasRows(float *z, const float *bias, std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd);
+// Output layer and loss together, over rows [rowBegin, rowEnd) of row-major [rows, width] blocks z, y and dz (the
+// target's rows are targetStride apart): y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns
+// the sum of (y - t)^2 there.
+double sigmoidMseRows(const float *z, const float *bias, const float *target, std::int64_t targetStride, float *y,
+                      float *dz, std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN);
 // Output layer in eval mode: rowSquaredError[r - rowBegin] = sum over c of (sigmoid(z + bias) - target)^2, with
 // the same sigmoid as sigmoidMseRows.
 void sigmoidSquaredErrorRows(const float *z, const float *bias, const float *target, std::int64_t cols,
                              std::int64_t rowBegin, std::int64_t rowEnd, double *rowSquaredError);
 // d[i] *= mask[i] for i in [begin, end).
 void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end);
-// out = (parts[0] + parts[1] + ... + parts[count - 1]) * mask (no mask when null), summed in that order, over all
-// `rows` rows and columns [colBegin, colEnd) of row-major [rows, cols] buffers.
-void sumParts(const float *const *parts, int count, const float *mask, std::int64_t cols, std::int64_t rows,
-              std::int64_t colBegin, std::int64_t colEnd, float *out);
+// out[i] = (parts[0][i] + parts[1][i] + ... + parts[count - 1][i]) * mask[i] (no mask when null), summed in that
+// order, for i < n.
+void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n, float *out);
 // out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.
 void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols);
 

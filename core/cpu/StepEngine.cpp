@@ -86,38 +86,78 @@ Range share(std::int64_t count, int part, int parts)
     return {count * part / parts, count * (part + 1) / parts};
 }
 
-// Layer li's bias and activation over rows x cols of the batch (the output layer also its loss and dZ); returns the
-// squared error summed there for the output layer, else 0.
-double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
-                Range rows, Range cols)
+// Where a layer's [batch rows, out] outputs (z, a, mask, dz) live. The rows layout keeps one row-major matrix. The
+// units layout keeps `blocks` column blocks, one per thread, one after the other: block k holds the columns of
+// share(out, k, blocks) as a row-major [batch rows, its width] matrix. Threads that wrote interleaved column slices
+// of one matrix ran every element-wise pass 10x slower on this machine's 2 cores (docs/performance.md, session 8):
+// each core's prefetcher pulls the lines beside its own slice, which the other core is about to write.
+struct Block {
+    std::int64_t offset; // of its first element in the layer's buffer
+    std::int64_t width;  // its row stride
+    Range columns;       // of the layer's output
+};
+Block blockOf(std::int64_t out, std::int64_t rows, int block, int blocks)
 {
+    const Range columns = share(out, block, blocks);
+    return {rows * columns.begin, columns.size(), columns};
+}
+
+// Calls visit(data, stride, columns) for each non-empty column block of layer li's input: the batch for the first
+// layer, else the layer below's activations stored as `blocks` blocks.
+template <typename Visit>
+void forEachInputBlock(const std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, Visit &&visit)
+{
+    if (li == 0) {
+        visit(batch.input, layers[0].in, Range{0, layers[0].in});
+        return;
+    }
+    const Layer &below = layers[li - 1];
+    for (int k = 0; k < blocks; ++k) {
+        const Block b = blockOf(below.out, batch.rows, k, blocks);
+        if (b.width > 0)
+            visit(below.a + b.offset, b.width, b.columns);
+    }
+}
+
+// Layer li's bias and activation over rows `rows` of block b of its outputs (the output layer also its loss and dZ);
+// returns the squared error summed there for the output layer, else 0.
+double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
+                Range rows, const Block &b)
+{
+    const float *bias = l.bias + b.columns.begin;
     switch (l.activation) {
     case Activation::ReluDropout: {
         kernels::DropoutParams p = dropout;
         p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
-        kernels::biasReluDropoutRows(l.z, l.a, l.mask, l.bias, l.out, rows.begin, rows.end, cols.begin, cols.end, p);
+        kernels::biasReluDropoutRows(l.z + b.offset, l.a + b.offset, l.mask + b.offset, bias, b.width, rows.begin,
+                                     rows.end, l.out, b.columns.begin, p);
         return 0.0;
     }
     case Activation::Identity:
-        kernels::biasRows(l.z, l.bias, l.out, rows.begin, rows.end, cols.begin, cols.end);
+        kernels::biasRows(l.z + b.offset, bias, b.width, rows.begin, rows.end);
         return 0.0;
     case Activation::Sigmoid:
-        return kernels::sigmoidMseRows(l.z, l.bias, batch.target, l.a, l.dz, l.out, rows.begin, rows.end, cols.begin,
-                                       cols.end, 2.0f / float(batch.rows * l.out));
+        return kernels::sigmoidMseRows(l.z + b.offset, bias, batch.target + b.columns.begin, l.out, l.a + b.offset,
+                                       l.dz + b.offset, b.width, rows.begin, rows.end,
+                                       2.0f / float(batch.rows * l.out));
     }
     return 0.0;
 }
 
-// The weight and bias gradients of `units` of layer l from the whole batch's dZ there, then (with `adam`) Adam's
-// update of those parameters while they are in cache.
-void updateUnits(Layer &l, const float *prevA, std::int64_t batchRows, Range units, const FusedAdam *adam,
-                 ThreadClock &clock)
+// The weight and bias gradients of `units` of layer li from the whole batch's dZ there (dz: those units' columns,
+// rows dzStride apart) and its input stored as `blocks` blocks, then (with `adam`) Adam's update of those parameters
+// while they are in cache.
+void updateUnits(std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, const float *dz,
+                 std::int64_t dzStride, Range units, const FusedAdam *adam, ThreadClock &clock)
 {
-    clock.time(clock.gemm, [&] {
-        gemm::sgemm(Op::Transpose, Op::None, units.size(), l.in, batchRows, 1.0f, l.dz + units.begin, l.out, prevA,
-                    l.in, 0.0f, l.gradWeight + units.begin * l.in, l.in);
+    Layer &l = layers[li];
+    forEachInputBlock(layers, li, batch, blocks, [&](const float *x, std::int64_t stride, Range columns) {
+        clock.time(clock.gemm, [&] {
+            gemm::sgemm(Op::Transpose, Op::None, units.size(), columns.size(), batch.rows, 1.0f, dz, dzStride, x,
+                        stride, 0.0f, l.gradWeight + units.begin * l.in + columns.begin, l.in);
+        });
     });
-    kernels::columnSums(l.dz + units.begin, l.out, l.gradBias + units.begin, batchRows, units.size());
+    kernels::columnSums(dz, dzStride, l.gradBias + units.begin, batch.rows, units.size());
     if (adam)
         clock.time(clock.adam, [&] {
             kernels::adamRange(adam->param, adam->grad, adam->expAvg, adam->expAvgSq, l.flatWeight + units.begin * l.in,
@@ -138,7 +178,7 @@ void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 gemm::sgemm(Op::None, Op::Transpose, rows.size(), l.out, l.in, 1.0f, input + rows.begin * l.in, l.in,
                             l.weight, l.in, 0.0f, l.z + rows.begin * l.out, l.out);
             });
-        const double squaredError = activate(l, li, batch, dropout, seed, rows, {0, l.out});
+        const double squaredError = activate(l, li, batch, dropout, seed, rows, blockOf(l.out, batch.rows, 0, 1));
         if (l.activation == Activation::Sigmoid)
             lossSum = squaredError;
         input = l.a;
@@ -191,11 +231,10 @@ float runByRows(std::vector<Layer> &layers, const Batch &batch, const kernels::D
             // that slice is in cache, Adam's update of it. Slices of different layers need no barrier between them.
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
-                const float *prevA = li == 0 ? batch.input : layers[li - 1].a;
                 const Range units = share(l.out, t, nt);
                 if (units.size() == 0)
                     continue;
-                updateUnits(l, prevA, batch.rows, units, adam, clock);
+                updateUnits(layers, li, batch, 1, l.dz + units.begin, l.out, units, adam, clock);
             }
         }
     }
@@ -210,16 +249,19 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
     std::int64_t widestIn = 0; // of the layers whose dA is needed: all but the first
     for (std::size_t li = 1; li < layers.size(); ++li)
         widestIn = std::max(widestIn, layers[li].in);
-    // Each thread's part of dA = dZ W for its own rows of W, in two sets (layers alternate), so a thread writing the
-    // next layer's part never overwrites one another thread is still adding up: it would first have to pass the
-    // barrier of the layer in between, which the slower thread reaches only after its sum. Kept per calling thread
-    // (the trainer's), as a fresh buffer every step would be fresh pages every step (260 KB for 5 layers, batch 64
-    // and 2 threads); only the pointers below enter the parallel region.
+    // Each thread's part of dA = dZ W for its own rows of W, stored as blocks like the layer below's outputs (block k
+    // is what thread k adds up), in two sets (layers alternate), so a thread writing the next layer's part never
+    // overwrites one another thread is still adding up: it would first have to pass the barrier of the layer in
+    // between, which the slower thread reaches only after its sum. Kept per calling thread (the trainer's), as a
+    // fresh buffer every step would be fresh pages every step (260 KB for 5 layers, batch 64 and 2 threads); only the
+    // pointers below enter the parallel region.
     thread_local std::vector<float> partBuffer;
     partBuffer.resize(std::size_t(2 * threads * rows * widestIn));
     std::vector<float *> partOf(std::size_t(2 * threads)); // [set * threads + thread]
     for (std::size_t i = 0; i < partOf.size(); ++i)
         partOf[i] = partBuffer.data() + std::int64_t(i) * rows * widestIn;
+    // Per thread, the pointers to the parts it adds up (one per thread), set before each sum.
+    std::vector<const float *> addendBuffer(std::size_t(threads * threads));
     std::vector<double> partialLoss(std::size_t(threads), 0.0);
     double loss = 0.0;
 
@@ -233,23 +275,26 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
 #pragma omp barrier
             });
         };
-        // Forward: every layer for the whole batch, this thread computing its own slice of the layer's output units
-        // (its rows of W). The next layer reads all of them: a barrier after each layer.
-        const float *input = batch.input;
+        // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
+        // (its rows of W) from each block of the input. The next layer reads all blocks: a barrier after each layer.
         for (std::size_t li = 0; li < layers.size(); ++li) {
             Layer &l = layers[li];
-            const Range units = share(l.out, t, nt);
-            if (units.size() > 0) {
-                clock.time(clock.gemm, [&] {
-                    gemm::sgemm(Op::None, Op::Transpose, rows, units.size(), l.in, 1.0f, input, l.in,
-                                l.weight + units.begin * l.in, l.in, 0.0f, l.z + units.begin, l.out);
+            const Block mine = blockOf(l.out, rows, t, nt);
+            if (mine.width > 0) {
+                float beta = 0.0f; // the first input block sets z, the others add to it
+                forEachInputBlock(layers, li, batch, nt, [&](const float *x, std::int64_t stride, Range columns) {
+                    clock.time(clock.gemm, [&] {
+                        gemm::sgemm(Op::None, Op::Transpose, rows, mine.width, columns.size(), 1.0f, x, stride,
+                                    l.weight + mine.columns.begin * l.in + columns.begin, l.in, beta, l.z + mine.offset,
+                                    mine.width);
+                    });
+                    beta = 1.0f;
                 });
-                const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, units);
+                const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine);
                 if (l.activation == Activation::Sigmoid)
                     partialLoss[std::size_t(t)] = squaredError;
             }
             barrier();
-            input = l.a;
         }
         // Every thread adds the partial losses in the same order, so all agree on the loss and on whether it is finite.
         double stepLoss = 0.0;
@@ -258,36 +303,46 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         stepLoss /= double(outputs);
         if (t == 0)
             loss = stepLoss;
-        // Backward, from the last layer down, each thread on its own units: dZ for its columns is complete. It
+        // Backward, from the last layer down, each thread on its own units: dZ for its block is complete. It
         // multiplies dZ by its own rows of W into its part of dA (so no thread reads another's rows of W), then the
         // weight gradient of its rows and, while they are in cache, Adam's update of them: nobody else reads these
         // rows, so no barrier guards the update. After a barrier, each thread adds up all parts of dA for its own
-        // units of the layer below and applies that layer's mask: its dZ there.
+        // block of the layer below and applies that layer's mask: its dZ there.
         if (std::isfinite(stepLoss))
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
-                const float *prevA = li == 0 ? batch.input : layers[li - 1].a;
-                const Range units = share(l.out, t, nt);
+                const Block mine = blockOf(l.out, rows, t, nt);
+                const float *dz = l.dz + mine.offset;
                 float *const *set = partOf.data() + (li % 2) * std::size_t(threads);
                 if (li > 0) {
-                    float *mine = set[t];
-                    if (units.size() > 0)
-                        clock.time(clock.gemm, [&] {
-                            gemm::sgemm(Op::None, Op::None, rows, l.in, units.size(), 1.0f, l.dz + units.begin, l.out,
-                                        l.weight + units.begin * l.in, l.in, 0.0f, mine, l.in);
-                        });
-                    else
-                        std::fill(mine, mine + rows * l.in, 0.0f);
+                    float *part = set[t];
+                    for (int k = 0; k < nt; ++k) {
+                        const Block to = blockOf(l.in, rows, k, nt); // thread k's block of the layer below
+                        if (to.width == 0)
+                            continue;
+                        if (mine.width > 0)
+                            clock.time(clock.gemm, [&] {
+                                gemm::sgemm(Op::None, Op::None, rows, to.width, mine.width, 1.0f, dz, mine.width,
+                                            l.weight + mine.columns.begin * l.in + to.columns.begin, l.in, 0.0f,
+                                            part + to.offset, to.width);
+                            });
+                        else
+                            std::fill(part + to.offset, part + to.offset + rows * to.width, 0.0f);
+                    }
                 }
-                if (units.size() > 0)
-                    updateUnits(l, prevA, rows, units, adam, clock);
+                if (mine.width > 0)
+                    updateUnits(layers, li, batch, nt, dz, mine.width, mine.columns, adam, clock);
                 if (li == 0)
                     break;
                 barrier();
                 Layer &below = layers[li - 1];
-                const Range cols = share(below.out, t, nt);
-                kernels::sumParts(set, nt, below.activation == Activation::ReluDropout ? below.mask : nullptr,
-                                  below.out, rows, cols.begin, cols.end, below.dz);
+                const Block own = blockOf(below.out, rows, t, nt);
+                const float **addends = addendBuffer.data() + std::size_t(t) * std::size_t(threads);
+                for (int k = 0; k < nt; ++k)
+                    addends[k] = set[k] + own.offset;
+                kernels::sumParts(addends, nt,
+                                  below.activation == Activation::ReluDropout ? below.mask + own.offset : nullptr,
+                                  rows * own.width, below.dz + own.offset);
             }
     }
     return float(loss);
@@ -331,7 +386,7 @@ void evaluate(const std::vector<Layer> &layers, const float *input, const float 
                     kernels::biasReluRows(out, l.bias, l.out, 0, n);
                     break;
                 case Activation::Identity:
-                    kernels::biasRows(out, l.bias, l.out, 0, n, 0, l.out);
+                    kernels::biasRows(out, l.bias, l.out, 0, n);
                     break;
                 case Activation::Sigmoid:
                     kernels::sigmoidSquaredErrorRows(out, l.bias, target + r0 * l.out, l.out, 0, n,

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void fusedStepMatchesAutograd_data();
     void fusedStepMatchesAutograd();
     void fusedDropoutKeepsTheRightFraction();
+    void fusedStepIsTheSameOnAnyThreadCount_data();
+    void fusedStepIsTheSameOnAnyThreadCount();
     void dropoutMasksFollowTheCounterFormula();
     void fusedTrainEqualsBackwardThenStep_data();
     void fusedTrainEqualsBackwardThenStep();
@@ -340,6 +342,54 @@ void TestModel::fusedDropoutKeepsTheRightFraction()
     QVERIFY((g != 0).to(torch::kFloat64).mean().item<double>() > 0.9);
 }
 
+void TestModel::fusedStepIsTheSameOnAnyThreadCount_data()
+{
+    QTest::addColumn<int>("batch");
+    QTest::addRow("batch 64 (threads split units)") << 64;
+    QTest::addRow("batch 100 (threads split rows)") << 100;
+}
+
+// With dropout, every thread count must draw the same masks and so give the same loss and gradients up to the
+// order of float sums: each element's draw follows from its place in the layer's output, not from where a thread
+// keeps it. A mask that followed the split would change about a fifth of the kept units and the loss by far more
+// than rounding.
+void TestModel::fusedStepIsTheSameOnAnyThreadCount()
+{
+    QFETCH(int, batch);
+    const int savedThreads = at::get_num_threads();
+    const auto restore = qScopeGuard([savedThreads] { at::set_num_threads(savedThreads); });
+    torch::manual_seed(5);
+    const torch::Tensor clean = torch::rand({batch, 784});
+    const torch::Tensor noisy = (clean + 0.3 * torch::randn({batch, 784})).clamp(0, 1);
+    float firstLoss = 0;
+    std::vector<torch::Tensor> firstGrads;
+    for (const int threads : {1, 2, 3}) {
+        at::set_num_threads(threads);
+        auto model = twinModels(5, 15, 13).first;
+        FlatAdam adam(model->parameters(), FlatAdam::Options{});
+        FusedStep step(model, 0.3, adam);
+        const float loss = step.forwardBackward(noisy, clean, 9);
+        if (threads == 1) {
+            firstLoss = loss;
+            for (const auto &p : model->parameters())
+                firstGrads.push_back(p.grad().clone());
+            continue;
+        }
+        QVERIFY2(std::abs(loss - firstLoss) <= 1e-6f * firstLoss,
+                 qPrintable(QStringLiteral("%1 threads: loss %2, 1 thread %3").arg(threads).arg(loss).arg(firstLoss)));
+        const auto params = model->parameters();
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const double scale = firstGrads[i].abs().max().item<double>();
+            const double diff = (params[i].grad() - firstGrads[i]).abs().max().item<double>();
+            QVERIFY2(diff <= 1e-4 * scale + 1e-9, qPrintable(QStringLiteral("%1 threads, param %2: %3 (scale %4)")
+                                                                 .arg(threads)
+                                                                 .arg(i)
+                                                                 .arg(diff)
+                                                                 .arg(scale)));
+        }
+    }
+}
+
 void TestModel::fusedTrainEqualsBackwardThenStep_data()
 {
     QTest::addColumn<int>("depth");
@@ -547,7 +597,7 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
         std::vector<float> z(std::size_t(rows * cols), 1.0f), a(z.size()), mask(z.size(), -1.0f),
             bias(std::size_t(cols), 0.5f);
         const kernels::DropoutParams p{0x1234567890abcdefull + std::uint64_t(cols), 52429u, 1.25f, true}; // keep 0.8
-        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, 0, cols, p);
+        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, cols, 0, p);
         for (std::int64_t i = cols; i < rows * cols; ++i) {
             const std::uint64_t u = std::uint64_t(i);
             const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
@@ -562,6 +612,22 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
         }
         for (std::int64_t i = 0; i < cols; ++i) // row 0 is outside the range: untouched
             QCOMPARE(mask[std::size_t(i)], -1.0f);
+        // The same output kept as column blocks, each its own row-major [rows, width] matrix (the step's units
+        // layout), gives each element the same mask as the whole matrix.
+        const std::int64_t split = cols / 3;
+        for (const auto &[first, width] : {std::pair{std::int64_t(0), split}, std::pair{split, cols - split}}) {
+            std::vector<float> zb(std::size_t(rows * width), 1.0f), ab(zb.size()), maskb(zb.size());
+            kernels::biasReluDropoutRows(zb.data(), ab.data(), maskb.data(), bias.data() + first, width, 1, rows, cols,
+                                         first, p);
+            for (std::int64_t r = 1; r < rows; ++r)
+                for (std::int64_t c = 0; c < width; ++c)
+                    if (maskb[std::size_t(r * width + c)] != mask[std::size_t(r * cols + first + c)])
+                        QFAIL(qPrintable(QStringLiteral("cols %1, block at column %2: row %3 column %4 differs")
+                                             .arg(cols)
+                                             .arg(first)
+                                             .arg(r)
+                                             .arg(first + c)));
+        }
     }
 }
 
