@@ -84,7 +84,8 @@ void FusedStep::ensureBuffers(std::int64_t batch)
     }
 }
 
-float FusedStep::run(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed, bool update)
+float FusedStep::run(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed, bool update,
+                     std::function<void(std::int64_t, std::int64_t)> prepare)
 {
     TORCH_CHECK(noisy.is_cpu() && clean.is_cpu() && noisy.is_contiguous() && clean.is_contiguous()
                     && noisy.sizes() == clean.sizes() && noisy.size(1) == m_layers.front().in,
@@ -93,7 +94,7 @@ float FusedStep::run(const torch::Tensor &noisy, const torch::Tensor &clean, std
     const float keep = 1.0f - m_dropout;
     const kernels::DropoutParams dropout{0, std::uint32_t(std::lround(double(keep) * 65536.0)),
                                          keep > 0.0f ? 1.0f / keep : 0.0f, m_dropout > 0.0f};
-    const step::Batch batch{noisy.data_ptr<float>(), clean.data_ptr<float>(), noisy.size(0)};
+    const step::Batch batch{noisy.data_ptr<float>(), clean.data_ptr<float>(), noisy.size(0), std::move(prepare)};
     if (!update)
         return step::run(m_layers, batch, dropout, seed, nullptr);
     // The step count advances only for a finite loss, as with a separate step() after checking it.
@@ -115,9 +116,10 @@ float FusedStep::forwardBackward(const torch::Tensor &noisy, const torch::Tensor
     return run(noisy, clean, seed, false);
 }
 
-float FusedStep::train(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed)
+float FusedStep::train(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed,
+                       std::function<void(std::int64_t begin, std::int64_t end)> prepare)
 {
-    return run(noisy, clean, seed, true);
+    return run(noisy, clean, seed, true, std::move(prepare));
 }
 
 } // namespace aestudio

@@ -29,10 +29,14 @@ public:
     float forwardBackward(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed);
     // forwardBackward() and then the optimizer's step, fused. On a non-finite loss it returns that loss and changes
     // nothing: no gradients, no parameters, no step count.
-    float train(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed);
+    // With `prepare`, noisy and clean are only allocated: the step's threads fill them first, each calling
+    // prepare(begin, end) for its own rows (step::Batch::prepare).
+    float train(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed,
+                std::function<void(std::int64_t begin, std::int64_t end)> prepare = {});
 
 private:
-    float run(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed, bool update);
+    float run(const torch::Tensor &noisy, const torch::Tensor &clean, std::uint64_t seed, bool update,
+              std::function<void(std::int64_t, std::int64_t)> prepare = {});
     void ensureBuffers(std::int64_t batch);
 
     std::vector<step::Layer> m_layers;

@@ -21,6 +21,18 @@ void NoiseModel::reseed(std::uint64_t seed)
     m_gaussianDraws = 0;
 }
 
+bool NoiseModel::addsCounterGaussian() const
+{
+    return m_spec.type == NoiseType::Gaussian && !m_spec.isClean();
+}
+
+std::uint64_t NoiseModel::nextGaussianKey(std::int64_t values)
+{
+    const std::uint64_t key = m_gaussianKey + m_gaussianDraws;
+    m_gaussianDraws += counterrandom::gaussianDrawsFor(values);
+    return key;
+}
+
 torch::Tensor NoiseModel::apply(const torch::Tensor &clean)
 {
     torch::Tensor out = torch::empty_like(clean);
@@ -42,8 +54,7 @@ void NoiseModel::applyInto(const torch::Tensor &clean, torch::Tensor &out)
     switch (m_spec.type) {
     case NoiseType::Gaussian: {
         const std::int64_t n = clean.numel();
-        const std::uint64_t key = m_gaussianKey + m_gaussianDraws;
-        m_gaussianDraws += counterrandom::gaussianDrawsFor(n);
+        const std::uint64_t key = nextGaussianKey(n);
         if (clean.is_cpu() && out.is_cpu() && clean.is_contiguous() && out.is_contiguous()
             && clean.scalar_type() == torch::kFloat32 && out.scalar_type() == torch::kFloat32) {
             counterrandom::addGaussianClamped(clean.data_ptr<float>(), out.data_ptr<float>(), n, float(level), key);

@@ -19,6 +19,14 @@ public:
     void applyInto(const torch::Tensor &clean, torch::Tensor &out);
     void reseed(std::uint64_t seed);
 
+    // Gaussian noise can also be added in parts, by threads that each fill their own rows of one batch:
+    // nextGaussianKey(n) gives the key for the next batch of n values and advances the stream as applyInto does, and
+    // counterrandom::addGaussianClampedRange(..., gaussianSigma(), key, ...) over the parts then gives what applyInto
+    // would have. Only where addsCounterGaussian().
+    bool addsCounterGaussian() const;
+    float gaussianSigma() const { return float(m_spec.level); }
+    std::uint64_t nextGaussianKey(std::int64_t values);
+
 private:
     NoiseSpec m_spec;
     at::Generator m_generator;       // salt-and-pepper and masking

@@ -2,6 +2,7 @@
 
 #include "AutoEncoder.h"
 #include "CheckpointIO.h"
+#include "CounterRandom.h"
 #include "Errors.h"
 #include "InferenceModelImpl.h"
 #include "FlatAdam.h"
@@ -213,34 +214,63 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     clock.start();
     const std::int64_t start = std::int64_t(b) * cfg.batchSize;
     const std::int64_t end = std::min<std::int64_t>(pass.nTrain, start + cfg.batchSize);
+    const std::int64_t rows = end - start;
     torch::Tensor clean;
-    if (device.is_cpu()) {
-        // The batch's rows gathered and scaled to [0,1] in one pass into a buffer kept between batches: the same
-        // floats as index_select + to(float) + mul_(1/255), without three tensor ops and an allocation per batch.
-        if (!pass.clean.defined() || pass.clean.size(0) != end - start)
-            pass.clean = torch::empty({end - start, std::int64_t(kPixelsPerImage)});
-        kernels::gatherScaledRows(pass.trainPixels.data_ptr<std::uint8_t>(), order.data_ptr<std::int64_t>() + start,
-                                  end - start, kPixelsPerImage, 1.0f / 255.0f, pass.clean.data_ptr<float>());
+    std::function<void(std::int64_t, std::int64_t)> prepare;
+    if (fused && (cfg.noise.isClean() || pass.noiser.addsCounterGaussian())) {
+        // The fused step makes the batch itself: each of its threads gathers its own rows, scaled to [0,1], into a
+        // buffer kept between batches and adds their Gaussian noise, the same floats as the phases below.
+        if (!pass.clean.defined() || pass.clean.size(0) != rows)
+            pass.clean = torch::empty({rows, std::int64_t(kPixelsPerImage)});
+        if (cfg.noise.isClean())
+            pass.noisy = pass.clean;
+        else if (!pass.noisy.defined() || pass.noisy.size(0) != rows || pass.noisy.is_same(pass.clean))
+            pass.noisy = torch::empty_like(pass.clean);
         clean = pass.clean;
+        phases.batchInStep = true;
+        const std::uint8_t *pixels = pass.trainPixels.data_ptr<std::uint8_t>();
+        const std::int64_t *picked = order.data_ptr<std::int64_t>() + start;
+        float *cleanRows = pass.clean.data_ptr<float>();
+        float *noisyRows = cfg.noise.isClean() ? nullptr : pass.noisy.data_ptr<float>();
+        const std::uint64_t key = noisyRows ? pass.noiser.nextGaussianKey(rows * kPixelsPerImage) : 0;
+        const float sigma = pass.noiser.gaussianSigma();
+        prepare = [=](std::int64_t begin, std::int64_t end) {
+            kernels::gatherScaledRows(pixels, picked + begin, end - begin, kPixelsPerImage, 1.0f / 255.0f,
+                                      cleanRows + begin * kPixelsPerImage);
+            if (noisyRows)
+                counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, begin * kPixelsPerImage,
+                                                       end * kPixelsPerImage);
+        };
     } else {
-        clean = toUnitFloat(pass.trainPixels.index_select(0, order.slice(0, start, end)), device);
+        if (device.is_cpu()) {
+            // The batch's rows gathered and scaled to [0,1] in one pass into a buffer kept between batches: the same
+            // floats as index_select + to(float) + mul_(1/255), without three tensor ops and an allocation per batch.
+            if (!pass.clean.defined() || pass.clean.size(0) != rows)
+                pass.clean = torch::empty({rows, std::int64_t(kPixelsPerImage)});
+            kernels::gatherScaledRows(pass.trainPixels.data_ptr<std::uint8_t>(),
+                                      order.data_ptr<std::int64_t>() + start, rows, kPixelsPerImage, 1.0f / 255.0f,
+                                      pass.clean.data_ptr<float>());
+            clean = pass.clean;
+        } else {
+            clean = toUnitFloat(pass.trainPixels.index_select(0, order.slice(0, start, end)), device);
+        }
+        clock.lap(&PhaseSeconds::data);
+        if (cfg.noise.isClean()) {
+            pass.noisy = clean; // clean inputs: the model reads the batch itself
+        } else {
+            if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0) || pass.noisy.is_same(clean))
+                pass.noisy = torch::empty_like(clean);
+            pass.noiser.applyInto(clean, pass.noisy);
+        }
+        clock.lap(&PhaseSeconds::noise);
     }
-    clock.lap(&PhaseSeconds::data);
-    if (cfg.noise.isClean()) {
-        pass.noisy = clean; // clean inputs: the model reads the batch itself
-    } else {
-        if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0))
-            pass.noisy = torch::empty_like(clean);
-        pass.noiser.applyInto(clean, pass.noisy);
-    }
-    clock.lap(&PhaseSeconds::noise);
 
     float lossValue = 0.0f;
     torch::Tensor loss;
     optimizer->setLearningRate(cfg.learningRateAt(pass.step, std::int64_t(cfg.epochs) * pass.batches));
     if (fused) {
         // Forward, backward and the Adam update in one pass (no update on a non-finite loss).
-        lossValue = fused->train(pass.noisy, clean, streamSeed(cfg.seed, kDropout, int(pass.step)));
+        lossValue = fused->train(pass.noisy, clean, streamSeed(cfg.seed, kDropout, int(pass.step)), std::move(prepare));
     } else {
         optimizer->zeroGrad();
         loss = torch::mse_loss(model->forward(pass.noisy), clean);

@@ -53,6 +53,7 @@ public:
     struct PhaseSeconds {
         double data = 0, noise = 0, forwardBackward = 0, optimizer = 0, other = 0;
         bool optimizerFused = false; // the CPU step applies Adam inside its backward pass: counted in forwardBackward
+        bool batchInStep = false;    // the CPU step gathers and corrupts the batch itself: data and noise in there too
     };
     PhaseSeconds phaseSeconds() const;
 

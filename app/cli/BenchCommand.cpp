@@ -202,22 +202,26 @@ int benchCommand(const QStringList &args)
             : QStringLiteral("forward+backward %1 s, Adam %2 s")
                   .arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
                   .arg(ph.optimizer * perEpoch, 0, 'f', 2);
-        profiles << QStringLiteral("%1: data %2 s, noise %3 s, %4, other %5 s")
-                        .arg(QString::fromLatin1(c.name))
-                        .arg(ph.data * perEpoch, 0, 'f', 2)
-                        .arg(ph.noise * perEpoch, 0, 'f', 2)
-                        .arg(step)
+        const QString batchPhases = ph.batchInStep
+            ? QStringLiteral("data and noise inside the step")
+            : QStringLiteral("data %1 s, noise %2 s").arg(ph.data * perEpoch, 0, 'f', 2).arg(ph.noise * perEpoch, 0, 'f', 2);
+        profiles << QStringLiteral("%1: %2, %3, other %4 s")
+                        .arg(QString::fromLatin1(c.name), batchPhases, step)
                         .arg(ph.other * perEpoch, 0, 'f', 2);
         if (profiling) {
             const step::Profile sp = step::profile();
             const double all = std::max(1e-9, sp.threadSeconds);
             profiles.last()
                 += QStringLiteral("; inside the step (thread time): GEMMs %1%, barrier waits %2%, "
-                                  "Adam %3%, other element-wise passes %4%")
+                                  "Adam %3%, making the batch %4%, other element-wise passes %5%")
                        .arg(100.0 * sp.gemmSeconds / all, 0, 'f', 1)
                        .arg(100.0 * sp.barrierSeconds / all, 0, 'f', 1)
                        .arg(100.0 * sp.adamSeconds / all, 0, 'f', 1)
-                       .arg(100.0 * (all - sp.gemmSeconds - sp.barrierSeconds - sp.adamSeconds) / all, 0, 'f', 1);
+                       .arg(100.0 * sp.prepareSeconds / all, 0, 'f', 1)
+                       .arg(100.0
+                                * (all - sp.gemmSeconds - sp.barrierSeconds - sp.adamSeconds - sp.prepareSeconds)
+                                / all,
+                            0, 'f', 1);
         }
         gflops[i] = ours * cfg.model.trainingFlopsPerSample() / 1e9;
         samples[i] = ours;

@@ -71,4 +71,24 @@ void fillGaussian(float *out, std::int64_t n, float sigma, std::uint64_t key)
     run(nullptr, out, n, sigma, key);
 }
 
+void addGaussianClampedRange(const float *clean, float *out, float sigma, std::uint64_t key, std::int64_t begin,
+                             std::int64_t end)
+{
+    for (std::int64_t b = begin / kGaussianBlock; b * kGaussianBlock < end; ++b) {
+        const std::int64_t offset = b * kGaussianBlock, from = std::max(begin, offset),
+                           to = std::min(end, offset + kGaussianBlock);
+        const std::uint64_t firstDraw = key + std::uint64_t(b) * kHalf;
+        if (from == offset && to == offset + kGaussianBlock) {
+            gaussianBlock(clean + offset, out + offset, kGaussianBlock, sigma, firstDraw);
+            continue;
+        }
+        // A block cut by the range: the whole block's noise, then clean + noise clamped where the range covers it
+        // (the same sum and clamp as gaussianBlock's).
+        float noise[kGaussianBlock];
+        gaussianBlock(nullptr, noise, kGaussianBlock, sigma, firstDraw);
+        for (std::int64_t i = from; i < to; ++i)
+            out[i] = fastmath::clamp(clean[i] + noise[i - offset], 0.0f, 1.0f);
+    }
+}
+
 } // namespace aestudio::counterrandom

@@ -30,5 +30,9 @@ constexpr std::uint64_t gaussianDrawsFor(std::int64_t count)
 void addGaussianClamped(const float *clean, float *out, std::int64_t n, float sigma, std::uint64_t key);
 // out[i] = sigma * N_i.
 void fillGaussian(float *out, std::int64_t n, float sigma, std::uint64_t key);
+// out[i] = clamp(clean[i] + sigma * N_i, 0, 1) for i in [begin, end) only, on the calling thread: the same values as
+// addGaussianClamped over the whole stream, so threads can each fill their own part of one batch.
+void addGaussianClampedRange(const float *clean, float *out, float sigma, std::uint64_t key, std::int64_t begin,
+                             std::int64_t end);
 
 } // namespace aestudio::counterrandom

@@ -26,7 +26,7 @@ Profile g_profile;
 // One thread's share of the profile, added to the total when the step ends.
 struct ThreadClock {
     bool on = g_profiling.load(std::memory_order_relaxed);
-    double gemm = 0, barrier = 0, adam = 0;
+    double gemm = 0, barrier = 0, adam = 0, prepare = 0;
     std::chrono::steady_clock::time_point start
         = on ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     template <typename F> void time(double &into, F &&work)
@@ -49,6 +49,7 @@ struct ThreadClock {
         g_profile.gemmSeconds += gemm;
         g_profile.barrierSeconds += barrier;
         g_profile.adamSeconds += adam;
+        g_profile.prepareSeconds += prepare;
     }
 };
 
@@ -199,6 +200,9 @@ float runByRows(std::vector<Layer> &layers, const Batch &batch, const kernels::D
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         ThreadClock clock;
         const Range rows = share(batch.rows, t, nt);
+        // This thread's rows of the batch: its forward and backward chain read no others until the barrier below.
+        if (batch.prepare && rows.size() > 0)
+            clock.time(clock.prepare, [&] { batch.prepare(rows.begin, rows.end); });
         forwardRows(layers, batch, dropout, seed, rows, partialLoss[std::size_t(t)], clock);
         // The rows phase goes on into the backward pass: every layer's dz for this thread's rows, dA = dz W then the
         // ReLU/dropout mask, from the last layer down. It needs only this thread's rows and the weights, which
@@ -275,6 +279,12 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
 #pragma omp barrier
             });
         };
+        if (batch.prepare) { // this thread's rows of the batch; every thread's first GEMM reads all of them
+            const Range mine = share(rows, t, nt);
+            if (mine.size() > 0)
+                clock.time(clock.prepare, [&] { batch.prepare(mine.begin, mine.end); });
+            barrier();
+        }
         // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
         // (its rows of W) from each block of the input. The next layer reads all blocks: a barrier after each layer.
         for (std::size_t li = 0; li < layers.size(); ++li) {

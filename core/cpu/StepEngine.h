@@ -1,6 +1,7 @@
 // The CPU training step on raw buffers, in one OpenMP parallel region, every GEMM single-threaded inside it (oneDNN
 // splitting each small GEMM over two threads scaled by only ~1.4x and cost a fork/join per call). Two layouts:
-// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W. Forward: its
+// - Up to 64 rows, by units: each thread owns a slice of every layer's output units, i.e. rows of W, and keeps the
+//   layer's outputs for them as its own block (not columns interleaved with other threads'). Forward: its
 //   slice of the layer for the whole batch, then a barrier. Backward: its part of dA = dZ W from its own rows of W,
 //   its rows' weight gradient and at once Adam's update of them (no other thread reads those rows), a barrier, then
 //   the sum of all parts for its units of the layer below. A barrier per layer, but W, its gradient and moments are
@@ -17,6 +18,7 @@
 #include "Kernels.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace aestudio::step {
@@ -44,6 +46,10 @@ struct Batch {
     const float *input = nullptr;  // [rows, in of the first layer]
     const float *target = nullptr; // [rows, out of the last layer]
     std::int64_t rows = 0;
+    // When set, fills rows [begin, end) of input and target (which may be one buffer). Every thread of the step
+    // calls it for its own rows before the first layer, so the batch is made in parallel, on the core that uses it
+    // first, without a parallel region of its own.
+    std::function<void(std::int64_t begin, std::int64_t end)> prepare;
 };
 
 // Forward, MSE loss and (when the loss is finite) backward; with `adam` also the parameter update. Returns the
@@ -63,7 +69,7 @@ void evaluate(const std::vector<Layer> &layers, const float *input, const float 
 // Where the step's thread time goes, for `bench --profile`: off by default (then it costs one branch per GEMM and
 // barrier). Seconds are summed over threads: `threadSeconds` is every thread's time inside the step.
 struct Profile {
-    double threadSeconds = 0, gemmSeconds = 0, barrierSeconds = 0, adamSeconds = 0;
+    double threadSeconds = 0, gemmSeconds = 0, barrierSeconds = 0, adamSeconds = 0, prepareSeconds = 0;
 };
 void setProfiling(bool on);
 Profile profile(); // since the last reset

@@ -531,6 +531,22 @@ void TestModel::counterGaussianIsNormalAndThreadIndependent()
     at::set_num_threads(2);
     QVERIFY(one == two);                                            // any thread split gives the same numbers
     QVERIFY(std::equal(prefix.begin(), prefix.end(), one.begin())); // value i depends only on (key, i)
+    // Filled in parts (the training step's threads, each its own rows of a batch of 64 images), the noisy batch is
+    // the one addGaussianClamped gives; part boundaries fall inside noise blocks.
+    {
+        const std::int64_t values = 64 * 784;
+        std::vector<float> clean(static_cast<std::size_t>(values)), whole(clean.size()), parts(clean.size(), -1.0f);
+        for (std::size_t i = 0; i < clean.size(); ++i)
+            clean[i] = float(i % 256) / 255.0f;
+        counterrandom::addGaussianClamped(clean.data(), whole.data(), values, 0.5f, 99);
+        for (const std::int64_t rows : {std::int64_t(0), std::int64_t(21), std::int64_t(32), std::int64_t(33)}) {
+            const std::int64_t cut = rows * 784;
+            counterrandom::addGaussianClampedRange(clean.data(), parts.data(), 0.5f, 99, 0, cut);
+            counterrandom::addGaussianClampedRange(clean.data(), parts.data(), 0.5f, 99, cut, values);
+            QVERIFY2(parts == whole, qPrintable(QStringLiteral("parts cut at row %1").arg(rows)));
+            std::fill(parts.begin(), parts.end(), -1.0f);
+        }
+    }
     double sum = 0, sumSq = 0, sumQuad = 0;
     std::int64_t beyond2 = 0, beyond3 = 0;
     for (float v : one) {

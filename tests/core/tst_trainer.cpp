@@ -44,6 +44,7 @@ private Q_SLOTS:
     void pausedTimeIsInNoDurationOrRate();
     void nanStopsTheRunAndKeepsLastGoodWeights();
     void sameSeedSameNumbers();
+    void anyThreadCountMakesTheSameBatches();
     void earlyStoppingUsesPatience();
     void checkpointRoundTripGivesIdenticalOutputs();
     void resumeContinuesTheEpochCount();
@@ -223,6 +224,39 @@ void TestTrainer::sameSeedSameNumbers()
         QCOMPARE(a[i].valPsnrDb, b[i].valPsnrDb);
     }
     QVERIFY(a[0].trainLoss != c[0].trainLoss);
+}
+
+// The CPU step's threads each gather and corrupt their own rows of every batch (Trainer::trainBatch): any thread
+// count must train on the same noisy batches, so the losses agree up to the order of float sums. A thread that
+// filled the wrong rows, or other noise, would move them by far more.
+void TestTrainer::anyThreadCountMakesTheSameBatches()
+{
+    QVector<EpochMetrics> first;
+    for (const int threads : {1, 2, 3}) {
+        TrainingConfig c = config(1);
+        c.threads = threads;
+        Trainer trainer(c, m_data);
+        Recorder rec;
+        RunControl control;
+        const Trainer::Outcome out = trainer.run(rec, control);
+        QVERIFY2(!out.failed, qPrintable(out.error));
+        QCOMPARE(rec.epochs.size(), 1);
+        if (threads == 1) {
+            first = rec.epochs;
+            continue;
+        }
+        const EpochMetrics &a = first[0], &b = rec.epochs[0];
+        QVERIFY2(std::abs(b.trainLoss - a.trainLoss) <= 1e-5 * a.trainLoss,
+                 qPrintable(QStringLiteral("%1 threads: train loss %2, 1 thread %3")
+                                .arg(threads)
+                                .arg(b.trainLoss, 0, 'g', 9)
+                                .arg(a.trainLoss, 0, 'g', 9)));
+        QVERIFY2(std::abs(b.valLoss - a.valLoss) <= 1e-5 * a.valLoss,
+                 qPrintable(QStringLiteral("%1 threads: val loss %2, 1 thread %3")
+                                .arg(threads)
+                                .arg(b.valLoss, 0, 'g', 9)
+                                .arg(a.valLoss, 0, 'g', 9)));
+    }
 }
 
 void TestTrainer::earlyStoppingUsesPatience()
