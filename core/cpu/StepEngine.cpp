@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <thread>
 
 namespace aestudio::step {
 namespace {
@@ -86,6 +87,48 @@ Range share(std::int64_t count, int part, int parts)
 {
     return {count * part / parts, count * (part + 1) / parts};
 }
+
+// A barrier in two halves for the units layout: arrive() once this thread's share of a phase is written, wait()
+// before it reads the others' shares. What a thread does in between (its weight gradient and Adam's update, which
+// need nothing from the others) fills the time it would otherwise spend waiting for a slower thread. Every arrive()
+// is followed by its wait() before the next arrive().
+class SplitBarrier {
+public:
+    explicit SplitBarrier(int threads) : m_threads(threads) { }
+    unsigned arrive()
+    {
+        // This thread saw the previous phase end in its last wait(), so this load gives the current phase.
+        const unsigned phase = m_phase.load(std::memory_order_relaxed);
+        if (m_arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == m_threads) {
+            m_arrived.store(0, std::memory_order_relaxed);
+            m_phase.store(phase + 1, std::memory_order_release); // publishes every arrived thread's writes
+        }
+        return phase;
+    }
+    void wait(unsigned phase) const
+    {
+        // Spin briefly (the other cores are normally busy with the same step), then give the core away, so more
+        // threads than cores still make progress.
+        for (int spins = 0; m_phase.load(std::memory_order_acquire) == phase; ++spins) {
+            if (spins < kSpins)
+                pause();
+            else
+                std::this_thread::yield();
+        }
+    }
+
+private:
+    static constexpr int kSpins = 20000;
+    static void pause()
+    {
+#if defined(__SSE2__)
+        _mm_pause();
+#endif
+    }
+    alignas(64) std::atomic<int> m_arrived{0};
+    alignas(64) std::atomic<unsigned> m_phase{0};
+    const int m_threads;
+};
 
 // Where a layer's [batch rows, out] outputs (z, a, mask, dz) live. The rows layout keeps one row-major matrix. The
 // units layout keeps `blocks` column blocks, one per thread, one after the other: block k holds the columns of
@@ -268,17 +311,27 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
     std::vector<const float *> addendBuffer(std::size_t(threads * threads));
     std::vector<double> partialLoss(std::size_t(threads), 0.0);
     double loss = 0.0;
+    SplitBarrier split(threads);
 
 #pragma omp parallel num_threads(threads)
     {
         const FlushDenormals flush;
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
         ThreadClock clock;
-        const auto barrier = [&clock] {
-            clock.time(clock.barrier, [] {
+        // The split barrier counts `threads` arrivals; should OpenMP give fewer threads, OpenMP's own barrier (the
+        // whole team agrees on nt, so on which one).
+        const bool splitting = nt == threads;
+        const auto arrive = [&] { return splitting ? split.arrive() : 0u; };
+        const auto wait = [&](unsigned phase) {
+            clock.time(clock.barrier, [&] {
+                if (splitting) {
+                    split.wait(phase);
+                } else {
 #pragma omp barrier
+                }
             });
         };
+        const auto barrier = [&] { wait(arrive()); };
         if (batch.prepare) { // this thread's rows of the batch; every thread's first GEMM reads all of them
             const Range mine = share(rows, t, nt);
             if (mine.size() > 0)
@@ -316,8 +369,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         // Backward, from the last layer down, each thread on its own units: dZ for its block is complete. It
         // multiplies dZ by its own rows of W into its part of dA (so no thread reads another's rows of W), then the
         // weight gradient of its rows and, while they are in cache, Adam's update of them: nobody else reads these
-        // rows, so no barrier guards the update. After a barrier, each thread adds up all parts of dA for its own
-        // block of the layer below and applies that layer's mask: its dZ there.
+        // rows, so no barrier guards the update. It arrives at the layer's barrier as soon as its part is written and
+        // waits there only after the update, which so fills the time a slower thread takes over its part. Past the
+        // barrier, each thread adds up all parts of dA for its own block of the layer below and applies that layer's
+        // mask: its dZ there.
         if (std::isfinite(stepLoss))
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
@@ -340,11 +395,13 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                             std::fill(part + to.offset, part + to.offset + rows * to.width, 0.0f);
                     }
                 }
+                // This thread's part is written: arrive, update its own units while the others finish theirs.
+                const unsigned phase = li > 0 ? arrive() : 0u;
                 if (mine.width > 0)
                     updateUnits(layers, li, batch, nt, dz, mine.width, mine.columns, adam, clock);
                 if (li == 0)
                     break;
-                barrier();
+                wait(phase);
                 Layer &below = layers[li - 1];
                 const Block own = blockOf(below.out, rows, t, nt);
                 const float **addends = addendBuffer.data() + std::size_t(t) * std::size_t(threads);
