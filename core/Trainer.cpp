@@ -234,9 +234,15 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
         float *noisyRows = cfg.noise.isClean() ? nullptr : pass.noisy.data_ptr<float>();
         const std::uint64_t key = noisyRows ? pass.noiser.nextGaussianKey(rows * kPixelsPerImage) : 0;
         const float sigma = pass.noiser.gaussianSigma();
+        const std::int64_t nextBatch = cfg.batchSize, remaining = pass.nTrain - end;
         prepare = [=](std::int64_t begin, std::int64_t end) {
             kernels::gatherScaledRows(pixels, picked + begin, end - begin, kPixelsPerImage, 1.0f / 255.0f,
                                       cleanRows + begin * kPixelsPerImage);
+            // The same positions of the next batch: their images on their way from memory while this step runs (the
+            // training set is larger than the caches, and its rows are read in random order).
+            if (begin < remaining)
+                kernels::prefetchRows(pixels, picked + nextBatch + begin, std::min(end, remaining) - begin,
+                                      kPixelsPerImage);
             if (noisyRows)
                 counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, begin * kPixelsPerImage,
                                                        end * kPixelsPerImage);

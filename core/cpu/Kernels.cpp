@@ -77,6 +77,16 @@ AESTUDIO_SIMD_CLONES void gatherScaledRows(const std::uint8_t *src, const std::i
     }
 }
 
+void prefetchRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols)
+{
+    for (std::int64_t i = 0; i < count; ++i) {
+        const std::uint8_t *row = src + rows[i] * cols;
+        for (std::int64_t c = 0; c < cols; c += 64)
+            __builtin_prefetch(row + c, 0, 1);
+        __builtin_prefetch(row + cols - 1, 0, 1);
+    }
+}
+
 AESTUDIO_SIMD_CLONES void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin,
                                        std::int64_t rowEnd)
 {

@@ -23,6 +23,9 @@ void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std
 // dst row i = src row rows[i] * scale, for i < count: a training batch gathered from uint8 images.
 void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols,
                       float scale, float *dst);
+// Asks for rows rows[i] of src (count rows of cols bytes) to be brought towards the caches, without waiting: the
+// rows a later gatherScaledRows will read.
+void prefetchRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols);
 // z = max(z + bias, 0): a hidden layer in eval mode (no dropout).
 void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // z += bias over rows [rowBegin, rowEnd) of a row-major [rows, width] block.
