@@ -66,6 +66,7 @@ struct Trainer::Impl {
     double bestValLoss = std::numeric_limits<double>::infinity();
     QVector<ProbeSnapshot> snapshots; // every finished epoch's probe grids, for the time scrubber
     std::atomic<bool> poison{false};  // set through TrainerTestAccess: the next batch sees NaN weights
+    bool makeBatchInStep = true;      // the fused step may make the batch itself (TrainerTestAccess turns it off)
     PhaseSeconds phases;
 
     // The steps of run(): one batch, one epoch of batches (false when stopped), validation, and the bookkeeping
@@ -217,7 +218,7 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     const std::int64_t rows = end - start;
     torch::Tensor clean;
     std::function<void(std::int64_t, std::int64_t)> prepare;
-    if (fused && (cfg.noise.isClean() || pass.noiser.addsCounterGaussian())) {
+    if (fused && makeBatchInStep && (cfg.noise.isClean() || pass.noiser.addsCounterGaussian())) {
         // The fused step makes the batch itself: each of its threads gathers its own rows, scaled to [0,1], into a
         // buffer kept between batches and adds their Gaussian noise, the same floats as the phases below.
         if (!pass.clean.defined() || pass.clean.size(0) != rows)
@@ -235,17 +236,17 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
         const std::uint64_t key = noisyRows ? pass.noiser.nextGaussianKey(rows * kPixelsPerImage) : 0;
         const float sigma = pass.noiser.gaussianSigma();
         const std::int64_t nextBatch = cfg.batchSize, remaining = pass.nTrain - end;
-        prepare = [=](std::int64_t begin, std::int64_t end) {
-            kernels::gatherScaledRows(pixels, picked + begin, end - begin, kPixelsPerImage, 1.0f / 255.0f,
-                                      cleanRows + begin * kPixelsPerImage);
+        prepare = [=](std::int64_t rowBegin, std::int64_t rowEnd) {
+            kernels::gatherScaledRows(pixels, picked + rowBegin, rowEnd - rowBegin, kPixelsPerImage, 1.0f / 255.0f,
+                                      cleanRows + rowBegin * kPixelsPerImage);
             // The same positions of the next batch: their images on their way from memory while this step runs (the
             // training set is larger than the caches, and its rows are read in random order).
-            if (begin < remaining)
-                kernels::prefetchRows(pixels, picked + nextBatch + begin, std::min(end, remaining) - begin,
+            if (rowBegin < remaining)
+                kernels::prefetchRows(pixels, picked + nextBatch + rowBegin, std::min(rowEnd, remaining) - rowBegin,
                                       kPixelsPerImage);
             if (noisyRows)
-                counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, begin * kPixelsPerImage,
-                                                       end * kPixelsPerImage);
+                counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, rowBegin * kPixelsPerImage,
+                                                       rowEnd * kPixelsPerImage);
         };
     } else {
         if (device.is_cpu()) {
@@ -526,6 +527,10 @@ std::int64_t Trainer::parameterCount() const
 void TrainerTestAccess::poisonWeights(Trainer &trainer)
 {
     trainer.d->poison = true;
+}
+void TrainerTestAccess::makeBatchesBeforeTheStep(Trainer &trainer)
+{
+    trainer.d->makeBatchInStep = false;
 }
 
 Trainer::PhaseSeconds Trainer::phaseSeconds() const

@@ -63,9 +63,12 @@ private:
     std::unique_ptr<Impl> d;
 };
 
-// The tests' seam into a trainer (defined in Trainer.cpp, declared only here): fault injection.
+// The tests' seam into a trainer (defined in Trainer.cpp, declared only here): fault injection, and the older path
+// to compare a faster one with.
 struct TrainerTestAccess {
     static void poisonWeights(Trainer &trainer); // the next batch sees NaN weights, as after a numerical blow-up
+    // Gather and corrupt each batch in their own phases, before the step, instead of inside the fused step.
+    static void makeBatchesBeforeTheStep(Trainer &trainer);
 };
 
 } // namespace aestudio

@@ -309,8 +309,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
     std::vector<float *> partOf(std::size_t(2 * threads)); // [set * threads + thread]
     for (std::size_t i = 0; i < partOf.size(); ++i)
         partOf[i] = partBuffer.data() + std::int64_t(i) * rows * widestIn;
-    // Per thread, the pointers to the parts it adds up (one per thread), set before each sum.
-    std::vector<const float *> addendBuffer(std::size_t(threads * threads));
+    // Per thread, the pointers to the parts it adds up (one per thread), set before each sum; each thread's group
+    // at least a cache line away from the next one's, as all threads write theirs at the same time.
+    const std::size_t addendStride = std::size_t(8 * ((threads + 7) / 8) + 8);
+    std::vector<const float *> addendBuffer(std::size_t(threads) * addendStride);
     std::vector<double> partialLoss(std::size_t(threads), 0.0);
     double loss = 0.0;
     SplitBarrier split(threads);
@@ -406,7 +408,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 wait(phase);
                 Layer &below = layers[li - 1];
                 const Block own = blockOf(below.out, rows, t, nt);
-                const float **addends = addendBuffer.data() + std::size_t(t) * std::size_t(threads);
+                const float **addends = addendBuffer.data() + std::size_t(t) * addendStride;
                 for (int k = 0; k < nt; ++k)
                     addends[k] = set[k] + own.offset;
                 kernels::sumParts(addends, nt,

@@ -47,8 +47,8 @@ struct Batch {
     const float *target = nullptr; // [rows, out of the last layer]
     std::int64_t rows = 0;
     // When set, fills rows [begin, end) of input and target (which may be one buffer). Every thread of the step
-    // calls it for its own rows before the first layer, so the batch is made in parallel, on the core that uses it
-    // first, without a parallel region of its own.
+    // that has rows calls it for its own before the first layer, so the batch is made in parallel inside the step's
+    // own region, not in a serial phase or a parallel region of its own before it.
     std::function<void(std::int64_t begin, std::int64_t end)> prepare;
 };
 

@@ -44,7 +44,10 @@ private Q_SLOTS:
     void pausedTimeIsInNoDurationOrRate();
     void nanStopsTheRunAndKeepsLastGoodWeights();
     void sameSeedSameNumbers();
+    void anyThreadCountMakesTheSameBatches_data();
     void anyThreadCountMakesTheSameBatches();
+    void batchesMadeInTheStepEqualTheOldPhases_data();
+    void batchesMadeInTheStepEqualTheOldPhases();
     void earlyStoppingUsesPatience();
     void checkpointRoundTripGivesIdenticalOutputs();
     void resumeContinuesTheEpochCount();
@@ -229,12 +232,21 @@ void TestTrainer::sameSeedSameNumbers()
 // The CPU step's threads each gather and corrupt their own rows of every batch (Trainer::trainBatch): any thread
 // count must train on the same noisy batches, so the losses agree up to the order of float sums. A thread that
 // filled the wrong rows, or other noise, would move them by far more.
+void TestTrainer::anyThreadCountMakesTheSameBatches_data()
+{
+    QTest::addColumn<int>("batch");
+    QTest::addRow("batch 32 (threads split units)") << 32;
+    QTest::addRow("batch 100 (threads split rows)") << 100;
+}
+
 void TestTrainer::anyThreadCountMakesTheSameBatches()
 {
+    QFETCH(int, batch);
     QVector<EpochMetrics> first;
     for (const int threads : {1, 2, 3}) {
         TrainingConfig c = config(1);
         c.threads = threads;
+        c.batchSize = batch;
         Trainer trainer(c, m_data);
         Recorder rec;
         RunControl control;
@@ -256,6 +268,48 @@ void TestTrainer::anyThreadCountMakesTheSameBatches()
                                 .arg(threads)
                                 .arg(b.valLoss, 0, 'g', 9)
                                 .arg(a.valLoss, 0, 'g', 9)));
+    }
+}
+
+void TestTrainer::batchesMadeInTheStepEqualTheOldPhases_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<double>("noise");
+    QTest::addRow("1 thread, batch 32, noise 0.3") << 1 << 32 << 0.3;
+    QTest::addRow("2 threads, batch 32, noise 0.3") << 2 << 32 << 0.3;
+    QTest::addRow("2 threads, batch 100, noise 0.3") << 2 << 100 << 0.3;
+    QTest::addRow("2 threads, batch 32, clean") << 2 << 32 << 0.0;
+}
+
+// The batches the fused step's threads make must be the very floats of the gather and NoiseModel::applyInto phases
+// they replaced (same key sequence, same sigma, same rows): then the whole run is bit-identical.
+void TestTrainer::batchesMadeInTheStepEqualTheOldPhases()
+{
+    QFETCH(int, threads);
+    QFETCH(int, batch);
+    QFETCH(double, noise);
+    QVector<EpochMetrics> results[2];
+    for (const bool inStep : {true, false}) {
+        TrainingConfig c = config(2);
+        c.threads = threads;
+        c.batchSize = batch;
+        c.noise = {NoiseType::Gaussian, noise};
+        Trainer trainer(c, m_data);
+        if (!inStep)
+            TrainerTestAccess::makeBatchesBeforeTheStep(trainer);
+        Recorder rec;
+        RunControl control;
+        const Trainer::Outcome out = trainer.run(rec, control);
+        QVERIFY2(!out.failed, qPrintable(out.error));
+        QCOMPARE(trainer.phaseSeconds().batchInStep, inStep);
+        results[inStep ? 0 : 1] = rec.epochs;
+    }
+    QCOMPARE(results[0].size(), 2);
+    QCOMPARE(results[1].size(), 2);
+    for (int e = 0; e < 2; ++e) {
+        QCOMPARE(results[0][e].trainLoss, results[1][e].trainLoss);
+        QCOMPARE(results[0][e].valLoss, results[1][e].valLoss);
     }
 }
 
