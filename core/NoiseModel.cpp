@@ -21,9 +21,9 @@ void NoiseModel::reseed(std::uint64_t seed)
     m_gaussianDraws = 0;
 }
 
-bool NoiseModel::addsCounterGaussian() const
+bool NoiseModel::canAddInParts(const NoiseSpec &spec)
 {
-    return m_spec.type == NoiseType::Gaussian && !m_spec.isClean();
+    return spec.isClean() || spec.type == NoiseType::Gaussian;
 }
 
 std::uint64_t NoiseModel::nextGaussianKey(std::int64_t values)

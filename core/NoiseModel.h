@@ -22,8 +22,8 @@ public:
     // Gaussian noise can also be added in parts, by threads that each fill their own rows of one batch:
     // nextGaussianKey(n) gives the key for the next batch of n values and advances the stream as applyInto does, and
     // counterrandom::addGaussianClampedRange(..., gaussianSigma(), key, ...) over the parts then gives what applyInto
-    // would have. Only where addsCounterGaussian().
-    bool addsCounterGaussian() const;
+    // would have. True for Gaussian noise and for clean inputs (nothing to add), false for the other kinds.
+    static bool canAddInParts(const NoiseSpec &spec);
     float gaussianSigma() const { return float(m_spec.level); }
     std::uint64_t nextGaussianKey(std::int64_t values);
 

@@ -72,6 +72,8 @@ struct Trainer::Impl {
     // The steps of run(): one batch, one epoch of batches (false when stopped), validation, and the bookkeeping
     // after an epoch (true when patience says stop).
     struct Pass;
+    // The fused CPU step gathers and corrupts each batch itself (Batch::prepare): clean or Gaussian noise only.
+    bool batchMadeInStep() const { return fused && makeBatchInStep && NoiseModel::canAddInParts(config.noise); }
     float trainBatch(Pass &pass, const torch::Tensor &order, int epoch, int batch);
     bool trainEpoch(Pass &pass, int epoch, TrainingObserver &observer, RunControl &control, double &lossSum);
     EpochMetrics validateEpoch(const Pass &pass, int epoch);
@@ -218,57 +220,54 @@ float Trainer::Impl::trainBatch(Pass &pass, const torch::Tensor &order, int epoc
     const std::int64_t rows = end - start;
     torch::Tensor clean;
     std::function<void(std::int64_t, std::int64_t)> prepare;
-    if (fused && makeBatchInStep && (cfg.noise.isClean() || pass.noiser.addsCounterGaussian())) {
-        // The fused step makes the batch itself: each of its threads gathers its own rows, scaled to [0,1], into a
-        // buffer kept between batches and adds their Gaussian noise, the same floats as the phases below.
+    const bool inStep = batchMadeInStep();
+    if (device.is_cpu()) {
+        // The batch's rows gathered and scaled to [0,1] in one pass into a buffer kept between batches: the same
+        // floats as index_select + to(float) + mul_(1/255), without three tensor ops and an allocation per batch.
         if (!pass.clean.defined() || pass.clean.size(0) != rows)
             pass.clean = torch::empty({rows, std::int64_t(kPixelsPerImage)});
-        if (cfg.noise.isClean())
-            pass.noisy = pass.clean;
-        else if (!pass.noisy.defined() || pass.noisy.size(0) != rows || pass.noisy.is_same(pass.clean))
-            pass.noisy = torch::empty_like(pass.clean);
         clean = pass.clean;
-        phases.batchInStep = true;
+    } else {
+        clean = toUnitFloat(pass.trainPixels.index_select(0, order.slice(0, start, end)), device);
+    }
+    if (cfg.noise.isClean())
+        pass.noisy = clean; // clean inputs: the model reads the batch itself
+    else if (!pass.noisy.defined() || pass.noisy.size(0) != rows || pass.noisy.is_same(clean))
+        pass.noisy = torch::empty_like(clean);
+    if (device.is_cpu()) {
         const std::uint8_t *pixels = pass.trainPixels.data_ptr<std::uint8_t>();
         const std::int64_t *picked = order.data_ptr<std::int64_t>() + start;
         float *cleanRows = pass.clean.data_ptr<float>();
-        float *noisyRows = cfg.noise.isClean() ? nullptr : pass.noisy.data_ptr<float>();
-        const std::uint64_t key = noisyRows ? pass.noiser.nextGaussianKey(rows * kPixelsPerImage) : 0;
-        const float sigma = pass.noiser.gaussianSigma();
-        const std::int64_t nextBatch = cfg.batchSize, remaining = pass.nTrain - end;
-        prepare = [=](std::int64_t rowBegin, std::int64_t rowEnd) {
+        const auto gather = [=](std::int64_t rowBegin, std::int64_t rowEnd) {
             kernels::gatherScaledRows(pixels, picked + rowBegin, rowEnd - rowBegin, kPixelsPerImage, 1.0f / 255.0f,
                                       cleanRows + rowBegin * kPixelsPerImage);
-            // The same positions of the next batch: their images on their way from memory while this step runs (the
-            // training set is larger than the caches, and its rows are read in random order).
-            if (rowBegin < remaining)
-                kernels::prefetchRows(pixels, picked + nextBatch + rowBegin, std::min(rowEnd, remaining) - rowBegin,
-                                      kPixelsPerImage);
-            if (noisyRows)
-                counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, rowBegin * kPixelsPerImage,
-                                                       rowEnd * kPixelsPerImage);
         };
-    } else {
-        if (device.is_cpu()) {
-            // The batch's rows gathered and scaled to [0,1] in one pass into a buffer kept between batches: the same
-            // floats as index_select + to(float) + mul_(1/255), without three tensor ops and an allocation per batch.
-            if (!pass.clean.defined() || pass.clean.size(0) != rows)
-                pass.clean = torch::empty({rows, std::int64_t(kPixelsPerImage)});
-            kernels::gatherScaledRows(pass.trainPixels.data_ptr<std::uint8_t>(),
-                                      order.data_ptr<std::int64_t>() + start, rows, kPixelsPerImage, 1.0f / 255.0f,
-                                      pass.clean.data_ptr<float>());
-            clean = pass.clean;
+        if (inStep) {
+            // The fused step makes the batch itself: each of its threads gathers its own rows and adds their
+            // Gaussian noise, the same floats as the phases below.
+            float *noisyRows = cfg.noise.isClean() ? nullptr : pass.noisy.data_ptr<float>();
+            const std::uint64_t key = noisyRows ? pass.noiser.nextGaussianKey(rows * kPixelsPerImage) : 0;
+            const float sigma = pass.noiser.gaussianSigma();
+            const std::int64_t nextBatch = cfg.batchSize, remaining = pass.nTrain - end;
+            prepare = [=](std::int64_t rowBegin, std::int64_t rowEnd) {
+                gather(rowBegin, rowEnd);
+                // The same positions of the next batch: their images on their way from memory while this step runs
+                // (the training set is larger than the caches, and its rows are read in random order).
+                if (rowBegin < remaining)
+                    kernels::prefetchRows(pixels, picked + nextBatch + rowBegin, std::min(rowEnd, remaining) - rowBegin,
+                                          kPixelsPerImage);
+                if (noisyRows)
+                    counterrandom::addGaussianClampedRange(cleanRows, noisyRows, sigma, key, rowBegin * kPixelsPerImage,
+                                                           rowEnd * kPixelsPerImage);
+            };
         } else {
-            clean = toUnitFloat(pass.trainPixels.index_select(0, order.slice(0, start, end)), device);
+            gather(0, rows);
         }
+    }
+    if (!inStep) {
         clock.lap(&PhaseSeconds::data);
-        if (cfg.noise.isClean()) {
-            pass.noisy = clean; // clean inputs: the model reads the batch itself
-        } else {
-            if (!pass.noisy.defined() || pass.noisy.size(0) != clean.size(0) || pass.noisy.is_same(clean))
-                pass.noisy = torch::empty_like(clean);
+        if (!cfg.noise.isClean())
             pass.noiser.applyInto(clean, pass.noisy);
-        }
         clock.lap(&PhaseSeconds::noise);
     }
 
@@ -537,6 +536,7 @@ Trainer::PhaseSeconds Trainer::phaseSeconds() const
 {
     PhaseSeconds p = d->phases;
     p.optimizerFused = d->fused != nullptr;
+    p.batchInStep = d->batchMadeInStep();
     double train = 0;
     for (const EpochMetrics &m : d->history)
         train += m.trainSeconds;

@@ -202,9 +202,10 @@ int benchCommand(const QStringList &args)
             : QStringLiteral("forward+backward %1 s, Adam %2 s")
                   .arg(ph.forwardBackward * perEpoch, 0, 'f', 2)
                   .arg(ph.optimizer * perEpoch, 0, 'f', 2);
-        const QString batchPhases = ph.batchInStep
-            ? QStringLiteral("data and noise inside the step")
-            : QStringLiteral("data %1 s, noise %2 s").arg(ph.data * perEpoch, 0, 'f', 2).arg(ph.noise * perEpoch, 0, 'f', 2);
+        const QString batchPhases = ph.batchInStep ? QStringLiteral("data and noise inside the step")
+                                                   : QStringLiteral("data %1 s, noise %2 s")
+                                                         .arg(ph.data * perEpoch, 0, 'f', 2)
+                                                         .arg(ph.noise * perEpoch, 0, 'f', 2);
         profiles << QStringLiteral("%1: %2, %3, other %4 s")
                         .arg(QString::fromLatin1(c.name), batchPhases, step)
                         .arg(ph.other * perEpoch, 0, 'f', 2);
@@ -218,8 +219,7 @@ int benchCommand(const QStringList &args)
                        .arg(100.0 * sp.barrierSeconds / all, 0, 'f', 1)
                        .arg(100.0 * sp.adamSeconds / all, 0, 'f', 1)
                        .arg(100.0 * sp.prepareSeconds / all, 0, 'f', 1)
-                       .arg(100.0
-                                * (all - sp.gemmSeconds - sp.barrierSeconds - sp.adamSeconds - sp.prepareSeconds)
+                       .arg(100.0 * (all - sp.gemmSeconds - sp.barrierSeconds - sp.adamSeconds - sp.prepareSeconds)
                                 / all,
                             0, 'f', 1);
         }

@@ -164,8 +164,7 @@ AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int6
         d[i] *= mask[i];
 }
 
-AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n,
-                                   float *out)
+AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n, float *out)
 {
     constexpr std::int64_t kChunk = 2048; // 8 KB: each pass over a chunk finds it in L1
     for (std::int64_t b = 0; b < n; b += kChunk) {
