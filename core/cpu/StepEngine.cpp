@@ -335,34 +335,63 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 }
             });
         };
-        const auto barrier = [&] { wait(arrive()); };
+        // The phase of the barrier after the last shared write (the batch, then each layer's outputs); a thread
+        // waits on it only when it needs the others' share.
+        unsigned phase = 0;
+        bool others = true; // whether the others' share is already known to be written
+        const auto waitForOthers = [&] {
+            if (!others)
+                wait(phase);
+            others = true;
+        };
         if (batch.prepare) { // this thread's rows of the batch; every thread's first GEMM reads all of them
             const Range mine = share(rows, t, nt);
             if (mine.size() > 0)
                 clock.time(clock.prepare, [&] { batch.prepare(mine.begin, mine.end); });
-            barrier();
+            phase = arrive();
+            others = false;
         }
         // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
-        // (its rows of W) from each block of the input. The next layer reads all blocks: a barrier after each layer.
+        // (its rows of W) from each block of the input. It starts on its own block of the input, which needs no
+        // barrier, and waits for the others' blocks only after that: a thread a little behind costs the others
+        // nothing while they have their own block to multiply.
         for (std::size_t li = 0; li < layers.size(); ++li) {
             Layer &l = layers[li];
             const Block mine = blockOf(l.out, rows, t, nt);
             if (mine.width > 0) {
                 float beta = 0.0f; // the first input block sets z, the others add to it
-                forEachInputBlock(layers, li, batch, nt, [&](const float *x, std::int64_t stride, Range columns) {
+                const auto multiply = [&](const float *x, std::int64_t stride, Range columns) {
                     clock.time(clock.gemm, [&] {
                         gemm::sgemm(Op::None, Op::Transpose, rows, mine.width, columns.size(), 1.0f, x, stride,
                                     l.weight + mine.columns.begin * l.in + columns.begin, l.in, beta, l.z + mine.offset,
                                     mine.width);
                     });
                     beta = 1.0f;
-                });
+                };
+                if (li == 0) {
+                    waitForOthers();
+                    multiply(batch.input, l.in, Range{0, l.in});
+                } else {
+                    const Layer &below = layers[li - 1];
+                    const Block own = blockOf(below.out, rows, t, nt);
+                    if (own.width > 0)
+                        multiply(below.a + own.offset, own.width, own.columns);
+                    waitForOthers();
+                    for (int k = 0; k < nt; ++k) {
+                        const Block b = blockOf(below.out, rows, k, nt);
+                        if (k != t && b.width > 0)
+                            multiply(below.a + b.offset, b.width, b.columns);
+                    }
+                }
                 const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine);
                 if (l.activation == Activation::Sigmoid)
                     partialLoss[std::size_t(t)] = squaredError;
             }
-            barrier();
+            waitForOthers();
+            phase = arrive();
+            others = false;
         }
+        waitForOthers(); // every partial loss is written
         // Every thread adds the partial losses in the same order, so all agree on the loss and on whether it is finite.
         double stepLoss = 0.0;
         for (int i = 0; i < nt; ++i)
