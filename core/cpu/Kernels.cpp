@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace aestudio::kernels {
 
@@ -210,6 +213,150 @@ AESTUDIO_SIMD_CLONES void adamRange(float *p, const float *grad, float *m, float
         v[i] = vi;
         p[i] -= c.stepSize * mi / (std::sqrt(vi) * c.invSqrtBc2 + c.eps);
     }
+}
+
+#if defined(__x86_64__)
+// One 8x8 tile in registers: eight row loads, three rounds of shuffles, eight row stores.
+__attribute__((target("avx"))) static void transpose8x8(const float *src, std::int64_t lds, float *dst,
+                                                        std::int64_t ldd)
+{
+    const __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds), r2 = _mm256_loadu_ps(src + 2 * lds),
+                 r3 = _mm256_loadu_ps(src + 3 * lds), r4 = _mm256_loadu_ps(src + 4 * lds),
+                 r5 = _mm256_loadu_ps(src + 5 * lds), r6 = _mm256_loadu_ps(src + 6 * lds),
+                 r7 = _mm256_loadu_ps(src + 7 * lds);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+                 t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+                 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+                 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+                 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+                 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+#endif
+
+void transpose(const float *src, std::int64_t lds, std::int64_t rows, std::int64_t cols, float *dst, std::int64_t ldd)
+{
+    std::int64_t r0 = 0;
+#if defined(__x86_64__)
+    static const bool avx = __builtin_cpu_supports("avx");
+    if (avx) {
+        const std::int64_t rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
+        for (std::int64_t r = 0; r < rows8; r += 8)
+            for (std::int64_t c = 0; c < cols8; c += 8)
+                transpose8x8(src + r * lds + c, lds, dst + c * ldd + r, ldd);
+        for (std::int64_t r = 0; r < rows8; ++r) // the columns right of the tiles
+            for (std::int64_t c = cols8; c < cols; ++c)
+                dst[c * ldd + r] = src[r * lds + c];
+        r0 = rows8;
+    }
+#endif
+    for (std::int64_t r = r0; r < rows; ++r) // the rows below the tiles (every row without AVX)
+        for (std::int64_t c = 0; c < cols; ++c)
+            dst[c * ldd + r] = src[r * lds + c];
+}
+
+#if defined(__x86_64__)
+// Units n < NR from rows w, n ldw apart, for all 16 * MC rows of xT: NR x MC accumulators (at most 24 of the 32
+// registers), each step of k one load of xT per 16 rows and one broadcast of w per unit, so w is read straight from
+// its rows, once.
+template <int MC, int NR>
+__attribute__((target("avx512f"))) static inline void unitsTile(const float *xT, const float *w, std::int64_t ldw,
+                                                                std::int64_t depth, float *zT, bool accumulate)
+{
+    constexpr std::int64_t ld = 16 * MC;
+    __m512 acc[NR][MC];
+#pragma GCC unroll 8
+    for (int r = 0; r < NR; ++r)
+#pragma GCC unroll 4
+        for (int c = 0; c < MC; ++c)
+            acc[r][c] = accumulate ? _mm512_loadu_ps(zT + r * ld + 16 * c) : _mm512_setzero_ps();
+    for (std::int64_t k = 0; k < depth; ++k) {
+        __m512 x[MC];
+#pragma GCC unroll 4
+        for (int c = 0; c < MC; ++c)
+            x[c] = _mm512_loadu_ps(xT + k * ld + 16 * c);
+#pragma GCC unroll 8
+        for (int r = 0; r < NR; ++r) {
+            const __m512 b = _mm512_set1_ps(w[r * ldw + k]);
+#pragma GCC unroll 4
+            for (int c = 0; c < MC; ++c)
+                acc[r][c] = _mm512_fmadd_ps(x[c], b, acc[r][c]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < NR; ++r)
+#pragma GCC unroll 4
+        for (int c = 0; c < MC; ++c)
+            _mm512_storeu_ps(zT + r * ld + 16 * c, acc[r][c]);
+}
+
+template <int MC>
+__attribute__((target("avx512f"))) static void unitsGemm(const float *xT, const float *w, std::int64_t ldw,
+                                                         std::int64_t units, std::int64_t depth, float *zT,
+                                                         bool accumulate)
+{
+    constexpr int NR = MC >= 3 ? 6 : 8; // accumulators NR x MC <= 24
+    constexpr std::int64_t ld = 16 * MC;
+    // K in blocks of 256 (the sums gathered in zT between blocks): one block of xT stays in L1/L2 across all units,
+    // and each output is a sum of block sums, not one chain of up to 784 additions.
+    constexpr std::int64_t kDepthBlock = 256;
+    for (std::int64_t k0 = 0; k0 < depth; k0 += kDepthBlock) {
+        const std::int64_t kd = std::min(kDepthBlock, depth - k0);
+        const bool add = accumulate || k0 > 0;
+        std::int64_t n = 0;
+        for (; n + NR <= units; n += NR)
+            unitsTile<MC, NR>(xT + k0 * ld, w + n * ldw + k0, ldw, kd, zT + n * ld, add);
+        for (; n < units; ++n)
+            unitsTile<MC, 1>(xT + k0 * ld, w + n * ldw + k0, ldw, kd, zT + n * ld, add);
+    }
+}
+#endif
+
+bool forwardUnitsRuns(std::int64_t ldz)
+{
+#if defined(__x86_64__)
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    return avx512 && (ldz == 16 || ldz == 32 || ldz == 48 || ldz == 64);
+#else
+    (void)ldz;
+    return false;
+#endif
+}
+
+bool forwardUnits(const float *xT, std::int64_t ldz, const float *w, std::int64_t ldw, std::int64_t units,
+                  std::int64_t depth, float *zT, bool accumulate)
+{
+#if defined(__x86_64__)
+    if (!forwardUnitsRuns(ldz))
+        return false;
+    switch (ldz) {
+    case 16:
+        unitsGemm<1>(xT, w, ldw, units, depth, zT, accumulate);
+        return true;
+    case 32:
+        unitsGemm<2>(xT, w, ldw, units, depth, zT, accumulate);
+        return true;
+    case 48:
+        unitsGemm<3>(xT, w, ldw, units, depth, zT, accumulate);
+        return true;
+    case 64:
+        unitsGemm<4>(xT, w, ldw, units, depth, zT, accumulate);
+        return true;
+    default:
+        return false;
+    }
+#else
+    (void)xT, (void)ldz, (void)w, (void)ldw, (void)units, (void)depth, (void)zT, (void)accumulate;
+    return false;
+#endif
 }
 
 } // namespace aestudio::kernels

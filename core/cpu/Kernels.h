@@ -47,6 +47,20 @@ void sumParts(const float *const *parts, int count, const float *mask, std::int6
 // out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.
 void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols);
 
+// dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols: a [rows, cols] matrix (rows lds apart) written
+// transposed (rows ldd apart), in 8x8 tiles in AVX registers where the CPU has AVX.
+void transpose(const float *src, std::int64_t lds, std::int64_t rows, std::int64_t cols, float *dst, std::int64_t ldd);
+
+// The units layout's forward GEMM, z = x W^T for `units` rows of W over `depth` inputs, on transposed activations:
+// zT[n * ldz + m] = (accumulate ? zT[n * ldz + m] : 0) + sum over k < depth of xT[k * ldz + m] * w[n * ldw + k], for
+// n < units and m < ldz. ldz is the batch rows rounded up to 16 (16, 32, 48 or 64; xT's rows beyond the batch
+// zero). W is read straight from its rows, once; oneDNN's sgemm, given W transposed at 64 rows, first copies it
+// into panels on every call (docs/performance.md, session 9). Sums run over k in blocks of 256, each block in
+// order. Returns false, computing nothing, without AVX-512 or for another ldz.
+bool forwardUnits(const float *xT, std::int64_t ldz, const float *w, std::int64_t ldw, std::int64_t units,
+                  std::int64_t depth, float *zT, bool accumulate);
+bool forwardUnitsRuns(std::int64_t ldz); // whether forwardUnits computes for this ldz on this CPU
+
 struct AdamCoefficients {
     float b1, b2, eps, wd, stepSize, invSqrtBc2;
 };

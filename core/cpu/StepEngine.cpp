@@ -351,6 +351,22 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
             phase = arrive();
             others = false;
         }
+        // The forward GEMMs, x W^T for this thread's rows of W, on AVX-512 by kernels::forwardUnits: each input
+        // block transposed into xT, the layer's output gathered transposed in zT and turned back once complete.
+        // oneDNN's sgemm, which copies W into panels on every such call, ran them at 101-116 GFLOP/s a thread
+        // inside the step; this, transposes included, at 141-168 (docs/performance.md, session 9).
+        const std::int64_t ldz = (rows + 15) / 16 * 16;
+        const bool transposedInput = kernels::forwardUnitsRuns(ldz);
+        thread_local std::vector<float> xT, zT;
+        if (transposedInput) {
+            std::int64_t widestIn = 0, widestOut = 0;
+            for (const Layer &l : layers) {
+                widestIn = std::max(widestIn, l.in);
+                widestOut = std::max(widestOut, share(l.out, t, nt).size());
+            }
+            xT.resize(std::size_t(widestIn * ldz));
+            zT.resize(std::size_t(widestOut * ldz));
+        }
         // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
         // (its rows of W) from each block of the input. It starts on its own block of the input, which needs no
         // barrier, and waits for the others' blocks only after that: a thread a little behind costs the others
@@ -362,9 +378,17 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 float beta = 0.0f; // the first input block sets z, the others add to it
                 const auto multiply = [&](const float *x, std::int64_t stride, Range columns) {
                     clock.time(clock.gemm, [&] {
-                        gemm::sgemm(Op::None, Op::Transpose, rows, mine.width, columns.size(), 1.0f, x, stride,
-                                    l.weight + mine.columns.begin * l.in + columns.begin, l.in, beta, l.z + mine.offset,
-                                    mine.width);
+                        const float *w = l.weight + mine.columns.begin * l.in + columns.begin;
+                        if (transposedInput) {
+                            kernels::transpose(x, stride, rows, columns.size(), xT.data(), ldz);
+                            for (std::int64_t k = 0; k < columns.size() && rows < ldz; ++k)
+                                std::fill(xT.data() + k * ldz + rows, xT.data() + (k + 1) * ldz, 0.0f);
+                            kernels::forwardUnits(xT.data(), ldz, w, l.in, mine.width, columns.size(), zT.data(),
+                                                  beta != 0.0f);
+                        } else {
+                            gemm::sgemm(Op::None, Op::Transpose, rows, mine.width, columns.size(), 1.0f, x, stride, w,
+                                        l.in, beta, l.z + mine.offset, mine.width);
+                        }
                     });
                     beta = 1.0f;
                 };
@@ -383,6 +407,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                             multiply(below.a + b.offset, b.width, b.columns);
                     }
                 }
+                if (transposedInput)
+                    clock.time(clock.gemm, [&] {
+                        kernels::transpose(zT.data(), ldz, mine.width, rows, l.z + mine.offset, mine.width);
+                    });
                 const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine);
                 if (l.activation == Activation::Sigmoid)
                     partialLoss[std::size_t(t)] = squaredError;
