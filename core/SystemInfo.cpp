@@ -1,6 +1,7 @@
 #include "SystemInfo.h"
 
 #include "Errors.h"
+#include "Kernels.h"
 #include "Sgemm.h"
 
 #include <torch/torch.h>
@@ -71,6 +72,8 @@ SystemInfo SystemInfo::collect()
     s.qtVersion = QString::fromLatin1(qVersion());
     s.blasLibrary = loadedBlas();
     s.stepGemm = QString::fromUtf8(gemm::backendName());
+    if (kernels::forwardUnitsRuns(64)) // the units layout's forward GEMMs (StepEngine)
+        s.stepGemm += QStringLiteral(", forward x W^T up to 64 rows: own AVX-512 kernel");
     // Debian's netlib reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
     s.referenceBlas = s.blasLibrary.contains(QLatin1String("/blas/libblas.so"));
     s.threads = hardwareThreads();

@@ -16,7 +16,8 @@ struct SystemInfo {
     QString qtVersion;
     QString blasLibrary;        // resolved path of the loaded libblas, or a description
     bool referenceBlas = false; // Debian's netlib BLAS: ~9x slower training
-    QString stepGemm;           // what the CPU training step's GEMMs use: "oneDNN 2.6.3" or libtorch's BLAS
+    QString stepGemm;           // what the CPU training step's GEMMs use: "oneDNN 2.6.3" or libtorch's BLAS, and
+                                // whether its forward GEMMs run in kernels::forwardUnits
     int threads = 0;            // what training uses by default: one per hardware thread
     int torchDefaultThreads = 0;
     QString parallelInfo; // ATen's description of OpenMP/MKL threading
