@@ -14,6 +14,7 @@
 #include <cmath>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace aestudio::step {
 namespace {
@@ -149,20 +150,34 @@ Block blockOf(std::int64_t out, std::int64_t rows, int block, int blocks)
 }
 
 // Calls visit(data, stride, columns) for each non-empty column block of layer li's input: the batch for the first
-// layer, else the layer below's activations stored as `blocks` blocks.
-template <typename Visit>
-void forEachInputBlock(const std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, Visit &&visit)
+// layer, else the layer below's activations stored as `blocks` blocks. With `first`, that block comes first, then
+// between(), then the others (for the first layer, whose batch is one block, between() comes before it).
+template <typename Visit, typename Between>
+void forEachInputBlock(const std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, Visit &&visit,
+                       int first, Between &&between)
 {
     if (li == 0) {
+        between();
         visit(batch.input, layers[0].in, Range{0, layers[0].in});
         return;
     }
     const Layer &below = layers[li - 1];
-    for (int k = 0; k < blocks; ++k) {
+    const auto visitBlock = [&](int k) {
         const Block b = blockOf(below.out, batch.rows, k, blocks);
         if (b.width > 0)
             visit(below.a + b.offset, b.width, b.columns);
-    }
+    };
+    if (first >= 0)
+        visitBlock(first);
+    between();
+    for (int k = 0; k < blocks; ++k)
+        if (k != first)
+            visitBlock(k);
+}
+template <typename Visit>
+void forEachInputBlock(const std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, Visit &&visit)
+{
+    forEachInputBlock(layers, li, batch, blocks, std::forward<Visit>(visit), -1, [] {});
 }
 
 // Layer li's bias and activation over rows `rows` of block b of its outputs (the output layer also its loss and dZ);
@@ -392,21 +407,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     });
                     beta = 1.0f;
                 };
-                if (li == 0) {
-                    waitForOthers();
-                    multiply(batch.input, l.in, Range{0, l.in});
-                } else {
-                    const Layer &below = layers[li - 1];
-                    const Block own = blockOf(below.out, rows, t, nt);
-                    if (own.width > 0)
-                        multiply(below.a + own.offset, own.width, own.columns);
-                    waitForOthers();
-                    for (int k = 0; k < nt; ++k) {
-                        const Block b = blockOf(below.out, rows, k, nt);
-                        if (k != t && b.width > 0)
-                            multiply(below.a + b.offset, b.width, b.columns);
-                    }
-                }
+                forEachInputBlock(layers, li, batch, nt, multiply, t, waitForOthers);
                 if (transposedInput)
                     clock.time(clock.gemm, [&] {
                         kernels::transpose(zT.data(), ldz, mine.width, rows, l.z + mine.offset, mine.width);
