@@ -79,7 +79,6 @@ void FusedStep::ensureBuffers(std::int64_t batch)
     for (step::Layer &l : m_layers) {
         l.z = buffer(l.out);
         l.a = l.activation == step::Activation::Identity ? l.z : buffer(l.out);
-        l.mask = l.activation == step::Activation::ReluDropout ? buffer(l.out) : nullptr;
         l.dz = buffer(l.out);
     }
 }

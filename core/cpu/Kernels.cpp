@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -19,20 +20,19 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dropout draws assume a
 
 #define AESTUDIO_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 
-AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t width,
-                                              std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t layerCols,
-                                              std::int64_t firstColumn, const DropoutParams &p)
+AESTUDIO_SIMD_CLONES void biasReluDropoutRows(const float *z, std::int64_t zStride, float *a, std::int64_t aStride,
+                                              const float *bias, std::int64_t width, std::int64_t rowBegin,
+                                              std::int64_t rowEnd, std::int64_t layerCols, std::int64_t firstColumn,
+                                              const DropoutParams &p)
 {
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
-        const std::int64_t base = r * width;
+        const float *zr = z + (r - rowBegin) * zStride;
+        float *ar = a + (r - rowBegin) * aStride;
         if (!p.dropping) {
 #pragma omp simd
             for (std::int64_t c = 0; c < width; ++c) {
-                const float v = z[base + c] + bias[c];
-                const float m = v > 0.0f ? 1.0f : 0.0f;
-                z[base + c] = v;
-                mask[base + c] = m;
-                a[base + c] = v * m;
+                const float v = zr[c] + bias[c];
+                ar[c] = v * (v > 0.0f ? 1.0f : 0.0f);
             }
             continue;
         }
@@ -52,20 +52,44 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(float *z, float *a, float *mask, c
                 hashes[k] = mix(p.seed + group + std::uint64_t(k));
             std::memcpy(draws, hashes, std::size_t(groups) * sizeof(std::uint64_t));
             const std::uint16_t *d = draws + (first & 3);
-            float *zc = z + base + c0, *ac = a + base + c0, *mc = mask + base + c0;
-            const float *bc = bias + c0;
+            const float *zc = zr + c0, *bc = bias + c0;
+            float *ac = ar + c0;
 #pragma omp simd
             for (std::int64_t c = 0; c < n; ++c) {
                 const float v = zc[c] + bc[c];
                 // Compared as floats (exact below 2^24), so the loop stays on 32-bit lanes.
                 const float keep = float(d[c]) < threshold ? scale : 0.0f;
-                const float m = v > 0.0f ? keep : 0.0f;
-                zc[c] = v;
-                mc[c] = m;
-                ac[c] = v * m;
+                ac[c] = v * (v > 0.0f ? keep : 0.0f);
             }
         }
     }
+}
+
+namespace {
+// Calls rows(scratch, r0, r1) for groups of up to 8 rows of a [rows, width] block stored transposed (zT[c * ldz +
+// r]), with scratch holding rows [r0, r1) row-major, width floats apart: small enough to stay in L1 (25 KB at width
+// 784), so the row-wise kernels read their input from there and write only their outputs.
+template <typename Rows>
+void forTransposedRows(const float *zT, std::int64_t ldz, std::int64_t width, std::int64_t rows, Rows &&visit)
+{
+    constexpr std::int64_t kRows = 8;
+    thread_local std::vector<float> scratch;
+    scratch.resize(std::size_t(kRows * width));
+    for (std::int64_t r0 = 0; r0 < rows; r0 += kRows) {
+        const std::int64_t r1 = std::min(rows, r0 + kRows);
+        transpose(zT + r0, ldz, width, r1 - r0, scratch.data(), width);
+        visit(scratch.data(), r0, r1);
+    }
+}
+} // namespace
+
+void biasReluDropoutTransposed(const float *zT, std::int64_t ldz, float *a, const float *bias, std::int64_t width,
+                               std::int64_t rows, std::int64_t layerCols, std::int64_t firstColumn,
+                               const DropoutParams &p)
+{
+    forTransposedRows(zT, ldz, width, rows, [&](const float *z, std::int64_t r0, std::int64_t r1) {
+        biasReluDropoutRows(z, width, a + r0 * width, width, bias, width, r0, r1, layerCols, firstColumn, p);
+    });
 }
 
 AESTUDIO_SIMD_CLONES void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count,
@@ -120,19 +144,19 @@ static inline float sigmoid(float z)
     return 1.0f / (1.0f + fastmath::exp(-z));
 }
 
-AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, const float *target,
+AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, std::int64_t zStride, const float *bias, const float *target,
                                            std::int64_t targetStride, float *y, float *dz, std::int64_t width,
                                            std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN)
 {
     double total = 0.0;
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         const std::int64_t base = r * width;
-        const float *t = target + r * targetStride;
+        const float *t = target + r * targetStride, *zr = z + (r - rowBegin) * zStride;
         float rowSum = 0.0f;
 #pragma omp simd reduction(+ : rowSum)
         for (std::int64_t c = 0; c < width; ++c) {
             const std::int64_t i = base + c;
-            const float out = sigmoid(z[i] + bias[c]);
+            const float out = sigmoid(zr[c] + bias[c]);
             const float diff = out - t[c];
             y[i] = out;
             dz[i] = twoOverN * diff * out * (1.0f - out);
@@ -140,6 +164,19 @@ AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, const float *bias, co
         }
         total += double(rowSum);
     }
+    return total;
+}
+
+double sigmoidMseTransposed(const float *zT, std::int64_t ldz, const float *bias, const float *target,
+                            std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rows,
+                            float twoOverN)
+{
+    double total = 0.0;
+    forTransposedRows(zT, ldz, width, rows, [&](const float *z, std::int64_t r0, std::int64_t r1) {
+        for (std::int64_t r = r0; r < r1; ++r) // row by row: the rows' sums add up in the same order as in one call
+            total += sigmoidMseRows(z + (r - r0) * width, width, bias, target, targetStride, y, dz, width, r, r + 1,
+                                    twoOverN);
+    });
     return total;
 }
 
@@ -160,14 +197,15 @@ AESTUDIO_SIMD_CLONES void sigmoidSquaredErrorRows(const float *z, const float *b
     }
 }
 
-AESTUDIO_SIMD_CLONES void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end)
+AESTUDIO_SIMD_CLONES void maskByActivation(float *d, const float *a, float scale, std::int64_t begin, std::int64_t end)
 {
 #pragma omp simd
     for (std::int64_t i = begin; i < end; ++i)
-        d[i] *= mask[i];
+        d[i] *= a[i] > 0.0f ? scale : 0.0f;
 }
 
-AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n, float *out)
+AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *a, float scale, std::int64_t n,
+                                   float *out)
 {
     constexpr std::int64_t kChunk = 2048; // 8 KB: each pass over a chunk finds it in L1
     for (std::int64_t b = 0; b < n; b += kChunk) {
@@ -182,10 +220,10 @@ AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const f
             for (std::int64_t i = b; i < e; ++i)
                 out[i] += part[i];
         }
-        if (mask) {
+        if (a) {
 #pragma omp simd
             for (std::int64_t i = b; i < e; ++i)
-                out[i] *= mask[i];
+                out[i] *= a[i] > 0.0f ? scale : 0.0f;
         }
     }
 }

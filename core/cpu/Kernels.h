@@ -14,12 +14,26 @@ struct DropoutParams {
     bool dropping;
 };
 
-// Rows [rowBegin, rowEnd) of a row-major block [rows, width] that holds columns [firstColumn, firstColumn + width)
-// of a layer's [rows, layerCols] output: z += bias; mask = relu'(z) * dropout keep / keep probability; a = z * mask.
-// Element (r, c) of the layer's output takes 16 bits of the hash of (r * layerCols + c) / 4, so masks are the same
-// however the output is split between threads, by rows or by columns.
-void biasReluDropoutRows(float *z, float *a, float *mask, const float *bias, std::int64_t width, std::int64_t rowBegin,
-                         std::int64_t rowEnd, std::int64_t layerCols, std::int64_t firstColumn, const DropoutParams &p);
+// A block of a layer's [rows, layerCols] output holds its columns [firstColumn, firstColumn + width). Over its rows
+// [rowBegin, rowEnd), with z and a pointing at row rowBegin (rows zStride and aStride apart):
+// a = (z + bias) * mask, mask = relu'(z + bias) * dropout keep / keep probability; z is only read. Element (r, c)
+// of the layer's output takes 16 bits of the hash of (r * layerCols + c) / 4, so masks are the same however the
+// output is split between threads, by rows or by columns. The mask is not stored: it is keptScale(p) where a > 0,
+// else 0 (a kept positive input stays positive when scaled), which is how the backward pass reads it.
+void biasReluDropoutRows(const float *z, std::int64_t zStride, float *a, std::int64_t aStride, const float *bias,
+                         std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t layerCols,
+                         std::int64_t firstColumn, const DropoutParams &p);
+// The same over all `rows` rows of the block, from its pre-activations stored transposed, zT[c * ldz + r] (as
+// forwardUnits leaves them), into the row-major a [rows, width]: each group of 8 rows is transposed into an L1
+// scratch buffer first, so no row-major z is written and read back. Gives the same a as biasReluDropoutRows.
+void biasReluDropoutTransposed(const float *zT, std::int64_t ldz, float *a, const float *bias, std::int64_t width,
+                               std::int64_t rows, std::int64_t layerCols, std::int64_t firstColumn,
+                               const DropoutParams &p);
+// The nonzero value of the dropout mask: 1 / keep probability while dropping, else 1 (ReLU alone).
+inline float keptScale(const DropoutParams &p)
+{
+    return p.dropping ? p.scale : 1.0f;
+}
 // dst row i = src row rows[i] * scale, for i < count: a training batch gathered from uint8 images.
 void gatherScaledRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_t count, std::int64_t cols,
                       float scale, float *dst);
@@ -30,20 +44,25 @@ void prefetchRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_
 void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // z += bias over rows [rowBegin, rowEnd) of a row-major [rows, width] block.
 void biasRows(float *z, const float *bias, std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd);
-// Output layer and loss together, over rows [rowBegin, rowEnd) of row-major [rows, width] blocks z, y and dz (the
-// target's rows are targetStride apart): y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns
-// the sum of (y - t)^2 there.
-double sigmoidMseRows(const float *z, const float *bias, const float *target, std::int64_t targetStride, float *y,
-                      float *dz, std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN);
+// Output layer and loss together, over rows [rowBegin, rowEnd) of row-major [rows, width] blocks y and dz and of z
+// (rows zStride apart; z points at row rowBegin, target, y and dz at row 0; the target's rows are targetStride
+// apart): y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns the sum of (y - t)^2 there.
+double sigmoidMseRows(const float *z, std::int64_t zStride, const float *bias, const float *target,
+                      std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rowBegin,
+                      std::int64_t rowEnd, float twoOverN);
+// The same over all `rows` rows from z stored transposed (zT[c * ldz + r]), as biasReluDropoutTransposed does.
+double sigmoidMseTransposed(const float *zT, std::int64_t ldz, const float *bias, const float *target,
+                            std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rows,
+                            float twoOverN);
 // Output layer in eval mode: rowSquaredError[r - rowBegin] = sum over c of (sigmoid(z + bias) - target)^2, with
 // the same sigmoid as sigmoidMseRows.
 void sigmoidSquaredErrorRows(const float *z, const float *bias, const float *target, std::int64_t cols,
                              std::int64_t rowBegin, std::int64_t rowEnd, double *rowSquaredError);
-// d[i] *= mask[i] for i in [begin, end).
-void multiplyInPlace(float *d, const float *mask, std::int64_t begin, std::int64_t end);
-// out[i] = (parts[0][i] + parts[1][i] + ... + parts[count - 1][i]) * mask[i] (no mask when null), summed in that
-// order, for i < n.
-void sumParts(const float *const *parts, int count, const float *mask, std::int64_t n, float *out);
+// d[i] *= (a[i] > 0 ? scale : 0) for i in [begin, end): the dropout mask of biasReluDropoutRows, read from its a.
+void maskByActivation(float *d, const float *a, float scale, std::int64_t begin, std::int64_t end);
+// out[i] = (parts[0][i] + parts[1][i] + ... + parts[count - 1][i]) * (a[i] > 0 ? scale : 0) (no mask when a is
+// null), summed in that order, for i < n.
+void sumParts(const float *const *parts, int count, const float *a, float scale, std::int64_t n, float *out);
 // out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.
 void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols);
 

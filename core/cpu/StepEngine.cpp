@@ -133,7 +133,7 @@ private:
     const int m_threads;
 };
 
-// Where a layer's [batch rows, out] outputs (z, a, mask, dz) live. The rows layout keeps one row-major matrix. The
+// Where a layer's [batch rows, out] outputs (z, a, dz) live. The rows layout keeps one row-major matrix. The
 // units layout keeps `blocks` column blocks, one per thread, one after the other: block k holds the columns of
 // share(out, k, blocks) as a row-major [batch rows, its width] matrix. Threads that wrote interleaved column slices
 // of one matrix ran every element-wise pass 10x slower on this machine's 2 cores (docs/performance.md, session 8):
@@ -181,26 +181,39 @@ void forEachInputBlock(const std::vector<Layer> &layers, std::size_t li, const B
 }
 
 // Layer li's bias and activation over rows `rows` of block b of its outputs (the output layer also its loss and dZ);
-// returns the squared error summed there for the output layer, else 0.
+// returns the squared error summed there for the output layer, else 0. The pre-activations are read from l.z, or,
+// when zT is given, from there: all the block's rows, stored transposed (zT[c * ldz + r]).
 double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::DropoutParams &dropout, std::uint64_t seed,
-                Range rows, const Block &b)
+                Range rows, const Block &b, const float *zT = nullptr, std::int64_t ldz = 0)
 {
     const float *bias = l.bias + b.columns.begin;
     switch (l.activation) {
     case Activation::ReluDropout: {
         kernels::DropoutParams p = dropout;
         p.seed = counterrandom::mix(seed ^ (std::uint64_t(li + 1) << 56));
-        kernels::biasReluDropoutRows(l.z + b.offset, l.a + b.offset, l.mask + b.offset, bias, b.width, rows.begin,
-                                     rows.end, l.out, b.columns.begin, p);
+        if (zT)
+            kernels::biasReluDropoutTransposed(zT, ldz, l.a + b.offset, bias, b.width, batch.rows, l.out,
+                                               b.columns.begin, p);
+        else
+            kernels::biasReluDropoutRows(l.z + b.offset + rows.begin * b.width, b.width,
+                                         l.a + b.offset + rows.begin * b.width, b.width, bias, b.width, rows.begin,
+                                         rows.end, l.out, b.columns.begin, p);
         return 0.0;
     }
     case Activation::Identity:
+        if (zT)
+            kernels::transpose(zT, ldz, b.width, batch.rows, l.z + b.offset, b.width);
         kernels::biasRows(l.z + b.offset, bias, b.width, rows.begin, rows.end);
         return 0.0;
-    case Activation::Sigmoid:
-        return kernels::sigmoidMseRows(l.z + b.offset, bias, batch.target + b.columns.begin, l.out, l.a + b.offset,
-                                       l.dz + b.offset, b.width, rows.begin, rows.end,
-                                       2.0f / float(batch.rows * l.out));
+    case Activation::Sigmoid: {
+        const float twoOverN = 2.0f / float(batch.rows * l.out);
+        if (zT)
+            return kernels::sigmoidMseTransposed(zT, ldz, bias, batch.target + b.columns.begin, l.out, l.a + b.offset,
+                                                 l.dz + b.offset, b.width, batch.rows, twoOverN);
+        return kernels::sigmoidMseRows(l.z + b.offset + rows.begin * b.width, b.width, bias,
+                                       batch.target + b.columns.begin, l.out, l.a + b.offset, l.dz + b.offset, b.width,
+                                       rows.begin, rows.end, twoOverN);
+    }
     }
     return 0.0;
 }
@@ -278,7 +291,8 @@ float runByRows(std::vector<Layer> &layers, const Batch &batch, const kernels::D
                             l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
             });
             if (prev.activation == Activation::ReluDropout)
-                kernels::multiplyInPlace(prev.dz, prev.mask, rows.begin * l.in, rows.end * l.in);
+                kernels::maskByActivation(prev.dz, prev.a, kernels::keptScale(dropout), rows.begin * l.in,
+                                          rows.end * l.in);
         }
         // One barrier: every row of every dz is complete, the loss can be summed, and nobody reads weights any more.
         clock.time(clock.barrier, [] {
@@ -408,11 +422,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     beta = 1.0f;
                 };
                 forEachInputBlock(layers, li, batch, nt, multiply, t, waitForOthers);
-                if (transposedInput)
-                    clock.time(clock.gemm, [&] {
-                        kernels::transpose(zT.data(), ldz, mine.width, rows, l.z + mine.offset, mine.width);
-                    });
-                const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine);
+                // Straight from zT: the row-major z is never written, only the activations (or, for the latent
+                // layer, z itself, which is its activation).
+                const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine,
+                                                     transposedInput ? zT.data() : nullptr, ldz);
                 if (l.activation == Activation::Sigmoid)
                     partialLoss[std::size_t(t)] = squaredError;
             }
@@ -434,7 +447,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         // rows, so no barrier guards the update. It arrives at the layer's barrier as soon as its part is written and
         // waits there only after the update, which so fills the time a slower thread takes over its part. Past the
         // barrier, each thread adds up all parts of dA for its own block of the layer below and applies that layer's
-        // mask: its dZ there.
+        // mask (read from its activations): its dZ there.
         if (std::isfinite(stepLoss))
             for (std::size_t li = layers.size(); li-- > 0;) {
                 Layer &l = layers[li];
@@ -470,8 +483,8 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 for (int k = 0; k < nt; ++k)
                     addends[k] = set[k] + own.offset;
                 kernels::sumParts(addends, nt,
-                                  below.activation == Activation::ReluDropout ? below.mask + own.offset : nullptr,
-                                  rows * own.width, below.dz + own.offset);
+                                  below.activation == Activation::ReluDropout ? below.a + own.offset : nullptr,
+                                  kernels::keptScale(dropout), rows * own.width, below.dz + own.offset);
             }
     }
     return float(loss);

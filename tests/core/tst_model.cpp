@@ -73,6 +73,7 @@ private Q_SLOTS:
     void fusedStepIsTheSameOnAnyThreadCount_data();
     void fusedStepIsTheSameOnAnyThreadCount();
     void dropoutMasksFollowTheCounterFormula();
+    void transposedActivationsMatchRows();
     void transposeWritesEveryElement();
     void forwardUnitsMatchesDoubleSums();
     void fusedTrainEqualsBackwardThenStep_data();
@@ -703,34 +704,33 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
 {
     for (const std::int64_t cols : {15, 64, 255, 256, 300, 513}) {
         const std::int64_t rows = 5;
-        std::vector<float> z(std::size_t(rows * cols), 1.0f), a(z.size()), mask(z.size(), -1.0f),
-            bias(std::size_t(cols), 0.5f);
+        std::vector<float> z(std::size_t(rows * cols), 1.0f), a(z.size(), -1.0f), bias(std::size_t(cols), 0.5f);
         const kernels::DropoutParams p{0x1234567890abcdefull + std::uint64_t(cols), 52429u, 1.25f, true}; // keep 0.8
-        kernels::biasReluDropoutRows(z.data(), a.data(), mask.data(), bias.data(), cols, 1, rows, cols, 0, p);
+        kernels::biasReluDropoutRows(z.data() + cols, cols, a.data() + cols, cols, bias.data(), cols, 1, rows, cols, 0,
+                                     p);
         for (std::int64_t i = cols; i < rows * cols; ++i) {
             const std::uint64_t u = std::uint64_t(i);
             const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
             const float expected = draw < p.threshold ? p.scale : 0.0f;
-            if (mask[std::size_t(i)] != expected)
-                QFAIL(qPrintable(QStringLiteral("cols %1, element %2: mask %3, formula %4")
+            if (a[std::size_t(i)] != 1.5f * expected)
+                QFAIL(qPrintable(QStringLiteral("cols %1, element %2: a %3, formula %4")
                                      .arg(cols)
                                      .arg(i)
-                                     .arg(mask[std::size_t(i)])
-                                     .arg(expected)));
-            QCOMPARE(a[std::size_t(i)], 1.5f * expected);
+                                     .arg(a[std::size_t(i)])
+                                     .arg(1.5f * expected)));
         }
         for (std::int64_t i = 0; i < cols; ++i) // row 0 is outside the range: untouched
-            QCOMPARE(mask[std::size_t(i)], -1.0f);
+            QCOMPARE(a[std::size_t(i)], -1.0f);
         // The same output kept as column blocks, each its own row-major [rows, width] matrix (the step's units
         // layout), gives each element the same mask as the whole matrix.
         const std::int64_t split = cols / 3;
         for (const auto &[first, width] : {std::pair{std::int64_t(0), split}, std::pair{split, cols - split}}) {
-            std::vector<float> zb(std::size_t(rows * width), 1.0f), ab(zb.size()), maskb(zb.size());
-            kernels::biasReluDropoutRows(zb.data(), ab.data(), maskb.data(), bias.data() + first, width, 1, rows, cols,
-                                         first, p);
+            std::vector<float> zb(std::size_t(rows * width), 1.0f), ab(zb.size());
+            kernels::biasReluDropoutRows(zb.data() + width, width, ab.data() + width, width, bias.data() + first, width,
+                                         1, rows, cols, first, p);
             for (std::int64_t r = 1; r < rows; ++r)
                 for (std::int64_t c = 0; c < width; ++c)
-                    if (maskb[std::size_t(r * width + c)] != mask[std::size_t(r * cols + first + c)])
+                    if (ab[std::size_t(r * width + c)] != a[std::size_t(r * cols + first + c)])
                         QFAIL(qPrintable(QStringLiteral("cols %1, block at column %2: row %3 column %4 differs")
                                              .arg(cols)
                                              .arg(first)
@@ -738,6 +738,71 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
                                              .arg(first + c)));
         }
     }
+}
+
+// The kernels that read pre-activations stored transposed (as forwardUnits leaves them) give the same activations,
+// dZ and loss as the row-wise ones, for every row count (the transposes go 8 rows at a time); and the backward pass's
+// mask, read back from the activations, is the one the forward pass applied.
+void TestModel::transposedActivationsMatchRows()
+{
+    std::mt19937 gen(7);
+    std::normal_distribution<float> normal;
+    std::uniform_real_distribution<float> uniform;
+    for (const std::int64_t width : {1, 7, 15, 64, 392})
+        for (const std::int64_t rows : {1, 5, 8, 13, 64}) {
+            const std::int64_t ldz = (rows + 15) / 16 * 16, layerCols = 2 * width + 3, first = width + 3;
+            std::vector<float> z(std::size_t(rows * width)), zT(std::size_t(width * ldz), 99.0f),
+                bias(static_cast<std::size_t>(width)), target(std::size_t(rows * layerCols));
+            for (float &v : z)
+                v = normal(gen);
+            for (float &v : bias)
+                v = 0.1f * normal(gen);
+            for (float &v : target)
+                v = uniform(gen);
+            for (std::int64_t r = 0; r < rows; ++r)
+                for (std::int64_t c = 0; c < width; ++c)
+                    zT[std::size_t(c * ldz + r)] = z[std::size_t(r * width + c)];
+            const QString where = QStringLiteral("width %1, rows %2").arg(width).arg(rows);
+            for (const bool dropping : {true, false}) {
+                const kernels::DropoutParams p{0xfeedull + std::uint64_t(width * rows), 45875u, 1.0f / 0.7f, dropping};
+                std::vector<float> want(z.size()), got(z.size(), -7.0f);
+                kernels::biasReluDropoutRows(z.data(), width, want.data(), width, bias.data(), width, 0, rows,
+                                             layerCols, first, p);
+                kernels::biasReluDropoutTransposed(zT.data(), ldz, got.data(), bias.data(), width, rows, layerCols,
+                                                   first, p);
+                QVERIFY2(got == want, qPrintable(where));
+                // Each element's mask, applied to a gradient of ones, by the formula and read back from a.
+                std::vector<float> masked(z.size(), 1.0f);
+                kernels::maskByActivation(masked.data(), want.data(), kernels::keptScale(p), 0, rows * width);
+                for (std::int64_t r = 0; r < rows; ++r)
+                    for (std::int64_t c = 0; c < width; ++c) {
+                        const std::size_t i = std::size_t(r * width + c);
+                        const std::uint64_t u = std::uint64_t(r * layerCols + first + c);
+                        const std::uint32_t draw
+                            = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
+                        const bool kept = !dropping || draw < p.threshold;
+                        const float mask = z[i] + bias[std::size_t(c)] > 0.0f && kept ? kernels::keptScale(p) : 0.0f;
+                        if (masked[i] != mask)
+                            QFAIL(qPrintable(QStringLiteral("%1, row %2 column %3: mask %4, formula %5")
+                                                 .arg(where)
+                                                 .arg(r)
+                                                 .arg(c)
+                                                 .arg(masked[i])
+                                                 .arg(mask)));
+                    }
+            }
+            std::vector<float> yWant(z.size()), dzWant(z.size()), yGot(z.size(), -7.0f), dzGot(z.size(), -7.0f);
+            const float twoOverN = 2.0f / float(rows * layerCols);
+            const double lossWant
+                = kernels::sigmoidMseRows(z.data(), width, bias.data(), target.data() + first, layerCols, yWant.data(),
+                                          dzWant.data(), width, 0, rows, twoOverN);
+            const double lossGot
+                = kernels::sigmoidMseTransposed(zT.data(), ldz, bias.data(), target.data() + first, layerCols,
+                                                yGot.data(), dzGot.data(), width, rows, twoOverN);
+            QVERIFY2(yGot == yWant && dzGot == dzWant, qPrintable(where));
+            QCOMPARE(lossGot, lossWant);
+            QVERIFY(lossWant > 0.0);
+        }
 }
 
 QTEST_GUILESS_MAIN(TestModel)
