@@ -78,7 +78,9 @@ void FusedStep::ensureBuffers(std::int64_t batch)
     };
     for (step::Layer &l : m_layers) {
         l.z = buffer(l.out);
-        l.a = l.activation == step::Activation::Identity ? l.z : buffer(l.out);
+        l.a = l.activation == step::Activation::Identity    ? l.z
+            : l.activation == step::Activation::ReluDropout ? buffer(l.out)
+                                                            : nullptr; // the output layer's y: nothing reads it
         l.dz = buffer(l.out);
     }
 }

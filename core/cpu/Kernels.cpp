@@ -145,10 +145,9 @@ static inline float sigmoid(float z)
 }
 
 AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, std::int64_t zStride, const float *bias, const float *target,
-                                           std::int64_t targetStride, float *y, float *dz, std::int64_t width,
-                                           std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN)
+                                           std::int64_t targetStride, float *dz, std::int64_t width,
+                                           std::int64_t rowBegin, std::int64_t rowEnd, float twoOverN, double total)
 {
-    double total = 0.0;
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         const std::int64_t base = r * width;
         const float *t = target + r * targetStride, *zr = z + (r - rowBegin) * zStride;
@@ -158,7 +157,6 @@ AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, std::int64_t zStride,
             const std::int64_t i = base + c;
             const float out = sigmoid(zr[c] + bias[c]);
             const float diff = out - t[c];
-            y[i] = out;
             dz[i] = twoOverN * diff * out * (1.0f - out);
             rowSum += diff * diff;
         }
@@ -168,14 +166,11 @@ AESTUDIO_SIMD_CLONES double sigmoidMseRows(const float *z, std::int64_t zStride,
 }
 
 double sigmoidMseTransposed(const float *zT, std::int64_t ldz, const float *bias, const float *target,
-                            std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rows,
-                            float twoOverN)
+                            std::int64_t targetStride, float *dz, std::int64_t width, std::int64_t rows, float twoOverN)
 {
     double total = 0.0;
     forTransposedRows(zT, ldz, width, rows, [&](const float *z, std::int64_t r0, std::int64_t r1) {
-        for (std::int64_t r = r0; r < r1; ++r) // row by row: the rows' sums add up in the same order as in one call
-            total += sigmoidMseRows(z + (r - r0) * width, width, bias, target, targetStride, y, dz, width, r, r + 1,
-                                    twoOverN);
+        total = sigmoidMseRows(z, width, bias, target, targetStride, dz, width, r0, r1, twoOverN, total);
     });
     return total;
 }

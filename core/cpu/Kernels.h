@@ -44,15 +44,16 @@ void prefetchRows(const std::uint8_t *src, const std::int64_t *rows, std::int64_
 void biasReluRows(float *z, const float *bias, std::int64_t cols, std::int64_t rowBegin, std::int64_t rowEnd);
 // z += bias over rows [rowBegin, rowEnd) of a row-major [rows, width] block.
 void biasRows(float *z, const float *bias, std::int64_t width, std::int64_t rowBegin, std::int64_t rowEnd);
-// Output layer and loss together, over rows [rowBegin, rowEnd) of row-major [rows, width] blocks y and dz and of z
-// (rows zStride apart; z points at row rowBegin, target, y and dz at row 0; the target's rows are targetStride
-// apart): y = sigmoid(z + bias); writes dL/dz = 2 (y - t) / N * y (1 - y) and returns the sum of (y - t)^2 there.
+// Output layer and loss together, over rows [rowBegin, rowEnd) of a row-major [rows, width] block dz and of z (rows
+// zStride apart; z points at row rowBegin, target and dz at row 0; the target's rows are targetStride apart): with
+// y = sigmoid(z + bias), writes dL/dz = 2 (y - t) / N * y (1 - y) and returns `total` plus the sum of (y - t)^2
+// there, each row's sum added in turn. y itself is not stored: nothing after the loss reads it.
 double sigmoidMseRows(const float *z, std::int64_t zStride, const float *bias, const float *target,
-                      std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rowBegin,
-                      std::int64_t rowEnd, float twoOverN);
+                      std::int64_t targetStride, float *dz, std::int64_t width, std::int64_t rowBegin,
+                      std::int64_t rowEnd, float twoOverN, double total = 0.0);
 // The same over all `rows` rows from z stored transposed (zT[c * ldz + r]), as biasReluDropoutTransposed does.
 double sigmoidMseTransposed(const float *zT, std::int64_t ldz, const float *bias, const float *target,
-                            std::int64_t targetStride, float *y, float *dz, std::int64_t width, std::int64_t rows,
+                            std::int64_t targetStride, float *dz, std::int64_t width, std::int64_t rows,
                             float twoOverN);
 // Output layer in eval mode: rowSquaredError[r - rowBegin] = sum over c of (sigmoid(z + bias) - target)^2, with
 // the same sigmoid as sigmoidMseRows.

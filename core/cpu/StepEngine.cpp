@@ -208,11 +208,11 @@ double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::Dro
     case Activation::Sigmoid: {
         const float twoOverN = 2.0f / float(batch.rows * l.out);
         if (zT)
-            return kernels::sigmoidMseTransposed(zT, ldz, bias, batch.target + b.columns.begin, l.out, l.a + b.offset,
-                                                 l.dz + b.offset, b.width, batch.rows, twoOverN);
+            return kernels::sigmoidMseTransposed(zT, ldz, bias, batch.target + b.columns.begin, l.out, l.dz + b.offset,
+                                                 b.width, batch.rows, twoOverN);
         return kernels::sigmoidMseRows(l.z + b.offset + rows.begin * b.width, b.width, bias,
-                                       batch.target + b.columns.begin, l.out, l.a + b.offset, l.dz + b.offset, b.width,
-                                       rows.begin, rows.end, twoOverN);
+                                       batch.target + b.columns.begin, l.out, l.dz + b.offset, b.width, rows.begin,
+                                       rows.end, twoOverN);
     }
     }
     return 0.0;

@@ -31,7 +31,8 @@ struct Layer {
     float *weight = nullptr, *bias = nullptr;                         // [out, in], [out]
     float *gradWeight = nullptr, *gradBias = nullptr;                 // written, not accumulated
     std::int64_t flatWeight = -1, flatBias = -1;                      // offsets in the optimizer's flat buffers
-    // [batch, out] scratch; a == z for Identity. ReLU/dropout layers keep no mask: it is nonzero where a > 0.
+    // [batch, out] scratch; a == z for Identity, none for Sigmoid (only its loss and dz are needed). ReLU/dropout
+    // layers keep no mask: it is nonzero where a > 0.
     float *z = nullptr, *a = nullptr, *dz = nullptr;
 };
 
