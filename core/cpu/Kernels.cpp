@@ -199,26 +199,26 @@ AESTUDIO_SIMD_CLONES void maskByActivation(float *d, const float *a, float scale
         d[i] *= a[i] > 0.0f ? scale : 0.0f;
 }
 
-AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, const float *a, float scale, std::int64_t n,
-                                   float *out)
+AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, std::int64_t partStride, const float *a,
+                                   float scale, std::int64_t rows, std::int64_t width, float *out)
 {
-    constexpr std::int64_t kChunk = 2048; // 8 KB: each pass over a chunk finds it in L1
-    for (std::int64_t b = 0; b < n; b += kChunk) {
-        const std::int64_t e = std::min(n, b + kChunk);
-        const float *first = parts[0];
+    for (std::int64_t r = 0; r < rows; ++r) { // a row at a time: each pass over it finds it in L1
+        float *o = out + r * width;
+        const float *first = parts[0] + r * partStride;
 #pragma omp simd
-        for (std::int64_t i = b; i < e; ++i)
-            out[i] = first[i];
+        for (std::int64_t c = 0; c < width; ++c)
+            o[c] = first[c];
         for (int k = 1; k < count; ++k) {
-            const float *part = parts[k];
+            const float *part = parts[k] + r * partStride;
 #pragma omp simd
-            for (std::int64_t i = b; i < e; ++i)
-                out[i] += part[i];
+            for (std::int64_t c = 0; c < width; ++c)
+                o[c] += part[c];
         }
         if (a) {
+            const float *ar = a + r * width;
 #pragma omp simd
-            for (std::int64_t i = b; i < e; ++i)
-                out[i] *= a[i] > 0.0f ? scale : 0.0f;
+            for (std::int64_t c = 0; c < width; ++c)
+                o[c] *= ar[c] > 0.0f ? scale : 0.0f;
         }
     }
 }

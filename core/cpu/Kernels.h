@@ -61,9 +61,11 @@ void sigmoidSquaredErrorRows(const float *z, const float *bias, const float *tar
                              std::int64_t rowBegin, std::int64_t rowEnd, double *rowSquaredError);
 // d[i] *= (a[i] > 0 ? scale : 0) for i in [begin, end): the dropout mask of biasReluDropoutRows, read from its a.
 void maskByActivation(float *d, const float *a, float scale, std::int64_t begin, std::int64_t end);
-// out[i] = (parts[0][i] + parts[1][i] + ... + parts[count - 1][i]) * (a[i] > 0 ? scale : 0) (no mask when a is
-// null), summed in that order, for i < n.
-void sumParts(const float *const *parts, int count, const float *a, float scale, std::int64_t n, float *out);
+// For row-major [rows, width] blocks out and a and parts whose rows are partStride apart:
+// out = (parts[0] + parts[1] + ... + parts[count - 1]) * (a > 0 ? scale : 0) (no mask when a is null), summed in
+// that order.
+void sumParts(const float *const *parts, int count, std::int64_t partStride, const float *a, float scale,
+              std::int64_t rows, std::int64_t width, float *out);
 // out[c] = sum over rows r < rows of m[r * ld + c], for c < cols.
 void columnSums(const float *m, std::int64_t ld, float *out, std::int64_t rows, std::int64_t cols);
 

@@ -327,9 +327,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
     std::int64_t widestIn = 0; // of the layers whose dA is needed: all but the first
     for (std::size_t li = 1; li < layers.size(); ++li)
         widestIn = std::max(widestIn, layers[li].in);
-    // Each thread's part of dA = dZ W for its own rows of W, stored as blocks like the layer below's outputs (block k
-    // is what thread k adds up), in two sets (layers alternate), so a thread writing the next layer's part never
-    // overwrites one another thread is still adding up: it would first have to pass the barrier of the layer in
+    // Each thread's part of dA = dZ W for its own rows of W, one row-major [rows, in] matrix written by one GEMM
+    // (thread k adds up its columns of every part; two GEMMs, one per block of columns, took 5% longer at batch 64: N =
+    // 128 is a slow shape for oneDNN here), in two sets (layers alternate), so a thread writing the next layer's part
+    // never overwrites one another thread is still adding up: it would first have to pass the barrier of the layer in
     // between, which the slower thread reaches only after its sum. Kept per calling thread (the trainer's), as a
     // fresh buffer every step would be fresh pages every step (260 KB for 5 layers, batch 64 and 2 threads); only the
     // pointers below enter the parallel region.
@@ -454,21 +455,15 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 const Block mine = blockOf(l.out, rows, t, nt);
                 const float *dz = l.dz + mine.offset;
                 float *const *set = partOf.data() + (li % 2) * std::size_t(threads);
-                if (li > 0) {
+                if (li > 0) { // this thread's part of dA, one row-major [rows, l.in] matrix
                     float *part = set[t];
-                    for (int k = 0; k < nt; ++k) {
-                        const Block to = blockOf(l.in, rows, k, nt); // thread k's block of the layer below
-                        if (to.width == 0)
-                            continue;
-                        if (mine.width > 0)
-                            clock.time(clock.gemm, [&] {
-                                gemm::sgemm(Op::None, Op::None, rows, to.width, mine.width, 1.0f, dz, mine.width,
-                                            l.weight + mine.columns.begin * l.in + to.columns.begin, l.in, 0.0f,
-                                            part + to.offset, to.width);
-                            });
-                        else
-                            std::fill(part + to.offset, part + to.offset + rows * to.width, 0.0f);
-                    }
+                    if (mine.width > 0)
+                        clock.time(clock.gemm, [&] {
+                            gemm::sgemm(Op::None, Op::None, rows, l.in, mine.width, 1.0f, dz, mine.width,
+                                        l.weight + mine.columns.begin * l.in, l.in, 0.0f, part, l.in);
+                        });
+                    else
+                        std::fill(part, part + rows * l.in, 0.0f);
                 }
                 // This thread's part is written: arrive, update its own units while the others finish theirs.
                 const unsigned phase = li > 0 ? arrive() : 0u;
@@ -481,10 +476,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 const Block own = blockOf(below.out, rows, t, nt);
                 const float **addends = addendBuffer.data() + std::size_t(t) * addendStride;
                 for (int k = 0; k < nt; ++k)
-                    addends[k] = set[k] + own.offset;
-                kernels::sumParts(addends, nt,
+                    addends[k] = set[k] + own.columns.begin;
+                kernels::sumParts(addends, nt, l.in,
                                   below.activation == Activation::ReluDropout ? below.a + own.offset : nullptr,
-                                  kernels::keptScale(dropout), rows * own.width, below.dz + own.offset);
+                                  kernels::keptScale(dropout), rows, own.width, below.dz + own.offset);
             }
     }
     return float(loss);
