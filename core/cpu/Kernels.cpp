@@ -66,7 +66,7 @@ AESTUDIO_SIMD_CLONES void biasReluDropoutRows(const float *z, std::int64_t zStri
 }
 
 namespace {
-// Calls rows(scratch, r0, r1) for groups of up to 8 rows of a [rows, width] block stored transposed (zT[c * ldz +
+// Calls visit(scratch, r0, r1) for groups of up to 8 rows of a [rows, width] block stored transposed (zT[c * ldz +
 // r]), with scratch holding rows [r0, r1) row-major, width floats apart: small enough to stay in L1 (25 KB at width
 // 784), so the row-wise kernels read their input from there and write only their outputs.
 template <typename Rows>
