@@ -192,11 +192,17 @@ AESTUDIO_SIMD_CLONES void sigmoidSquaredErrorRows(const float *z, const float *b
     }
 }
 
+// The ReLU/dropout mask of an element whose activation is a: biasReluDropoutRows keeps no mask, as this gives it.
+static inline float maskOf(float a, float scale)
+{
+    return a > 0.0f ? scale : 0.0f;
+}
+
 AESTUDIO_SIMD_CLONES void maskByActivation(float *d, const float *a, float scale, std::int64_t begin, std::int64_t end)
 {
 #pragma omp simd
     for (std::int64_t i = begin; i < end; ++i)
-        d[i] *= a[i] > 0.0f ? scale : 0.0f;
+        d[i] *= maskOf(a[i], scale);
 }
 
 AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, std::int64_t partStride, const float *a,
@@ -218,7 +224,7 @@ AESTUDIO_SIMD_CLONES void sumParts(const float *const *parts, int count, std::in
             const float *ar = a + r * width;
 #pragma omp simd
             for (std::int64_t c = 0; c < width; ++c)
-                o[c] *= ar[c] > 0.0f ? scale : 0.0f;
+                o[c] *= maskOf(ar[c], scale);
         }
     }
 }

@@ -382,19 +382,17 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
             others = false;
         }
         // The forward GEMMs, x W^T for this thread's rows of W, on AVX-512 by kernels::forwardUnits: each input
-        // block transposed into xT, the layer's output gathered transposed in zT and turned back once complete.
+        // block transposed into xT, the layer's output gathered transposed in zT, which its activation reads.
         // oneDNN's sgemm, which copies W into panels on every such call, ran them at 101-116 GFLOP/s a thread
         // inside the step; this, transposes included, at 141-168 (docs/performance.md, session 9).
         const std::int64_t ldz = (rows + 15) / 16 * 16;
         const bool transposedInput = kernels::forwardUnitsRuns(ldz);
         thread_local std::vector<float> xT, zT;
         if (transposedInput) {
-            std::int64_t widestIn = 0, widestOut = 0;
-            for (const Layer &l : layers) {
-                widestIn = std::max(widestIn, l.in);
+            std::int64_t widestOut = 0; // of this thread's blocks
+            for (const Layer &l : layers)
                 widestOut = std::max(widestOut, share(l.out, t, nt).size());
-            }
-            xT.resize(std::size_t(widestIn * ldz));
+            xT.resize(std::size_t(std::max(widestIn, layers.front().in) * ldz));
             zT.resize(std::size_t(widestOut * ldz));
         }
         // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
