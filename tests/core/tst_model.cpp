@@ -33,6 +33,14 @@ std::pair<AutoEncoder, AutoEncoder> twinModels(int depth, int latent, std::uint6
     return {first, copy};
 }
 
+// Whether dropout keeps element `index` of a layer's output: the counter formula the step's kernels implement, lane
+// index mod 4 of the 64-bit hash of index / 4 below the threshold.
+bool keptByCounter(const kernels::DropoutParams &p, std::uint64_t index)
+{
+    const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (index >> 2)) >> (16 * (index & 3))) & 0xffffu;
+    return draw < p.threshold;
+}
+
 // The smallest |input| of any ReLU of `model` on `input`. A ReLU's gradient jumps at 0, so two correct
 // implementations whose GEMMs round differently can disagree on a mask bit, and so on whole gradients, when an input
 // lies within rounding of 0.
@@ -709,9 +717,7 @@ void TestModel::dropoutMasksFollowTheCounterFormula()
         kernels::biasReluDropoutRows(z.data() + cols, cols, a.data() + cols, cols, bias.data(), cols, 1, rows, cols, 0,
                                      p);
         for (std::int64_t i = cols; i < rows * cols; ++i) {
-            const std::uint64_t u = std::uint64_t(i);
-            const std::uint32_t draw = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
-            const float expected = draw < p.threshold ? p.scale : 0.0f;
+            const float expected = keptByCounter(p, std::uint64_t(i)) ? p.scale : 0.0f;
             if (a[std::size_t(i)] != 1.5f * expected)
                 QFAIL(qPrintable(QStringLiteral("cols %1, element %2: a %3, formula %4")
                                      .arg(cols)
@@ -777,10 +783,7 @@ void TestModel::transposedActivationsMatchRows()
                 for (std::int64_t r = 0; r < rows; ++r)
                     for (std::int64_t c = 0; c < width; ++c) {
                         const std::size_t i = std::size_t(r * width + c);
-                        const std::uint64_t u = std::uint64_t(r * layerCols + first + c);
-                        const std::uint32_t draw
-                            = std::uint32_t(counterrandom::mix(p.seed + (u >> 2)) >> (16 * (u & 3))) & 0xffffu;
-                        const bool kept = !dropping || draw < p.threshold;
+                        const bool kept = !dropping || keptByCounter(p, std::uint64_t(r * layerCols + first + c));
                         const float mask = z[i] + bias[std::size_t(c)] > 0.0f && kept ? kernels::keptScale(p) : 0.0f;
                         if (masked[i] != mask)
                             QFAIL(qPrintable(QStringLiteral("%1, row %2 column %3: mask %4, formula %5")
