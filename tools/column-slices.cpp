@@ -53,7 +53,7 @@ int main()
             std::snprintf(label, sizeof label, "interleaved halves, gap %ld", gap);
         std::printf("%-30s thread 0 %.2f us, thread 1 %.2f us a call\n", label, seconds[0] / calls * 1e6,
                     seconds[1] / calls * 1e6);
-        std::free(z), std::free(a), std::free(mask), std::free(bias);
+        std::free(z), std::free(a), std::free(bias);
     }
     return 0;
 }
