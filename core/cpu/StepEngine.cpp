@@ -219,8 +219,8 @@ double activate(Layer &l, std::size_t li, const Batch &batch, const kernels::Dro
 }
 
 // The weight and bias gradients of `units` of layer li from the whole batch's dZ there (dz: those units' columns,
-// rows dzStride apart) and its input stored as `blocks` blocks, then (with `adam`) Adam's update of those parameters
-// while they are in cache.
+// rows dzStride apart) and its input stored as `blocks` blocks (1 for a layer below computed whole), then (with `adam`)
+// Adam's update of those parameters while they are in cache.
 void updateUnits(std::vector<Layer> &layers, std::size_t li, const Batch &batch, int blocks, const float *dz,
                  std::int64_t dzStride, Range units, const FusedAdam *adam, ThreadClock &clock)
 {
@@ -324,16 +324,49 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
 {
     const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     const std::int64_t rows = batch.rows, outputs = rows * layers.back().out;
+    const std::size_t count = layers.size();
+    // The small layers in the middle (the latent layer and its neighbours: 128 x 64, 64 x 30, ...) are computed
+    // whole by every thread, each into its own copy of the layer's outputs, instead of a block of units each. It
+    // costs each thread the few FLOPs of the others' units, and saves, per such layer, a barrier in the forward and
+    // one in the backward pass, and the reads across cores of a block of outputs and parts of dA that small layers
+    // are all latency. Never the first or last layer (the batch and the loss), and only with several threads.
+    constexpr std::int64_t kMostWholeWeights = 128 * 128;
+    std::vector<char> whole(count, 0);
+    for (std::size_t li = 1; threads > 1 && li + 1 < count; ++li)
+        whole[li] = layers[li].in * layers[li].out <= kMostWholeWeights;
+    const auto inputBlocks = [&](std::size_t li, int nt) { return li > 0 && whole[li - 1] ? 1 : nt; };
+    // Each thread's view of the layers: the same weights, and for a layer computed whole, thread 0 keeps its outputs
+    // in the layer's own buffers, every other thread in its own (z, a, dz: [rows, out] each).
+    std::int64_t wholeFloats = 0;
+    for (std::size_t li = 0; li < count; ++li)
+        if (whole[li])
+            wholeFloats += 3 * rows * layers[li].out;
+    thread_local std::vector<float> wholeBuffer;
+    wholeBuffer.resize(std::size_t(std::max(0, threads - 1) * wholeFloats));
+    std::vector<std::vector<Layer>> views(std::size_t(threads), layers);
+    for (int t = 1; t < threads; ++t) {
+        float *next = wholeBuffer.data() + (t - 1) * wholeFloats;
+        for (std::size_t li = 0; li < count; ++li) {
+            if (!whole[li])
+                continue;
+            Layer &l = views[std::size_t(t)][li];
+            const std::int64_t size = rows * l.out;
+            l.z = next;
+            l.a = l.activation == Activation::Identity ? l.z : next + size;
+            l.dz = next + 2 * size;
+            next += 3 * size;
+        }
+    }
     std::int64_t widestIn = 0; // of the layers whose dA is needed: all but the first
-    for (std::size_t li = 1; li < layers.size(); ++li)
+    for (std::size_t li = 1; li < count; ++li)
         widestIn = std::max(widestIn, layers[li].in);
     // Each thread's part of dA = dZ W for its own rows of W, one row-major [rows, in] matrix written by one GEMM
     // (thread k adds up its columns of every part; two GEMMs, one per block of columns, took 5% longer at batch 64: N =
-    // 128 is a slow shape for oneDNN here), in two sets (layers alternate), so a thread writing the next layer's part
-    // never overwrites one another thread is still adding up: it would first have to pass the barrier of the layer in
-    // between, which the slower thread reaches only after its sum. Kept per calling thread (the trainer's), as a
-    // fresh buffer every step would be fresh pages every step (260 KB for 5 layers, batch 64 and 2 threads); only the
-    // pointers below enter the parallel region.
+    // 128 is a slow shape for oneDNN here), in two sets that the layers which write parts take in turn, so a thread
+    // writing the next such layer's part never overwrites one another thread is still adding up: it would first have
+    // to pass the barrier of the layer in between, which the slower thread reaches only after its sum. Kept per
+    // calling thread (the trainer's), as a fresh buffer every step would be fresh pages every step (260 KB for 5
+    // layers, batch 64 and 2 threads); only the pointers below enter the parallel region.
     thread_local std::vector<float> partBuffer;
     partBuffer.resize(std::size_t(2 * threads * rows * widestIn));
     std::vector<float *> partOf(std::size_t(2 * threads)); // [set * threads + thread]
@@ -351,6 +384,7 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
     {
         const FlushDenormals flush;
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        std::vector<Layer> &view = views[std::size_t(t)];
         ThreadClock clock;
         // The split barrier counts `threads` arrivals; should OpenMP give fewer threads, OpenMP's own barrier (the
         // whole team agrees on nt, so on which one).
@@ -364,6 +398,10 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
 #pragma omp barrier
                 }
             });
+        };
+        // This thread's block of layer li's outputs: all of them for a layer computed whole.
+        const auto blockAt = [&](std::size_t li) {
+            return whole[li] ? blockOf(view[li].out, rows, 0, 1) : blockOf(view[li].out, rows, t, nt);
         };
         // The phase of the barrier after the last shared write (the batch, then each layer's outputs); a thread
         // waits on it only when it needs the others' share.
@@ -390,18 +428,19 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         thread_local std::vector<float> xT, zT;
         if (transposedInput) {
             std::int64_t widestOut = 0; // of this thread's blocks
-            for (const Layer &l : layers)
-                widestOut = std::max(widestOut, share(l.out, t, nt).size());
+            for (std::size_t li = 0; li < count; ++li)
+                widestOut = std::max(widestOut, blockAt(li).width);
             xT.resize(std::size_t(std::max(widestIn, layers.front().in) * ldz));
             zT.resize(std::size_t(widestOut * ldz));
         }
         // Forward: every layer for the whole batch, this thread computing its own block of the layer's output units
         // (its rows of W) from each block of the input. It starts on its own block of the input, which needs no
         // barrier, and waits for the others' blocks only after that: a thread a little behind costs the others
-        // nothing while they have their own block to multiply.
-        for (std::size_t li = 0; li < layers.size(); ++li) {
-            Layer &l = layers[li];
-            const Block mine = blockOf(l.out, rows, t, nt);
+        // nothing while they have their own block to multiply. A layer computed whole adds up the input's blocks
+        // in one order on every thread, so that all threads' copies of its outputs are the same.
+        for (std::size_t li = 0; li < count; ++li) {
+            Layer &l = view[li];
+            const Block mine = blockAt(li);
             if (mine.width > 0) {
                 float beta = 0.0f; // the first input block sets z, the others add to it
                 const auto multiply = [&](const float *x, std::int64_t stride, Range columns) {
@@ -420,7 +459,8 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                     });
                     beta = 1.0f;
                 };
-                forEachInputBlock(layers, li, batch, nt, multiply, t, waitForOthers);
+                const int blocks = inputBlocks(li, nt);
+                forEachInputBlock(view, li, batch, blocks, multiply, whole[li] || blocks == 1 ? -1 : t, waitForOthers);
                 // Straight from zT: the row-major z is never written, only the activations (or, for the latent
                 // layer, z itself, which is its activation).
                 const double squaredError = activate(l, li, batch, dropout, seed, {0, rows}, mine,
@@ -428,9 +468,11 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 if (l.activation == Activation::Sigmoid)
                     partialLoss[std::size_t(t)] = squaredError;
             }
-            waitForOthers();
-            phase = arrive();
-            others = false;
+            if (!whole[li]) { // a layer computed whole is this thread's alone: nobody waits for it
+                waitForOthers();
+                phase = arrive();
+                others = false;
+            }
         }
         waitForOthers(); // every partial loss is written
         // Every thread adds the partial losses in the same order, so all agree on the loss and on whether it is finite.
@@ -445,14 +487,36 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         // weight gradient of its rows and, while they are in cache, Adam's update of them: nobody else reads these
         // rows, so no barrier guards the update. It arrives at the layer's barrier as soon as its part is written and
         // waits there only after the update, which so fills the time a slower thread takes over its part. Past the
-        // barrier, each thread adds up all parts of dA for its own block of the layer below and applies that layer's
-        // mask (read from its activations): its dZ there.
+        // barrier, each thread adds up all parts of dA for its own block of the layer below (all of it, for a layer
+        // computed whole) and applies that layer's mask (read from its activations): its dZ there.
+        // A layer computed whole has all of dZ in this thread's copy: it multiplies dZ by all rows of W straight
+        // into its block of the layer below's dZ, with no barrier. Every thread reads all of that W, so the layer's
+        // weight gradients and Adam's update of this thread's rows of it wait until every thread has passed the
+        // next barrier (`pending`: such layers from pendingLow up to the last seen).
+        std::size_t pendingLow = count, pendingHigh = 0;
+        int partSet = 0;
         if (std::isfinite(stepLoss))
-            for (std::size_t li = layers.size(); li-- > 0;) {
-                Layer &l = layers[li];
-                const Block mine = blockOf(l.out, rows, t, nt);
+            for (std::size_t li = count; li-- > 0;) {
+                Layer &l = view[li];
+                if (whole[li]) { // li > 0: never the first layer
+                    Layer &below = view[li - 1];
+                    const Block own = blockAt(li - 1);
+                    if (own.width > 0) {
+                        clock.time(clock.gemm, [&] {
+                            gemm::sgemm(Op::None, Op::None, rows, own.width, l.out, 1.0f, l.dz, l.out,
+                                        l.weight + own.columns.begin, l.in, 0.0f, below.dz + own.offset, own.width);
+                        });
+                        if (below.activation == Activation::ReluDropout)
+                            kernels::maskByActivation(below.dz + own.offset, below.a + own.offset,
+                                                      kernels::keptScale(dropout), 0, rows * own.width);
+                    }
+                    pendingLow = li;
+                    pendingHigh = std::max(pendingHigh, li + 1);
+                    continue;
+                }
+                const Block mine = blockAt(li);
                 const float *dz = l.dz + mine.offset;
-                float *const *set = partOf.data() + (li % 2) * std::size_t(threads);
+                float *const *set = partOf.data() + std::size_t(partSet) * std::size_t(threads);
                 if (li > 0) { // this thread's part of dA, one row-major [rows, l.in] matrix
                     float *part = set[t];
                     if (mine.width > 0)
@@ -462,16 +526,28 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                         });
                     else
                         std::fill(part, part + rows * l.in, 0.0f);
+                    partSet ^= 1;
                 }
+                const bool pending = pendingLow < pendingHigh;
                 // This thread's part is written: arrive, update its own units while the others finish theirs.
-                const unsigned phase = li > 0 ? arrive() : 0u;
+                const unsigned phase = li > 0 || pending ? arrive() : 0u;
                 if (mine.width > 0)
-                    updateUnits(layers, li, batch, nt, dz, mine.width, mine.columns, adam, clock);
-                if (li == 0)
+                    updateUnits(view, li, batch, inputBlocks(li, nt), dz, mine.width, mine.columns, adam, clock);
+                if (li == 0 && !pending)
                     break;
                 wait(phase);
-                Layer &below = layers[li - 1];
-                const Block own = blockOf(below.out, rows, t, nt);
+                for (std::size_t pi = pendingLow; pi < pendingHigh; ++pi) {
+                    const Range units = share(view[pi].out, t, nt);
+                    if (units.size() > 0)
+                        updateUnits(view, pi, batch, inputBlocks(pi, nt), view[pi].dz + units.begin, view[pi].out,
+                                    units, adam, clock);
+                }
+                pendingLow = count;
+                pendingHigh = 0;
+                if (li == 0)
+                    break;
+                Layer &below = view[li - 1];
+                const Block own = blockAt(li - 1);
                 const float **addends = addendBuffer.data() + std::size_t(t) * addendStride;
                 for (int k = 0; k < nt; ++k)
                     addends[k] = set[k] + own.columns.begin;

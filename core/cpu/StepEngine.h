@@ -6,7 +6,8 @@
 //   its rows' weight gradient and at once Adam's update of them (no other thread reads those rows), a barrier, then
 //   the sum of all parts for its units of the layer below. A barrier per layer, but W, its gradient and moments are
 //   only ever touched by their owner thread; what threads exchange is activations and parts of dA, O(threads x batch
-//   x width).
+//   x width). The small layers in the middle (up to 128 x 128 weights: the latent layer and its neighbours) are
+//   computed whole by every thread into its own copy of their outputs, which saves their barriers.
 // - Beyond 64 rows, by rows: each thread runs the forward pass and the chain of input gradients for its own rows of
 //   the batch with no barrier (all read all of W, which nobody changes yet); after one barrier, each thread's slice
 //   of every layer's units: weight gradient, then Adam's update while the slice is in cache.
