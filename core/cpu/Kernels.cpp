@@ -243,14 +243,18 @@ AESTUDIO_SIMD_CLONES void columnSums(const float *m, std::int64_t ld, float *out
 AESTUDIO_SIMD_CLONES void adamRange(float *p, const float *grad, float *m, float *v, std::int64_t begin,
                                     std::int64_t end, const AdamCoefficients &c)
 {
+    // The coefficients as locals: read through `c` inside the loop, they were loaded, broadcast and (1 - b) worked
+    // out again for every 16 parameters, as the stores to p, m and v might have changed them.
+    const float b1 = c.b1, b2 = c.b2, oneMinusB1 = 1.0f - c.b1, oneMinusB2 = 1.0f - c.b2, wd = c.wd,
+                stepSize = c.stepSize, invSqrtBc2 = c.invSqrtBc2, eps = c.eps;
 #pragma omp simd
     for (std::int64_t i = begin; i < end; ++i) {
-        const float g = grad[i] + c.wd * p[i];
-        const float mi = c.b1 * m[i] + (1.0f - c.b1) * g;
-        const float vi = c.b2 * v[i] + (1.0f - c.b2) * g * g;
+        const float g = grad[i] + wd * p[i];
+        const float mi = b1 * m[i] + oneMinusB1 * g;
+        const float vi = b2 * v[i] + oneMinusB2 * g * g;
         m[i] = mi;
         v[i] = vi;
-        p[i] -= c.stepSize * mi / (std::sqrt(vi) * c.invSqrtBc2 + c.eps);
+        p[i] -= stepSize * mi / (std::sqrt(vi) * invSqrtBc2 + eps);
     }
 }
 
