@@ -64,6 +64,9 @@ void TestCli::trainWritesEveryFile()
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains(QStringLiteral("epoch 1: train_loss")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("epoch 2: train_loss")), qPrintable(r.out));
+    QVERIFY2(QRegularExpression(QStringLiteral("noisy input \\d+\\.\\d\\d dB\\)")).match(r.out).hasMatch(),
+             qPrintable(r.out));
+    QVERIFY2(!r.out.contains(QStringLiteral("clean input")), qPrintable(r.out));
     const QDir run(m_run);
     for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png"})
         QVERIFY2(run.exists(QString::fromLatin1(name)), name);
@@ -128,6 +131,9 @@ void TestCli::trainWithoutOutKeepsTheRun()
                           QStringLiteral("1"), QStringLiteral("--latent"), QStringLiteral("30"),
                           QStringLiteral("--name"), QStringLiteral("first try")});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    // No --noise: the inputs are the clean images, so no "noisy input 100.00 dB" (the PSNR floor) is reported.
+    QVERIFY2(r.out.contains(QStringLiteral("dB, clean input)")), qPrintable(r.out));
+    QVERIFY2(!r.out.contains(QStringLiteral("noisy input")), qPrintable(r.out));
     const QStringList runs = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     QCOMPARE(runs.size(), 1);
     QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try$"))
