@@ -16,6 +16,16 @@ uchar toByte(float v)
 {
     return uchar(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
 }
+
+// One 28x28 image into the tile at (column, row) of a grayscale grid.
+void drawTile(QImage &grid, const float *img, int column, int row)
+{
+    for (int y = 0; y < kSide; ++y) {
+        uchar *line = grid.scanLine(row * kSide + y) + column * kSide;
+        for (int x = 0; x < kSide; ++x)
+            line[x] = toByte(img[y * kSide + x]);
+    }
+}
 } // namespace
 
 QImage ImageGrid::render(const std::vector<const float *> &rows, int columns, int scale)
@@ -25,15 +35,20 @@ QImage ImageGrid::render(const std::vector<const float *> &rows, int columns, in
     for (int r = 0; r < int(rows.size()); ++r) {
         if (!rows[std::size_t(r)])
             continue;
-        for (int c = 0; c < columns; ++c) {
-            const float *img = rows[std::size_t(r)] + std::size_t(c) * kSide * kSide;
-            for (int y = 0; y < kSide; ++y) {
-                uchar *line = grid.scanLine(r * kSide + y) + c * kSide;
-                for (int x = 0; x < kSide; ++x)
-                    line[x] = toByte(img[y * kSide + x]);
-            }
-        }
+        for (int c = 0; c < columns; ++c)
+            drawTile(grid, rows[std::size_t(r)] + std::size_t(c) * kSide * kSide, c, r);
     }
+    return scaledUp(grid, scale);
+}
+
+QImage ImageGrid::tiles(const float *images, int count, int columns, int scale)
+{
+    columns = std::max(1, columns);
+    const int rows = std::max(1, (count + columns - 1) / columns);
+    QImage grid(columns * kSide, rows * kSide, QImage::Format_Grayscale8);
+    grid.fill(0);
+    for (int i = 0; i < count; ++i)
+        drawTile(grid, images + std::size_t(i) * kSide * kSide, i % columns, i / columns);
     return scaledUp(grid, scale);
 }
 

@@ -16,8 +16,11 @@ namespace ImageGrid {
 
 // `image` enlarged `scale` times, nearest-neighbour (crisp pixels); as it is for scale <= 1.
 QImage scaledUp(const QImage &image, int scale);
-// Each row holds `columns` images of 784 floats in [0,1]. Missing images (short rows) render black.
+// Each row holds `columns` images of 784 floats in [0,1], all of them read; a null row renders black.
 QImage render(const std::vector<const float *> &rows, int columns, int scale);
+// `count` consecutive images of 784 floats laid out `columns` to a row; the last row's missing tiles render black.
+// Only the `count` images are read.
+QImage tiles(const float *images, int count, int columns, int scale);
 // Three rows: the clean images, their noisy versions and the reconstructions.
 QImage ofReconstruction(const Reconstruction &r, int scale);
 // Stacks images vertically, each under a caption line, on a dark background.

@@ -119,7 +119,7 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
       m_error(new ProbeGridView)
 {
     m_error->setObjectName(QStringLiteral("errorGrid"));
-    m_errorCaption = new QLabel(tr("Error |x − x̂|"));
+    m_errorCaption = new QLabel(tr("Absolute error"));
     m_errorCaption->setToolTip(tr("Per-pixel absolute error of the reconstruction against the original, in the "
                                   "viridis colour map: dark is exact, yellow is off by %1 or more")
                                    .arg(double(ErrorViews::kHeatmapMax)));
@@ -156,6 +156,8 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
 
 void ImageGridPanel::zoomProbe(int index, int row)
 {
+    if (index < 0 || index >= m_probes) // a black tile after the last probe of a short split
+        return;
     const int columns = std::max(1, m_original->columns());
     const int scale = std::max(1, m_original->cellSize() / kImageSide);
     auto cut
@@ -185,13 +187,18 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);
     m_reconstructed->setGrid(r.reconstructed, r.columns, cell, reconTips);
     m_error->setGrid(r.error, r.columns, cell, reconTips);
+    m_probes = r.metrics.images;
+    // Without noise the input is the clean image: its PSNR would be the 100 dB floor, not a measurement.
     m_noisyCaption->setText(
-        tr("Noisy input (%1) — %2 dB").arg(r.noise.describe()).arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
+        r.noise.isClean()
+            ? tr("Input (no noise)")
+            : tr("Noisy input (%1) — %2 dB").arg(r.noise.describe()).arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
     const QString psnr = QString::number(r.metrics.psnrMeanDb, 'f', 2);
-    m_reconCaption->setText(r.reconstructed.isNull() ? tr("Reconstruction — no model yet")
-                                : r.epoch > 0
-                                ? tr("Reconstruction at epoch %1 — %2 dB (mean of 16 probes)").arg(r.epoch).arg(psnr)
-                                : tr("Reconstruction — %1 dB (mean of 16 probes)").arg(psnr));
+    m_reconCaption->setText(
+        r.reconstructed.isNull() ? tr("Reconstruction — no model yet")
+            : r.epoch > 0
+            ? tr("Reconstruction at epoch %1 — %2 dB (mean of %3 probes)").arg(r.epoch).arg(psnr).arg(m_probes)
+            : tr("Reconstruction — %1 dB (mean of %2 probes)").arg(psnr).arg(m_probes));
     Q_EMIT previewShown();
 }
 
@@ -199,6 +206,7 @@ void ImageGridPanel::clear()
 {
     for (ProbeGridView *v : {m_original, m_noisy, m_reconstructed, m_error})
         v->setGrid(QImage(), 1, 1, {});
+    m_probes = 0;
 }
 
 QImage ImageGridPanel::stacked() const
@@ -207,7 +215,7 @@ QImage ImageGridPanel::stacked() const
     QStringList captions{tr("Original"), m_noisyCaption->text(), m_reconCaption->text()};
     if (!m_error->image().isNull()) {
         images << m_error->image();
-        captions << tr("Error |x − x̂| (viridis, 0 to ≥%1)").arg(double(ErrorViews::kHeatmapMax));
+        captions << tr("Absolute error per pixel (viridis, 0 to ≥%1)").arg(double(ErrorViews::kHeatmapMax));
     }
     return ImageGrid::stackWithCaptions(images, captions);
 }

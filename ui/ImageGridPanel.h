@@ -70,6 +70,7 @@ private:
     QLabel *m_errorCaption;
     QLabel *m_colourBar;
     TileZoomDialog *m_zoom = nullptr;
+    int m_probes = 0; // probes in the grids shown: a small split has fewer than the 16 the trainer keeps
 };
 
 } // namespace aestudio

@@ -51,11 +51,13 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
                                   .arg(r.noise.describe())
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));
         else if (r.noise.isClean())
-            m_result->setText(
-                tr("PSNR without noise (mean of 16 probes): <b>%1 dB</b>").arg(r.metrics.psnrMeanDb, 0, 'f', 2));
+            m_result->setText(tr("PSNR without noise (mean of %1 probes): <b>%2 dB</b>")
+                                  .arg(r.metrics.images)
+                                  .arg(r.metrics.psnrMeanDb, 0, 'f', 2));
         else
-            m_result->setText(tr("PSNR at %1 (mean of 16 probes): <b>%2 dB</b> (noisy input %3 dB, gain %4 dB)")
+            m_result->setText(tr("PSNR at %1 (mean of %2 probes): <b>%3 dB</b> (noisy input %4 dB, gain %5 dB)")
                                   .arg(r.noise.describe())
+                                  .arg(r.metrics.images)
                                   .arg(r.metrics.psnrMeanDb, 0, 'f', 2)
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2)
                                   .arg(r.metrics.psnrMeanDb - r.metrics.noisyPsnrMeanDb, 0, 'f', 2));

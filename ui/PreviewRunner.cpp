@@ -8,12 +8,11 @@
 namespace aestudio {
 namespace {
 
+// A split with fewer probes than a multiple of `columns` (a small imported dataset's 12 validation images) ends in
+// a short row: only the images that exist are read.
 QImage gridOf(const std::vector<float> &images, int count, int columns)
 {
-    std::vector<const float *> rows;
-    for (int start = 0; start < count; start += columns)
-        rows.push_back(images.data() + std::size_t(start) * kPixelsPerImage);
-    return ImageGrid::render(rows, std::min(columns, count), PreviewRunner::kScale);
+    return ImageGrid::tiles(images.data(), count, std::min(columns, count), PreviewRunner::kScale);
 }
 
 } // namespace

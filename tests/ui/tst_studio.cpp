@@ -80,6 +80,7 @@ private Q_SLOTS:
     void runIsKeptAcrossARestartAndResumes();
     void runsMadeElsewhereAppearLive();
     void gridsShowTheProbesBeforeTraining();
+    void shortSplitGridsReadOnlyTheirProbes();
     void runsCanBeRenamedNotedAndTrashed();
     void badSettingsFallBackToDefaults();
     void openedCheckpointRestoresConfigAndExplorer();
@@ -433,6 +434,56 @@ void TestStudio::gridsShowTheProbesBeforeTraining()
     // A button that cannot act yet says so instead of doing nothing.
     QPushButton *measure = w.robustness()->findChild<QPushButton *>();
     QVERIFY(measure && !measure->isEnabled());
+}
+
+// A small imported dataset can have fewer than the 16 probes the grids are laid out for (12 validation images: rows
+// of 8 and 4). The short row's missing tiles are black, never read past the images (which crashed the studio), the
+// captions count the probes there are, and a click on a missing tile opens nothing.
+void TestStudio::shortSplitGridsReadOnlyTheirProbes()
+{
+    const int side = kImageSide;
+    std::vector<float> sixteen(std::size_t(16 * kPixelsPerImage), 1.0f); // all white, the 4 after the 12 included
+    const QImage tiles = ImageGrid::tiles(sixteen.data(), 12, 8, 1);
+    QCOMPARE(tiles.size(), QSize(8 * side, 2 * side));
+    const auto tileIs = [&](const QImage &grid, int scale, int index, int value) {
+        const QImage tile
+            = grid.copy((index % 8) * side * scale, (index / 8) * side * scale, side * scale, side * scale)
+                  .convertToFormat(QImage::Format_Grayscale8);
+        for (int y = 0; y < tile.height(); ++y)
+            for (int x = 0; x < tile.width(); ++x)
+                if (qGray(tile.pixel(x, y)) != value)
+                    return false;
+        return true;
+    };
+    QVERIFY(tileIs(tiles, 1, 11, 255));
+    for (int i = 12; i < 16; ++i)
+        QVERIFY2(tileIs(tiles, 1, i, 0), qPrintable(QStringLiteral("tile %1").arg(i)));
+
+    ProbeImages probes;
+    probes.count = 12;
+    probes.pixels.assign(std::size_t(12 * kPixelsPerImage), 255);
+    probes.labels.assign(12, 0);
+    const PreviewResult r = PreviewRunner::compute(nullptr, probes, NoiseSpec{NoiseType::Gaussian, 0.0});
+    QCOMPARE(r.metrics.images, 12);
+    const int scale = PreviewRunner::kScale;
+    for (const QImage &grid : {r.original, r.noisy}) {
+        QCOMPARE(grid.size(), QSize(8 * side * scale, 2 * side * scale));
+        QVERIFY(tileIs(grid, scale, 11, 255));
+        for (int i = 12; i < 16; ++i)
+            QVERIFY2(tileIs(grid, scale, i, 0), qPrintable(QStringLiteral("tile %1").arg(i)));
+    }
+
+    ImageGridPanel panel;
+    panel.resize(800, 900);
+    panel.show();
+    panel.showPreview(r);
+    const QList<QLabel *> labels = panel.findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(),
+                        [](const QLabel *l) { return l->text() == QStringLiteral("Input (no noise)"); }));
+    panel.zoomProbe(13, 0);
+    QVERIFY(!panel.zoom());
+    panel.zoomProbe(11, 0);
+    QVERIFY(panel.zoom() && panel.zoom()->isVisible());
 }
 
 void TestStudio::runsCanBeRenamedNotedAndTrashed()
