@@ -45,10 +45,11 @@ int evalCommand(const QStringList &args)
     std::printf("checkpoint %s: model %s, epoch %d\n", qPrintable(path), qPrintable(info.architecture), info.epoch);
     std::printf("test set %s: %d images, noise %s %.3f\n", qPrintable(data.name), m.images,
                 qPrintable(noiseTypeName(noise.type)), noise.level);
-    std::printf(
-        "test_mse %.6f\npsnr_mean_db %.3f\npsnr_global_db %.3f\nnoisy_psnr_mean_db %.3f\nnoisy_psnr_global_db %.3f\n"
-        "gain_db %.3f\n",
-        m.mse, m.psnrMeanDb, m.psnrGlobalDb, m.noisyPsnrMeanDb, m.noisyPsnrGlobalDb, m.psnrMeanDb - m.noisyPsnrMeanDb);
+    std::printf("test_mse %.6f\npsnr_mean_db %.3f\npsnr_global_db %.3f\n", m.mse, m.psnrMeanDb, m.psnrGlobalDb);
+    // Without noise the input is the clean image: its PSNR is the 100 dB floor, and a "gain" over it means nothing.
+    if (!noise.isClean())
+        std::printf("noisy_psnr_mean_db %.3f\nnoisy_psnr_global_db %.3f\ngain_db %.3f\n", m.noisyPsnrMeanDb,
+                    m.noisyPsnrGlobalDb, m.psnrMeanDb - m.noisyPsnrMeanDb);
     if (p.isSet(QStringLiteral("grid"))) {
         RunDirectory::writeProbeGrid(p.value(QStringLiteral("grid")), *model, data.test, noise);
         std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));

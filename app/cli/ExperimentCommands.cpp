@@ -197,7 +197,10 @@ int robustnessCommand(const QStringList &args)
         c.label = QStringLiteral("%1 (trained at %2)").arg(info.architecture).arg(info.config.noise.level);
         std::printf("%s\n", qPrintable(c.label));
         for (const RobustnessPoint &pt : c.points)
-            std::printf("  level %.2f: %.2f dB (noisy input %.2f dB)\n", pt.level, pt.psnrDb, pt.noisyPsnrDb);
+            if (pt.level > 0) // at level 0 the input is the clean image: no noisy-input PSNR was measured
+                std::printf("  level %.2f: %.2f dB (noisy input %.2f dB)\n", pt.level, pt.psnrDb, pt.noisyPsnrDb);
+            else
+                std::printf("  level %.2f: %.2f dB (clean input)\n", pt.level, pt.psnrDb);
         if (checkpoints.size() == 1)
             csv = c.toCsv();
         else

@@ -106,7 +106,18 @@ void TestCli::evalReadsTheCheckpoint()
     QVERIFY2(r.out.contains(QStringLiteral("test set")) && r.out.contains(QStringLiteral("40 images")),
              qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("psnr_global_db")));
+    QVERIFY2(QRegularExpression(QStringLiteral("\\ngain_db -?\\d+\\.\\d{3}\\n")).match(r.out).hasMatch(),
+             qPrintable(r.out));
     QCOMPARE(QImage(grid).size(), QSize(16 * 28 * 4, 3 * 28 * 4));
+
+    // Clean inputs: no noisy-input PSNR (it would be the 100 dB floor) and no "gain" over it.
+    const Result clean
+        = cli({QStringLiteral("eval"), QStringLiteral("--checkpoint"), QDir(m_run).filePath(QStringLiteral("best.aes")),
+               QStringLiteral("--noise"), QStringLiteral("0")});
+    QVERIFY2(clean.code == 0, qPrintable(clean.err));
+    QVERIFY2(clean.out.contains(QStringLiteral("\npsnr_mean_db ")), qPrintable(clean.out));
+    QVERIFY2(!clean.out.contains(QStringLiteral("noisy_psnr")) && !clean.out.contains(QStringLiteral("gain_db")),
+             qPrintable(clean.out));
 }
 
 void TestCli::resumeExtendsTheRun()
