@@ -9,6 +9,7 @@
 #include "Errors.h"
 #include "RunDirectory.h"
 #include "RunRecord.h"
+#include "SystemInfo.h"
 #include "TrainingRun.h"
 #include "Trainer.h"
 
@@ -78,6 +79,7 @@ int trainCommand(const QStringList &args)
     std::printf("loading %s...\n", qPrintable(config.dataset));
     std::fflush(stdout);
     auto data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(config));
+    SystemInfo::resolveDevice(config.device); // a GPU that is not there fails here, before the run folder is made
     const RunDirectory folder
         = out.isEmpty() ? RunDirectory::createNew(config, p.value(QStringLiteral("name"))) : RunDirectory(out);
     if (!out.isEmpty() && p.isSet(QStringLiteral("name")))

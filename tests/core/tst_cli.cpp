@@ -1,6 +1,7 @@
 // aestudio-cli end to end, as a user runs it: a small training run writes every promised file, eval reads the
 // checkpoint back, and bad input ends with one clear line and a non-zero exit, never a crash.
 #include "CliProcess.h"
+#include "SystemInfo.h"
 #include "TinyIdx.h"
 
 #include <QDir>
@@ -262,6 +263,14 @@ void TestCli::badInputGivesOneLine_data()
                                   << QStringLiteral("--jobs 0 must be auto or 1 or more") << QString();
     QTest::addRow("unknown command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command")
                                      << QString();
+    if (aestudio::SystemInfo::resolveDevice(QStringLiteral("auto")) == QLatin1String("cpu"))
+        QTest::addRow("cuda without a GPU")
+            << QStringList{QStringLiteral("train"),    QStringLiteral("--dataset"), QStringLiteral("DATA"),
+                           QStringLiteral("--device"), QStringLiteral("cuda"),      QStringLiteral("--out"),
+                           QStringLiteral("OUT")}
+            << QStringLiteral("no CUDA device is available") << QString();
+    else
+        qInfo("row \"cuda without a GPU\" left out: this machine has a CUDA device, so --device cuda trains");
 }
 
 void TestCli::badInputGivesOneLine()
