@@ -168,7 +168,9 @@ ImportResult ImageImport::run(const ImportOptions &o, const std::function<void(i
         throw ConfigError(QStringLiteral("dataset name '%1' must be lower-case letters, digits, '.', '_' or '-' "
                                          "(at most 64, starting with a letter or digit)")
                               .arg(o.name));
-    if (DatasetCatalog::knownNames().contains(o.name) || !DatasetStore::storeFolderOf(o.name).isEmpty())
+    if (DatasetCatalog::knownNames().contains(o.name)) // whether or not it is installed here
+        throw ConfigError(QStringLiteral("'%1' is the name of a built-in dataset; choose another name").arg(o.name));
+    if (!DatasetStore::storeFolderOf(o.name).isEmpty())
         throw ConfigError(
             QStringLiteral("a dataset named '%1' already exists; choose another name or remove it first").arg(o.name));
     if (!(o.testFraction > 0.0 && o.testFraction < 1.0))
