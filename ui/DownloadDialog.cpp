@@ -95,7 +95,9 @@ void DownloadDialog::showResult(const DownloadResult &r)
         QDialog::reject();
         return;
     }
-    m_detail->setText(tr("The download failed; nothing partial was kept."));
+    // Files that arrived whole and passed their checksum stay for the next try; a partial one never does.
+    m_detail->setText(tr("The download failed. Files already verified are kept for the next try; nothing partial "
+                         "was kept."));
     m_error->setText(r.error);
     m_error->show();
     m_buttons->setStandardButtons(QDialogButtonBox::Close);

@@ -169,7 +169,8 @@ struct DatasetDownload::Impl {
             for (const RemoteFile &rf : std::as_const(files))
                 names << rf.name;
             return fail(QStringLiteral("%1: every mirror failed for %2 (%3). Put the four files (%4) into %5 by "
-                                       "hand, or name a working copy with --mirror URL")
+                                       "hand, or name a working copy with --mirror URL (aestudio-cli download, or the "
+                                       "studio's command line)")
                             .arg(options.name, f.name, failures.join(QStringLiteral("; ")),
                                  names.join(QStringLiteral(", ")), directory));
         }
