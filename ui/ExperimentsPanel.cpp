@@ -21,6 +21,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -38,9 +39,18 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical);
     auto *top = new QWidget;
     top->setLayout(topRow);
-    split->addWidget(top);
+    // Scrolls rather than holding the whole window to its height: on a 768-pixel screen the form alone would.
+    auto *topScroll = new QScrollArea;
+    topScroll->setWidget(top);
+    topScroll->setWidgetResizable(true);
+    topScroll->setFrameShape(QFrame::NoFrame);
+    split->addWidget(topScroll);
     split->addWidget(m_view->runTable());
     split->addWidget(m_view->curves());
+    // Height the form does not need goes to the runs and, most, to the curves.
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 2);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 

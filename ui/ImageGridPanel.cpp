@@ -131,6 +131,9 @@ ImageGridPanel::ImageGridPanel(QWidget *parent)
     m_reconstructed->setObjectName(QStringLiteral("reconstructedGrid"));
     m_noisyCaption = new QLabel(tr("Noisy input"));
     m_reconCaption = new QLabel(tr("Reconstruction"));
+    // Wrapped, so a long caption never holds the side panel wider than a small window leaves it.
+    m_noisyCaption->setWordWrap(true);
+    m_reconCaption->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Original (validation probes)")));

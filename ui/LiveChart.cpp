@@ -308,7 +308,9 @@ void LiveChart::mouseMoveEvent(QMouseEvent *event)
 void LiveChart::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
-    const Qt::Alignment want = width() < 560 ? Qt::AlignRight : Qt::AlignBottom;
+    // Beside the plot when the chart is narrow (the Training page's) or short and wide (the Experiments page's, where
+    // a legend below left the plot a few pixels high); below it otherwise.
+    const Qt::Alignment want = width() < 560 || width() >= 2 * height() ? Qt::AlignRight : Qt::AlignBottom;
     if (chart()->legend()->alignment() != want)
         chart()->legend()->setAlignment(want);
 }
@@ -341,7 +343,7 @@ void LiveChart::drawForeground(QPainter *painter, const QRectF &rect)
     font.setPointSizeF(font.pointSizeF() * 1.3);
     painter->setFont(font);
     painter->setPen(QColor(120, 120, 120));
-    painter->drawText(chart()->plotArea(), Qt::AlignCenter, m_placeholder);
+    painter->drawText(chart()->plotArea(), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder); // wraps when narrow
     painter->restore();
 }
 

@@ -46,7 +46,9 @@ NoiseExplorerPanel::NoiseExplorerPanel(std::shared_ptr<SnapshotStore> snapshots,
         m_result->setText(tr("Preview failed: %1").arg(message.toHtmlEscaped()));
     });
     connect(m_runner, &PreviewRunner::ready, this, [this](const PreviewResult &r) {
-        if (r.reconstructed.isNull())
+        if (r.reconstructed.isNull() && r.noise.isClean()) // its PSNR would be the 100 dB floor
+            m_result->setText(tr("Input without noise. Train or open a run to see reconstructions."));
+        else if (r.reconstructed.isNull())
             m_result->setText(tr("Noisy input at %1: <b>%2 dB</b>. Train or open a run to see reconstructions.")
                                   .arg(r.noise.describe())
                                   .arg(r.metrics.noisyPsnrMeanDb, 0, 'f', 2));

@@ -21,7 +21,10 @@ TimeScrubber::TimeScrubber(QWidget *parent)
     m_liveButton->setCheckable(true);
     m_liveButton->setChecked(true);
     m_liveButton->setToolTip(tr("Follow training: the newest epoch, and the grids at the explorer's noise"));
-    m_label->setMinimumWidth(m_label->fontMetrics().horizontalAdvance(QStringLiteral("Epoch 100/100 · 30.00 dB")));
+    // In a narrow window the label gives way (clipped, its whole text in the tooltip), not the slider: a label
+    // holding its full width squeezed the slider to a few pixels at 1024 x 700.
+    m_slider->setMinimumWidth(80);
+    m_label->setMinimumWidth(40); // instead of its whole text's width; it still asks for that when there is room
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
     layout->addWidget(new QLabel(tr("Epochs:")));
@@ -107,6 +110,7 @@ void TimeScrubber::updateLabel()
 {
     if (m_snapshots.isEmpty()) {
         m_label->setText(tr("no epochs yet"));
+        m_label->setToolTip(m_label->text());
         return;
     }
     const ProbeSnapshot &s = m_snapshots[m_slider->value()];
@@ -117,6 +121,7 @@ void TimeScrubber::updateLabel()
         if (m.epoch == s.epoch)
             text += tr(" · val %1 · %2 dB").arg(m.valLoss, 0, 'g', 4).arg(m.valPsnrGlobalDb, 0, 'f', 2);
     m_label->setText(text);
+    m_label->setToolTip(text);
 }
 
 } // namespace aestudio

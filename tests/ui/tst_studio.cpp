@@ -101,6 +101,7 @@ private Q_SLOTS:
     void tilesOpenLargeWithAPixelReadout();
     void exportReportWritesThePdfOfTheRun();
     void firstRunExplainsItself();
+    void windowFitsASmallScreen();
     void logLossAxisHasLabelledOneTwoFiveTicks();
 
 private:
@@ -1331,6 +1332,22 @@ void TestStudio::logLossAxisHasLabelledOneTwoFiveTicks()
     QCOMPARE(LiveChart::logTicks(0.02, 0.2), (QVector<double>{0.02, 0.05, 0.1, 0.2}));
     QCOMPARE(LiveChart::logTicks(0.031, 0.062), (QVector<double>{0.04, 0.05, 0.06}));
     QCOMPARE(LiveChart::logTicks(0.0301, 0.0302).size(), 2);
+}
+
+// A 1366 x 768 laptop leaves about 1024 x 700 to a window. The Experiments page's form once held the whole window
+// to 830 pixels (every tab's minimum counts), and the epoch scrubber's label squeezed its slider to a few pixels.
+void TestStudio::windowFitsASmallScreen()
+{
+    MainWindow w;
+    w.resize(1024, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY2(w.minimumSizeHint().height() <= 700,
+             qPrintable(QStringLiteral("minimum height %1").arg(w.minimumSizeHint().height())));
+    QTRY_COMPARE(w.size(), QSize(1024, 700));
+    auto *scrubber = w.findChild<QSlider *>(QStringLiteral("epochScrubber"));
+    QVERIFY(scrubber);
+    QVERIFY2(scrubber->width() >= 80, qPrintable(QStringLiteral("scrubber %1 px wide").arg(scrubber->width())));
 }
 
 QTEST_MAIN(TestStudio)
