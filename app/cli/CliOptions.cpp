@@ -4,6 +4,9 @@
 
 #include "Errors.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include <cstdio>
 
 namespace aestudio::cli {
@@ -66,6 +69,18 @@ std::uint64_t seedOption(const QCommandLineParser &p, const QString &name)
     if (!ok)
         throw ConfigError(QStringLiteral("--%1 '%2' is not a non-negative integer").arg(name, p.value(name)));
     return v;
+}
+
+QString outputFileOption(const QCommandLineParser &p, const QString &name)
+{
+    const QString path = p.value(name);
+    const QFileInfo file(path);
+    if (file.isDir())
+        throw ConfigError(QStringLiteral("--%1 %2 is a folder; name a file in it").arg(name, path));
+    if (!file.absoluteDir().exists())
+        throw ConfigError(
+            QStringLiteral("--%1 %2: folder %3 does not exist").arg(name, path, file.absoluteDir().path()));
+    return path;
 }
 
 QList<QCommandLineOption> trainingOptions()

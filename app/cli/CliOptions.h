@@ -19,6 +19,9 @@ int intOption(const QCommandLineParser &p, const QString &name);
 int jobsOption(const QCommandLineParser &p, const QString &name);
 double doubleOption(const QCommandLineParser &p, const QString &name);
 std::uint64_t seedOption(const QCommandLineParser &p, const QString &name);
+// The file an option names for output, checked before any work: its folder must exist, or the command would
+// compute for minutes and only then fail to write.
+QString outputFileOption(const QCommandLineParser &p, const QString &name);
 
 // The options `train` shares with other commands that build a config.
 QList<QCommandLineOption> trainingOptions();

@@ -36,6 +36,7 @@ int embedCommand(const QStringList &args)
     const int limit = intOption(p, QStringLiteral("limit"));
     if (limit < 2)
         throw ConfigError(QStringLiteral("--limit %1 must be at least 2").arg(limit));
+    const QString out = outputFileOption(p, QStringLiteral("out"));
 
     const QString path = p.value(QStringLiteral("checkpoint"));
     const CheckpointInfo info = Checkpoint::readInfo(path);
@@ -53,7 +54,7 @@ int embedCommand(const QStringList &args)
         csv += QByteArray::number(i) + ',' + QByteArray::number(data.validation.labels[std::size_t(i)]) + ','
             + QByteArray::number(proj.points[std::size_t(2 * i)], 'g', 7) + ','
             + QByteArray::number(proj.points[std::size_t(2 * i + 1)], 'g', 7) + '\n';
-    AtomicFile::write(p.value(QStringLiteral("out")), csv);
+    AtomicFile::write(out, csv);
 
     const double largest = *std::max_element(proj.dimVariance.begin(), proj.dimVariance.end());
     const auto used = std::count_if(proj.dimVariance.begin(), proj.dimVariance.end(),
@@ -63,7 +64,7 @@ int embedCommand(const QStringList &args)
     std::printf("explained variance: PC1 %.4f, PC2 %.4f (together %.4f)\n", proj.explained[0], proj.explained[1],
                 proj.explained[0] + proj.explained[1]);
     std::printf("latent dimensions in use: %ld of %d (variance above 1%% of the largest)\n", long(used), proj.dim);
-    std::printf("points written to %s\n", qPrintable(p.value(QStringLiteral("out"))));
+    std::printf("points written to %s\n", qPrintable(out));
     return 0;
 }
 

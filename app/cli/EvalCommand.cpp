@@ -33,6 +33,7 @@ int evalCommand(const QStringList &args)
     if (!p.isSet(QStringLiteral("checkpoint")))
         throw ConfigError(QStringLiteral("--checkpoint FILE is required"));
 
+    const QString grid = p.isSet(QStringLiteral("grid")) ? outputFileOption(p, QStringLiteral("grid")) : QString();
     const QString path = p.value(QStringLiteral("checkpoint"));
     const CheckpointInfo info = Checkpoint::readInfo(path);
     const QString dataset
@@ -50,9 +51,9 @@ int evalCommand(const QStringList &args)
     if (!noise.isClean())
         std::printf("noisy_psnr_mean_db %.3f\nnoisy_psnr_global_db %.3f\ngain_db %.3f\n", m.noisyPsnrMeanDb,
                     m.noisyPsnrGlobalDb, m.psnrMeanDb - m.noisyPsnrMeanDb);
-    if (p.isSet(QStringLiteral("grid"))) {
-        RunDirectory::writeProbeGrid(p.value(QStringLiteral("grid")), *model, data.test, noise);
-        std::printf("grid written to %s\n", qPrintable(p.value(QStringLiteral("grid"))));
+    if (!grid.isEmpty()) {
+        RunDirectory::writeProbeGrid(grid, *model, data.test, noise);
+        std::printf("grid written to %s\n", qPrintable(grid));
     }
     return 0;
 }

@@ -185,6 +185,7 @@ int robustnessCommand(const QStringList &args)
     const int points = intOption(p, QStringLiteral("points"));
     if (points < 2 || points > 1001)
         throw ConfigError(QStringLiteral("--points %1 must be between 2 and 1001").arg(points));
+    const QString out = outputFileOption(p, QStringLiteral("out"));
     const CheckpointInfo first = Checkpoint::readInfo(checkpoints.first());
     const QString dataset
         = p.isSet(QStringLiteral("dataset")) ? p.value(QStringLiteral("dataset")) : first.config.dataset;
@@ -211,7 +212,6 @@ int robustnessCommand(const QStringList &args)
     }
     if (checkpoints.size() > 1)
         csv.prepend("checkpoint,level,psnr_mean_db,psnr_global_db,noisy_psnr_mean_db\n");
-    const QString out = p.value(QStringLiteral("out"));
     AtomicFile::write(out, csv);
     const QString png
         = out.endsWith(QLatin1String(".csv")) ? out.chopped(4) + QStringLiteral(".png") : out + QStringLiteral(".png");

@@ -35,7 +35,7 @@ int reportCommand(const QStringList &args)
     if (page != QLatin1String("a4") && page != QLatin1String("letter"))
         throw ConfigError(QStringLiteral("--page must be a4 or letter, not '%1'").arg(page));
     const QString folder = p.value(QStringLiteral("run"));
-    const QString out = p.isSet(QStringLiteral("out")) ? p.value(QStringLiteral("out"))
+    const QString out = p.isSet(QStringLiteral("out")) ? outputFileOption(p, QStringLiteral("out"))
                                                        : QDir(folder).filePath(QStringLiteral("report.pdf"));
     const QString suffix = QFileInfo(out).suffix().toLower();
     if (suffix != QLatin1String("pdf") && suffix != QLatin1String("html") && suffix != QLatin1String("htm"))

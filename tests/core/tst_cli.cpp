@@ -243,6 +243,15 @@ void TestCli::badInputGivesOneLine_data()
                        QStringLiteral("--points"),   QStringLiteral("100000000"),    QStringLiteral("--out"),
                        QStringLiteral("OUT.csv")}
         << QStringLiteral("--points 100000000") << QString();
+    // Output into a folder that is not there: refused before any evaluation, not after it.
+    QTest::addRow("eval grid in no folder")
+        << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
+                       QStringLiteral("--grid"), QStringLiteral("OUT/grid.png")}
+        << QStringLiteral("does not exist") << QString();
+    QTest::addRow("robustness out in no folder")
+        << QStringList{QStringLiteral("robustness"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
+                       QStringLiteral("--out"), QStringLiteral("OUT/curve.csv")}
+        << QStringLiteral("does not exist") << QString();
     QTest::addRow("unknown option") << QStringList{QStringLiteral("train"), QStringLiteral("--bogus"),
                                                    QStringLiteral("--out"), QStringLiteral("OUT")}
                                     << QStringLiteral("Unknown option 'bogus'") << QString();
