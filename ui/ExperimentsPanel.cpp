@@ -22,11 +22,28 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace aestudio {
+namespace {
+
+// Asks for the whole form's height (a plain QScrollArea asks for at most 24 lines), so the splitter shows all of it
+// when the window has the room and scrolls it only when it has not.
+class FormScrollArea : public QScrollArea {
+public:
+    QSize sizeHint() const override
+    {
+        if (!widget())
+            return QScrollArea::sizeHint();
+        const QSize whole = widget()->sizeHint().expandedTo(widget()->minimumSizeHint());
+        return whole + QSize(verticalScrollBar()->sizeHint().width() + 2 * frameWidth(), 2 * frameWidth());
+    }
+};
+
+} // namespace
 
 ExperimentsPanel::ExperimentsPanel(QWidget *parent)
     : QWidget(parent), m_form(new SweepForm), m_watcher(new SweepWatcher(this)), m_view(new SweepResultsView(this)),
@@ -40,7 +57,7 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent)
     auto *top = new QWidget;
     top->setLayout(topRow);
     // Scrolls rather than holding the whole window to its height: on a 768-pixel screen the form alone would.
-    auto *topScroll = new QScrollArea;
+    auto *topScroll = new FormScrollArea;
     topScroll->setWidget(top);
     topScroll->setWidgetResizable(true);
     topScroll->setFrameShape(QFrame::NoFrame);
