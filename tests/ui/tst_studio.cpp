@@ -1348,6 +1348,17 @@ void TestStudio::windowFitsASmallScreen()
     auto *scrubber = w.findChild<QSlider *>(QStringLiteral("epochScrubber"));
     QVERIFY(scrubber);
     QVERIFY2(scrubber->width() >= 80, qPrintable(QStringLiteral("scrubber %1 px wide").arg(scrubber->width())));
+
+    // With room for it, the Experiments form is shown whole: its buttons need no scrolling.
+    w.resize(1300, 850);
+    w.showExperiments();
+    QPushButton *queue = nullptr;
+    for (QPushButton *b : w.findChildren<QPushButton *>())
+        if (b->text() == QStringLiteral("Queue grid"))
+            queue = b;
+    QVERIFY(queue);
+    QTRY_VERIFY(queue->isVisible());
+    QTRY_COMPARE(queue->visibleRegion().boundingRect().size(), queue->size());
 }
 
 QTEST_MAIN(TestStudio)
