@@ -1,6 +1,7 @@
 // Reconstruction quality in the units the seed report uses: MSE on [0,1] pixels and PSNR in dB with MAX = 1.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 
 namespace aestudio {
@@ -11,6 +12,12 @@ constexpr double kMinMse = 1e-10;
 inline double psnrDb(double mse)
 {
     return 10.0 * std::log10(1.0 / std::max(mse, kMinMse));
+}
+
+// Whether a PSNR is that floor: a clean input's against itself (MSE 0), so no measurement of any noise.
+inline bool isPsnrFloor(double db)
+{
+    return db >= psnrDb(0.0);
 }
 
 struct QualityMetrics {

@@ -132,7 +132,7 @@ void ChartsPanel::addEpoch(const EpochMetrics &m)
     m_val.append(QPointF(m.epoch, m.valLoss));
     m_psnrPoints.append(QPointF(m.epoch, m.valPsnrGlobalDb));
     m_psnrMeanPoints.append(QPointF(m.epoch, m.valPsnrDb));
-    if (m.noisyPsnrDb < psnrDb(0.0)) // a clean input has no meaningful noisy PSNR (it is the 100 dB floor)
+    if (!isPsnrFloor(m.noisyPsnrDb)) // a clean input has no meaningful noisy PSNR
         m_noisyPoints.append(QPointF(m.epoch, m.noisyPsnrDb));
     m_loss->setPoints(m_trainSeries, m_train);
     m_loss->setPoints(m_valSeries, m_val);

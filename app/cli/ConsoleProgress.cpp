@@ -55,11 +55,11 @@ void ConsoleProgress::batchProgress(const BatchProgress &p)
 void ConsoleProgress::epochFinished(const EpochMetrics &m)
 {
     m_line.clear();
-    // Without noise the input is the clean image, and its PSNR is the 100 dB floor rather than a measurement.
-    // (The studio's PSNR chart leaves that point out by the same test.)
-    const QString input = m.noisyPsnrDb < psnrDb(0.0)
-        ? QStringLiteral("noisy input %1 dB").arg(m.noisyPsnrDb, 0, 'f', 2)
-        : QStringLiteral("clean input");
+    // Without noise the input is the clean image, and its PSNR is the 100 dB floor rather than a measurement
+    // (the studio's PSNR chart leaves that point out by the same test).
+    const QString input = isPsnrFloor(m.noisyPsnrDb)
+        ? QStringLiteral("clean input")
+        : QStringLiteral("noisy input %1 dB").arg(m.noisyPsnrDb, 0, 'f', 2);
     std::printf(
         "epoch %d: train_loss %.5f  val_loss %.5f  val_psnr_global %.2f dB (mean of images %.2f dB, %s)  %.1f s\n",
         m.epoch, m.trainLoss, m.valLoss, m.valPsnrGlobalDb, m.valPsnrDb, qPrintable(input), m.seconds);
