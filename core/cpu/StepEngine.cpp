@@ -241,6 +241,19 @@ void updateUnits(std::vector<Layer> &layers, std::size_t li, const Batch &batch,
         });
 }
 
+// dZ of the layer below layer l, for `count` rows and the columns `columns` of it (a row-major [count, columns]
+// block at `dzBelow`, its activations at `aBelow`): dZ W over those columns, then the layer below's ReLU/dropout mask.
+void backIntoBelow(const Layer &l, const Layer &below, const float *dz, std::int64_t count, Range columns,
+                   float *dzBelow, const float *aBelow, const kernels::DropoutParams &dropout, ThreadClock &clock)
+{
+    clock.time(clock.gemm, [&] {
+        gemm::sgemm(Op::None, Op::None, count, columns.size(), l.out, 1.0f, dz, l.out, l.weight + columns.begin, l.in,
+                    0.0f, dzBelow, columns.size());
+    });
+    if (below.activation == Activation::ReluDropout)
+        kernels::maskByActivation(dzBelow, aBelow, kernels::keptScale(dropout), 0, count * columns.size());
+}
+
 void forwardRows(std::vector<Layer> &layers, const Batch &batch, const kernels::DropoutParams &dropout,
                  std::uint64_t seed, Range rows, double &lossSum, ThreadClock &clock)
 {
@@ -286,13 +299,8 @@ float runByRows(std::vector<Layer> &layers, const Batch &batch, const kernels::D
             Layer &prev = layers[li - 1];
             if (rows.size() == 0)
                 break;
-            clock.time(clock.gemm, [&] {
-                gemm::sgemm(Op::None, Op::None, rows.size(), l.in, l.out, 1.0f, l.dz + rows.begin * l.out, l.out,
-                            l.weight, l.in, 0.0f, prev.dz + rows.begin * l.in, l.in);
-            });
-            if (prev.activation == Activation::ReluDropout)
-                kernels::maskByActivation(prev.dz, prev.a, kernels::keptScale(dropout), rows.begin * l.in,
-                                          rows.end * l.in);
+            backIntoBelow(l, prev, l.dz + rows.begin * l.out, rows.size(), Range{0, l.in}, prev.dz + rows.begin * l.in,
+                          prev.a + rows.begin * l.in, dropout, clock);
         }
         // One barrier: every row of every dz is complete, the loss can be summed, and nobody reads weights any more.
         clock.time(clock.barrier, [] {
@@ -501,15 +509,9 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
                 if (whole[li]) { // li > 0: never the first layer
                     Layer &below = view[li - 1];
                     const Block own = blockAt(li - 1);
-                    if (own.width > 0) {
-                        clock.time(clock.gemm, [&] {
-                            gemm::sgemm(Op::None, Op::None, rows, own.width, l.out, 1.0f, l.dz, l.out,
-                                        l.weight + own.columns.begin, l.in, 0.0f, below.dz + own.offset, own.width);
-                        });
-                        if (below.activation == Activation::ReluDropout)
-                            kernels::maskByActivation(below.dz + own.offset, below.a + own.offset,
-                                                      kernels::keptScale(dropout), 0, rows * own.width);
-                    }
+                    if (own.width > 0)
+                        backIntoBelow(l, below, l.dz, rows, own.columns, below.dz + own.offset, below.a + own.offset,
+                                      dropout, clock);
                     pendingLow = li;
                     pendingHigh = std::max(pendingHigh, li + 1);
                     continue;
