@@ -344,11 +344,13 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
         whole[li] = layers[li].in * layers[li].out <= kMostWholeWeights;
     const auto inputBlocks = [&](std::size_t li, int nt) { return li > 0 && whole[li - 1] ? 1 : nt; };
     // Each thread's view of the layers: the same weights, and for a layer computed whole, thread 0 keeps its outputs
-    // in the layer's own buffers, every other thread in its own (z, a, dz: [rows, out] each).
+    // in the layer's own buffers, every other thread in its own (z, a, dz: [rows, out] each; the latent layer's a is
+    // its z).
+    const auto copies = [](const Layer &l) { return l.activation == Activation::Identity ? 2 : 3; };
     std::int64_t wholeFloats = 0;
     for (std::size_t li = 0; li < count; ++li)
         if (whole[li])
-            wholeFloats += 3 * rows * layers[li].out;
+            wholeFloats += copies(layers[li]) * rows * layers[li].out;
     thread_local std::vector<float> wholeBuffer;
     wholeBuffer.resize(std::size_t(std::max(0, threads - 1) * wholeFloats));
     std::vector<std::vector<Layer>> views(std::size_t(threads), layers);
@@ -360,9 +362,9 @@ float runByUnits(std::vector<Layer> &layers, const Batch &batch, const kernels::
             Layer &l = views[std::size_t(t)][li];
             const std::int64_t size = rows * l.out;
             l.z = next;
-            l.a = l.activation == Activation::Identity ? l.z : next + size;
-            l.dz = next + 2 * size;
-            next += 3 * size;
+            l.a = copies(l) == 2 ? l.z : next + size;
+            l.dz = next + (copies(l) - 1) * size;
+            next += copies(l) * size;
         }
     }
     std::int64_t widestIn = 0; // of the layers whose dA is needed: all but the first
