@@ -242,8 +242,10 @@ void RunsPanel::watch(const QVector<RunRecord> &records)
     for (const QString &dir : std::as_const(wanted))
         if (!current.contains(dir) && QFileInfo(dir).isDir())
             added << dir;
-    if (!added.isEmpty())
-        m_watcher.addPaths(added);
+    // A folder first seen by this scan may have changed between the scan's read and now, unseen by the watcher:
+    // once it is watched, read again (a run that finished in that gap would otherwise stay "running").
+    if (!added.isEmpty() && m_watcher.addPaths(added).size() < added.size())
+        m_rescanSoon.start();
 }
 
 QStringList RunsPanel::selectedPaths() const

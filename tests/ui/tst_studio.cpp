@@ -48,6 +48,7 @@
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTableWidget>
+#include <QThreadPool>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QTreeView>
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void exportsLoadBack();
     void runIsKeptAcrossARestartAndResumes();
     void runsMadeElsewhereAppearLive();
+    void runFinishingWhileFirstListedIsNotLeftRunning();
     void gridsShowTheProbesBeforeTraining();
     void shortSplitGridsReadOnlyTheirProbes();
     void runsCanBeRenamedNotedAndTrashed();
@@ -409,6 +411,24 @@ void TestStudio::runsMadeElsewhereAppearLive()
                           QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
     QTRY_COMPARE_WITH_TIMEOUT(int(runs->runs().size()), before + 1, 5000);
     QVERIFY(anyRun(runs, [&](const RunRecord &r) { return r.path == made.path(); }));
+}
+
+// The race CI met: a scan reads a new run folder as running, the run finishes before that folder is watched, and
+// nothing would ever rescan it. The status is rewritten after the scan's read and before its result is shown.
+void TestStudio::runFinishingWhileFirstListedIsNotLeftRunning()
+{
+    const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("finishes-early"));
+    AtomicFile::writeJson(made.file(QStringLiteral("config.json")),
+                          QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
+    const QDateTime started = QDateTime::currentDateTime();
+    made.writeStatus(QStringLiteral("running"), started);
+    RunsPanel runs;
+    QThreadPool::globalInstance()->waitForDone(); // the first scan has read the folder; its result is queued
+    made.writeStatus(QStringLiteral("finished"), started);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        anyRun(&runs,
+               [&](const RunRecord &r) { return r.path == made.path() && r.status == RunRecord::Status::Finished; }),
+        5000);
 }
 
 // No black boxes before the first run: the chosen dataset's probes and their noisy versions, and the slider works.
