@@ -18,17 +18,21 @@
 #include <QtTest>
 
 #include <csignal>
+#include <utility>
 #include <sys/types.h>
 
 using namespace aestudio::testing;
 
 namespace {
 
-quint16 freePort()
+// Two distinct free ports: both are held while the second is chosen, so the kernel cannot hand out the same one twice.
+std::pair<quint16, quint16> twoFreePorts()
 {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
+    QTcpServer a;
+    QTcpServer b;
+    a.listen(QHostAddress::LocalHost, 0);
+    b.listen(QHostAddress::LocalHost, 0);
+    return {a.serverPort(), b.serverPort()};
 }
 
 QString readText(const QString &path)
@@ -130,8 +134,10 @@ void TestSlurm::initTestCase()
     line(QStringLiteral("SlurmdPidFile=%1/slurmd.pid").arg(m_state));
     line(QStringLiteral("SlurmctldLogFile=%1/slurmctld.log").arg(m_state));
     line(QStringLiteral("SlurmdLogFile=%1/slurmd.log").arg(m_state));
-    line(QStringLiteral("SlurmctldPort=%1").arg(freePort()));
-    line(QStringLiteral("SlurmdPort=%1").arg(freePort()));
+    const auto [ctldPort, slurmdPort] = twoFreePorts();
+    QVERIFY(ctldPort != 0 && slurmdPort != 0 && ctldPort != slurmdPort);
+    line(QStringLiteral("SlurmctldPort=%1").arg(ctldPort));
+    line(QStringLiteral("SlurmdPort=%1").arg(slurmdPort));
     line(QStringLiteral("NodeName=%1 CPUs=%2 State=UNKNOWN").arg(host).arg(QThread::idealThreadCount()));
     line(QStringLiteral("PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP"));
     writeBytes(conf, text.toUtf8());
