@@ -240,6 +240,16 @@ void ChartsPanel::flushNow()
 {
     m_redraw.stop();
     m_lastRedraw.start();
+    // The legend names only the curves drawn: a run opened from its folder has no per-step losses, and training on
+    // clean input has no noisy-input PSNR.
+    const std::pair<int, const QVector<QPointF> *> lossSeries[]
+        = {{m_rawSeries, &m_raw}, {m_smoothSeries, &m_smooth}, {m_trainSeries, &m_train}, {m_valSeries, &m_val}};
+    for (const auto &[series, points] : lossSeries)
+        m_loss->setSeriesInLegend(series, !points->isEmpty());
+    const std::pair<int, const QVector<QPointF> *> psnrSeries[]
+        = {{m_psnrSeries, &m_psnrPoints}, {m_psnrMeanSeries, &m_psnrMeanPoints}, {m_noisySeries, &m_noisyPoints}};
+    for (const auto &[series, points] : psnrSeries)
+        m_psnr->setSeriesInLegend(series, !points->isEmpty());
     m_loss->flush();
     m_psnr->flush();
     Q_EMIT redrawn();

@@ -70,6 +70,18 @@ void LiveChart::setSeriesStyle(int series, const QColor &color, const QString &n
     m_series[series]->setName(name);
 }
 
+void LiveChart::setSeriesInLegend(int series, bool shown)
+{
+    for (QLegendMarker *marker : chart()->legend()->markers(m_series[series]))
+        marker->setVisible(shown);
+}
+
+bool LiveChart::seriesInLegend(int series) const
+{
+    const QList<QLegendMarker *> markers = chart()->legend()->markers(m_series[series]);
+    return !markers.isEmpty() && markers.first()->isVisible();
+}
+
 QString LiveChart::seriesName(int series) const
 {
     return m_series[series]->name();

@@ -28,6 +28,9 @@ public:
     void setSeriesStyle(int series, const QColor &color, const QString &name); // keeps the width
     QString seriesName(int series) const;
     QColor seriesColor(int series) const;
+    // Whether the series has an entry in the legend (in exports too); every series has one when added.
+    void setSeriesInLegend(int series, bool shown);
+    bool seriesInLegend(int series) const;
     void setPoints(int series, QVector<QPointF> points); // applied at the next flush()
     const QVector<QPointF> &points(int series) const { return m_points[series]; }
     int seriesCount() const { return int(m_series.size()); }

@@ -15,6 +15,7 @@
 #include "LatentScatter.h"
 #include "LiveChart.h"
 #include "MainWindow.h"
+#include "Metrics.h"
 #include "ReportActions.h"
 #include "TileZoomDialog.h"
 #include "NoiseExplorerPanel.h"
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void robustnessCurveFollowsTheExplorer();
     void longCurvesAreDrawnDecimatedWithTheirExtremes();
     void smoothingIsPerStepAndMatchesTensorBoard();
+    void legendNamesOnlyTheCurvesDrawn();
     void continueTrainsToTheTotalEpochs();
     void gridTooltipIsReadable();
     void latentSpaceProjectsDecodesAndInterpolates();
@@ -1281,6 +1283,55 @@ void TestStudio::longCurvesAreDrawnDecimatedWithTheirExtremes()
     chart.flush();
     QCOMPARE(chart.points(series).size(), 10000);
     QVERIFY(chart.shownPointCount(series) < 2000);
+}
+
+// Training on clean input has no noisy-input PSNR (the metrics hold the 100 dB floor): no curve, and no legend entry
+// naming one, on screen or in the exported SVG. With noise both come back. Likewise a run opened from its folder has
+// epoch points but no per-step losses: no "batch loss" or "smoothed" entry until steps arrive.
+void TestStudio::legendNamesOnlyTheCurvesDrawn()
+{
+    ChartsPanel panel;
+    panel.show();
+    const LiveChart *psnr = panel.psnrChart();
+    int noisy = -1;
+    for (int i = 0; i < psnr->seriesCount(); ++i)
+        if (psnr->seriesName(i) == QStringLiteral("noisy input"))
+            noisy = i;
+    QVERIFY(noisy >= 0);
+    EpochMetrics m;
+    m.epoch = 1;
+    m.trainLoss = m.valLoss = 0.03;
+    m.valPsnrGlobalDb = psnrDb(m.valLoss);
+    m.valPsnrDb = m.valPsnrGlobalDb + 0.2;
+    m.noisyPsnrDb = psnrDb(0.0); // clean input
+    panel.addEpoch(m);
+    panel.flushNow();
+    QCOMPARE(psnr->shownPointCount(noisy), 0);
+    QVERIFY(!psnr->seriesInLegend(noisy));
+    QVERIFY(psnr->seriesInLegend(0));
+    QVERIFY(!QString::fromUtf8(psnr->toSvg()).contains(QStringLiteral("noisy input")));
+    QVERIFY(QString::fromUtf8(psnr->toSvg()).contains(QStringLiteral("mean of images")));
+    const LiveChart *loss = panel.lossChart();
+    QCOMPARE(loss->seriesName(0), QStringLiteral("batch loss"));
+    QCOMPARE(loss->seriesName(1), QStringLiteral("smoothed"));
+    QVERIFY(!loss->seriesInLegend(0) && !loss->seriesInLegend(1));
+    QVERIFY(loss->seriesInLegend(2) && loss->seriesInLegend(3)); // train and validation per epoch
+    BatchProgress step;
+    step.epoch = step.epochs = 2;
+    step.batch = step.batches = 1;
+    step.loss = 0.02;
+    step.stepLosses = {0.02f};
+    panel.addBatches({step});
+    panel.flushNow();
+    QVERIFY(loss->seriesInLegend(0) && loss->seriesInLegend(1));
+
+    panel.clear();
+    m.noisyPsnrDb = 10.5; // trained with noise
+    panel.addEpoch(m);
+    panel.flushNow();
+    QCOMPARE(psnr->shownPointCount(noisy), 1);
+    QVERIFY(psnr->seriesInLegend(noisy));
+    QVERIFY(QString::fromUtf8(psnr->toSvg()).contains(QStringLiteral("noisy input")));
 }
 
 void TestStudio::smoothingIsPerStepAndMatchesTensorBoard()
