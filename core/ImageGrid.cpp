@@ -89,7 +89,7 @@ QImage ImageGrid::stackWithCaptions(const QList<QImage> &images, const QStringLi
     return out;
 }
 
-QImage ImageGrid::ofEpochs(const QVector<ProbeSnapshot> &snapshots, const QString &noise, int scale)
+QImage ImageGrid::ofEpochs(const QVector<ProbeSnapshot> &snapshots, const NoiseSpec &noise, int scale)
 {
     QList<QImage> rows;
     QStringList captions;
@@ -99,7 +99,9 @@ QImage ImageGrid::ofEpochs(const QVector<ProbeSnapshot> &snapshots, const QStrin
             continue;
         if (rows.isEmpty()) {
             rows << render({r.clean.data()}, r.count, scale) << render({r.noisy.data()}, r.count, scale);
-            captions << QStringLiteral("original") << QStringLiteral("noisy input (%1)").arg(noise);
+            captions << QStringLiteral("original")
+                     << (noise.isClean() ? QStringLiteral("input (no noise)")
+                                         : QStringLiteral("noisy input (%1)").arg(noise.describe()));
         }
         rows << render({r.reconstructed.data()}, r.count, scale);
         captions << QStringLiteral("epoch %1 — %2 dB").arg(s.epoch).arg(r.metrics.psnrMeanDb, 0, 'f', 2);

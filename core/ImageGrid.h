@@ -26,8 +26,8 @@ QImage ofReconstruction(const Reconstruction &r, int scale);
 // Stacks images vertically, each under a caption line, on a dark background.
 QImage stackWithCaptions(const QList<QImage> &images, const QStringList &captions);
 // The time scrubber's strip: the probes and their noisy versions, then one row of reconstructions per stored epoch,
-// each captioned with its epoch and mean PSNR. `noise` names the noisy row ("gaussian 0.30").
-QImage ofEpochs(const QVector<ProbeSnapshot> &snapshots, const QString &noise, int scale);
+// each captioned with its epoch and mean PSNR. `noise` names the noisy row ("gaussian 0.30", or no noise).
+QImage ofEpochs(const QVector<ProbeSnapshot> &snapshots, const NoiseSpec &noise, int scale);
 
 } // namespace ImageGrid
 } // namespace aestudio

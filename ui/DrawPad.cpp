@@ -184,10 +184,14 @@ void DrawPad::rerun()
                     m_reconstruction = ImageGrid::render({r.reconstructed.data()}, 1, DrawCanvas::kZoom);
                     m_noisyView->setPixmap(QPixmap::fromImage(m_noisy));
                     m_reconView->setPixmap(QPixmap::fromImage(m_reconstruction));
-                    m_caption->setText(tr("Noise: %1. Reconstruction %2 dB against your drawing (noisy input %3 dB).")
-                                           .arg(noise.describe())
-                                           .arg(r.metrics.psnrGlobalDb, 0, 'f', 2)
-                                           .arg(r.metrics.noisyPsnrGlobalDb, 0, 'f', 2));
+                    m_caption->setText(
+                        noise.isClean()
+                            ? tr("No noise. Reconstruction %1 dB against your drawing.")
+                                  .arg(r.metrics.psnrGlobalDb, 0, 'f', 2)
+                            : tr("Noise: %1. Reconstruction %2 dB against your drawing (noisy input %3 dB).")
+                                  .arg(noise.describe())
+                                  .arg(r.metrics.psnrGlobalDb, 0, 'f', 2)
+                                  .arg(r.metrics.noisyPsnrGlobalDb, 0, 'f', 2));
                     Q_EMIT reconstructed();
                 });
 }

@@ -178,7 +178,9 @@ void ErrorViewsPanel::refresh()
                                      QString::number(r.worst[i].psnrDb, 'f', 2));
             m_strip->setGrid(r.strip, int(r.worst.size()), kTile, tips);
             m_chart->setPixmap(QPixmap::fromImage(r.classChart));
-            m_caption->setText(tr("%1 validation images at %2").arg(r.images).arg(r.noise.describe()));
+            m_caption->setText(r.noise.isClean()
+                                   ? tr("%1 validation images without noise").arg(r.images)
+                                   : tr("%1 validation images at %2").arg(r.images).arg(r.noise.describe()));
             m_export->setEnabled(!r.classes.isEmpty());
             Q_EMIT updated();
         },

@@ -178,13 +178,16 @@ void ImageGridPanel::showPreview(const PreviewResult &r)
     const int cell = r.columns > 0 ? r.original.width() / r.columns : 1;
     QStringList noisyTips, reconTips, originalTips;
     for (std::size_t i = 0; i < r.noisyPsnrDb.size(); ++i) {
-        const QString noisy = tr("noisy input: %1 dB").arg(r.noisyPsnrDb[i], 0, 'f', 2);
+        // Without noise the input is the image itself: no noisy-input PSNR (it would be the 100 dB floor).
+        const QString noisy
+            = r.noise.isClean() ? tr("input without noise") : tr("noisy input: %1 dB").arg(r.noisyPsnrDb[i], 0, 'f', 2);
         originalTips << tr("probe %1").arg(i + 1);
         noisyTips << tr("probe %1 — %2").arg(i + 1).arg(noisy);
-        if (i < r.psnrDb.size())
-            reconTips << tr("probe %1 — %2 (%3)")
-                             .arg(i + 1)
-                             .arg(tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2), noisy);
+        if (i < r.psnrDb.size()) {
+            const QString recon = tr("reconstruction: %1 dB").arg(r.psnrDb[i], 0, 'f', 2);
+            reconTips << (r.noise.isClean() ? tr("probe %1 — %2").arg(i + 1).arg(recon)
+                                            : tr("probe %1 — %2 (%3)").arg(i + 1).arg(recon, noisy));
+        }
     }
     m_original->setGrid(r.original, r.columns, cell, originalTips);
     m_noisy->setGrid(r.noisy, r.columns, cell, noisyTips);

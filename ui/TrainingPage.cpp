@@ -203,7 +203,7 @@ void TrainingPage::previewChosenDataset()
 
 QImage TrainingPage::epochStrip() const
 {
-    return ImageGrid::ofEpochs(m_session->epochGrids(), m_session->config().noise.describe(), PreviewRunner::kScale);
+    return ImageGrid::ofEpochs(m_session->epochGrids(), m_session->config().noise, PreviewRunner::kScale);
 }
 
 QString TrainingPage::exportBaseName() const

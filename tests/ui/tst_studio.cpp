@@ -49,6 +49,7 @@
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTableWidget>
+#include <QRegularExpression>
 #include <QThreadPool>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void gridTooltipIsReadable();
     void latentSpaceProjectsDecodesAndInterpolates();
     void drawingIsDenoisedLive();
+    void cleanInputIsNeverGivenANoisyPsnr();
     void scrubberShowsEachStoredEpoch();
     void handDrawnSevenComesBackAsASeven();
     void recipesOpenSaveAndAreListed();
@@ -853,6 +855,49 @@ void TestStudio::drawingIsDenoisedLive()
     QTRY_VERIFY_WITH_TIMEOUT(done.count() > count, 10000);
     QTRY_VERIFY(pad->reconstructionImage() != before); // the reconstruction changed with it
     QCOMPARE(pad->reconstructionImage().size(), QSize(280, 280));
+}
+
+// With the explorer at no noise the input is the image itself: no view quotes a "noisy input" PSNR (the 100 dB floor)
+// or names a noise of level 0.
+void TestStudio::cleanInputIsNeverGivenANoisyPsnr()
+{
+    auto w = trainedWindow(1);
+    w->show();
+    const auto labelWith = [&](const QString &part) {
+        for (QLabel *l : w->findChildren<QLabel *>())
+            if (l->text().contains(part))
+                return l->text();
+        return QString();
+    };
+    QSlider *slider = w->explorer()->slider();
+    slider->setValue(0);
+    QTRY_VERIFY(!labelWith(QStringLiteral("Input (no noise)")).isEmpty());
+    const QString tip = w->gridPanel()->reconstructed()->tipAt(QPoint(5, 5));
+    QVERIFY2(tip.contains(QStringLiteral("reconstruction:")) && !tip.contains(QStringLiteral("noisy")),
+             qPrintable(tip));
+    QVERIFY2(w->gridPanel()->noisy()->tipAt(QPoint(5, 5)).contains(QStringLiteral("without noise")),
+             qPrintable(w->gridPanel()->noisy()->tipAt(QPoint(5, 5))));
+
+    w->action(QStringLiteral("tab5"))->trigger();
+    DrawPad *pad = w->findChild<DrawPad *>();
+    QTRY_VERIFY(pad->canvas()->isVisible());
+    pad->clear();
+    QTRY_VERIFY(!labelWith(QStringLiteral("No noise. Reconstruction")).isEmpty());
+    const QRegularExpression noisyPsnr(QStringLiteral("noisy input:? [0-9]"));
+    for (QLabel *l : w->findChildren<QLabel *>())
+        QVERIFY2(!l->text().contains(noisyPsnr), qPrintable(l->text()));
+
+    w->action(QStringLiteral("tab6"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!labelWith(QStringLiteral("validation images without noise")).isEmpty(), 20000);
+    QVERIFY(labelWith(QStringLiteral(" 0.00")).isEmpty());
+
+    // With noise, each names it again.
+    slider->setValue(slider->maximum() / 2);
+    QTRY_VERIFY_WITH_TIMEOUT(!labelWith(QStringLiteral("validation images at gaussian")).isEmpty(), 20000);
+    w->action(QStringLiteral("tab5"))->trigger();
+    pad->clear();
+    QTRY_VERIFY(!labelWith(QStringLiteral("against your drawing (noisy input")).isEmpty());
+    QTRY_VERIFY(w->gridPanel()->reconstructed()->tipAt(QPoint(5, 5)).contains(QStringLiteral("noisy input:")));
 }
 
 // The time scrubber: each epoch's stored grids are shown at that epoch, with the charts' cursor; Live returns to the
