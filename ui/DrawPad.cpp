@@ -17,15 +17,69 @@
 
 namespace aestudio {
 
-DrawCanvas::DrawCanvas(QWidget *parent) : QWidget(parent), m_pixels(kPixelsPerImage, 0)
+PixelSquare::PixelSquare(QWidget *parent) : QWidget(parent)
 {
-    setFixedSize(sizeHint());
-    setCursor(Qt::CrossCursor);
+    setMinimumSize(minimumSizeHint());
+    setMaximumSize(sizeHint());
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true); // stays square as it narrows
+    setSizePolicy(policy);
 }
 
-QSize DrawCanvas::sizeHint() const
+int PixelSquare::heightForWidth(int width) const
+{
+    return std::clamp(width, minimumSizeHint().height(), sizeHint().height());
+}
+
+QSize PixelSquare::sizeHint() const
 {
     return {kImageSide * kZoom, kImageSide * kZoom};
+}
+
+QSize PixelSquare::minimumSizeHint() const
+{
+    return {kImageSide * kMinZoom, kImageSide * kMinZoom};
+}
+
+void PixelSquare::setImage(const QImage &image)
+{
+    m_image = image;
+    update();
+}
+
+QRect PixelSquare::square() const
+{
+    const int side = std::min(width(), height());
+    return {(width() - side) / 2, (height() - side) / 2, side, side};
+}
+
+QPointF PixelSquare::toWidget(const QPointF &imagePixel) const
+{
+    const QRect area = square();
+    return QPointF(area.topLeft()) + imagePixel * (double(area.width()) / kImageSide);
+}
+
+void PixelSquare::paintEvent(QPaintEvent *)
+{
+    drawImage(m_image);
+}
+
+void PixelSquare::drawImage(const QImage &image)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false); // crisp pixels
+    const QRect area = square();
+    if (image.isNull())
+        p.fillRect(area, palette().window());
+    else
+        p.drawImage(area, image);
+    p.setPen(palette().mid().color());
+    p.drawRect(area.adjusted(0, 0, -1, -1));
+}
+
+DrawCanvas::DrawCanvas(QWidget *parent) : PixelSquare(parent), m_pixels(kPixelsPerImage, 0)
+{
+    setCursor(Qt::CrossCursor);
 }
 
 void DrawCanvas::setPixels(const std::uint8_t *pixels)
@@ -51,7 +105,9 @@ void DrawCanvas::setBrush(double radius, bool eraser)
 void DrawCanvas::stroke(const QPointF &pos)
 {
     // A soft round brush: full strength inside the radius, fading to nothing one pixel beyond it.
-    const double cx = pos.x() / kZoom - 0.5, cy = pos.y() / kZoom - 0.5;
+    const QRect area = square();
+    const double zoom = double(area.width()) / kImageSide;
+    const double cx = (pos.x() - area.left()) / zoom - 0.5, cy = (pos.y() - area.top()) / zoom - 0.5;
     bool touched = false;
     for (int y = std::max(0, int(cy - m_radius - 2)); y <= std::min(kImageSide - 1, int(cy + m_radius + 2)); ++y)
         for (int x = std::max(0, int(cx - m_radius - 2)); x <= std::min(kImageSide - 1, int(cx + m_radius + 2)); ++x) {
@@ -86,22 +142,14 @@ void DrawCanvas::mouseMoveEvent(QMouseEvent *e)
 
 void DrawCanvas::paintEvent(QPaintEvent *)
 {
-    QImage image(m_pixels.data(), kImageSide, kImageSide, kImageSide, QImage::Format_Grayscale8);
-    QPainter p(this);
-    p.setRenderHint(QPainter::SmoothPixmapTransform, false); // crisp pixels
-    p.drawImage(rect(), image);
+    drawImage(QImage(m_pixels.data(), kImageSide, kImageSide, kImageSide, QImage::Format_Grayscale8));
 }
 
 DrawPad::DrawPad(std::shared_ptr<SnapshotStore> snapshots, std::function<NoiseSpec()> noise, QWidget *parent)
     : QWidget(parent), m_snapshots(std::move(snapshots)), m_noise(std::move(noise)), m_canvas(new DrawCanvas),
-      m_noisyView(new QLabel), m_reconView(new QLabel), m_caption(new QLabel), m_brush(new QSpinBox),
+      m_noisyView(new PixelSquare), m_reconView(new PixelSquare), m_caption(new QLabel), m_brush(new QSpinBox),
       m_eraser(new QCheckBox(tr("Eraser")))
 {
-    for (QLabel *view : {m_noisyView, m_reconView}) {
-        view->setFixedSize(m_canvas->sizeHint());
-        view->setFrameShape(QFrame::StyledPanel);
-        view->setAlignment(Qt::AlignCenter);
-    }
     m_brush->setRange(1, 5);
     m_brush->setValue(2);
     m_brush->setPrefix(tr("Brush "));
@@ -118,6 +166,7 @@ DrawPad::DrawPad(std::shared_ptr<SnapshotStore> snapshots, std::function<NoiseSp
     grid->addWidget(m_canvas, 1, 0);
     grid->addWidget(m_noisyView, 1, 1);
     grid->addWidget(m_reconView, 1, 2);
+    grid->setColumnStretch(3, 1); // wider windows keep the views together on the left
     auto *tools = new QHBoxLayout;
     for (QWidget *w :
          {static_cast<QWidget *>(m_brush), static_cast<QWidget *>(m_eraser), static_cast<QWidget *>(clearButton),
@@ -182,8 +231,8 @@ void DrawPad::rerun()
                 [this, noise](const Reconstruction &r) {
                     m_noisy = ImageGrid::render({r.noisy.data()}, 1, DrawCanvas::kZoom);
                     m_reconstruction = ImageGrid::render({r.reconstructed.data()}, 1, DrawCanvas::kZoom);
-                    m_noisyView->setPixmap(QPixmap::fromImage(m_noisy));
-                    m_reconView->setPixmap(QPixmap::fromImage(m_reconstruction));
+                    m_noisyView->setImage(m_noisy);
+                    m_reconView->setImage(m_reconstruction);
                     m_caption->setText(
                         noise.isClean()
                             ? tr("No noise. Reconstruction %1 dB against your drawing.")

@@ -51,6 +51,8 @@
 #include <QTableWidget>
 #include <QRegularExpression>
 #include <QThreadPool>
+#include <QScrollBar>
+#include <QScrollArea>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QTreeView>
@@ -999,15 +1001,15 @@ void TestStudio::handDrawnSevenComesBackAsASeven()
     // A 7: the bar, then the stem down to the left, dragged through these canvas points (28x28 grid).
     DrawCanvas *canvas = pad->canvas();
     const QVector<QPointF> path{{9, 8}, {19, 8}, {18, 11}, {14, 22}};
-    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, (path[0] * DrawCanvas::kZoom).toPoint());
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, canvas->toWidget(path[0]).toPoint());
     for (int i = 1; i < path.size(); ++i)
         for (int step = 1; step <= 10; ++step) {
-            const QPointF at = (path[i - 1] + (path[i] - path[i - 1]) * step / 10.0) * DrawCanvas::kZoom;
+            const QPointF at = canvas->toWidget(path[i - 1] + (path[i] - path[i - 1]) * step / 10.0);
             QMouseEvent move(QEvent::MouseMove, at, canvas->mapToGlobal(at), Qt::NoButton, Qt::LeftButton,
                              Qt::NoModifier);
             QApplication::sendEvent(canvas, &move);
         }
-    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, (path.last() * DrawCanvas::kZoom).toPoint());
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, canvas->toWidget(path.last()).toPoint());
     const int count = int(done.count());
     QTRY_VERIFY_WITH_TIMEOUT(done.count() > count, 10000);
 
@@ -1482,6 +1484,23 @@ void TestStudio::windowFitsASmallScreen()
     auto *scrubber = w.findChild<QSlider *>(QStringLiteral("epochScrubber"));
     QVERIFY(scrubber);
     QVERIFY2(scrubber->width() >= 80, qPrintable(QStringLiteral("scrubber %1 px wide").arg(scrubber->width())));
+
+    // Draw & denoise beside the settings dock: its three views shrink to fit instead of scrolling sideways, and a
+    // stroke still lands on the image pixel under the mouse.
+    w.action(QStringLiteral("tab5"))->trigger();
+    DrawPad *pad = w.findChild<DrawPad *>();
+    QTRY_VERIFY(pad->canvas()->isVisible());
+    auto *area = qobject_cast<QScrollArea *>(pad->parentWidget()->parentWidget());
+    QVERIFY(area);
+    QTRY_VERIFY2(!area->horizontalScrollBar()->isVisible(),
+                 qPrintable(QStringLiteral("pad %1 px in %2").arg(pad->width()).arg(area->viewport()->width())));
+    QVERIFY2(pad->canvas()->square().width() < kImageSide * PixelSquare::kZoom,
+             qPrintable(QString::number(pad->canvas()->square().width())));
+    pad->clear();
+    QTest::mouseClick(pad->canvas(), Qt::LeftButton, Qt::NoModifier, pad->canvas()->toWidget({20.5, 6.5}).toPoint());
+    QCOMPARE(int(pad->canvas()->pixels()[std::size_t(6 * kImageSide + 20)]), 255);
+    QCOMPARE(int(pad->canvas()->pixels()[std::size_t(6 * kImageSide + 25)]), 0);
+    w.action(QStringLiteral("tab1"))->trigger();
 
     // With room for it, the Experiments form is shown whole: its buttons need no scrolling.
     w.resize(1300, 850);

@@ -109,13 +109,14 @@ void StudioMeasurement::drawStroke(const QString &points)
     for (const QString &pair : points.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
         const QStringList xy = pair.split(QLatin1Char(','));
         if (xy.size() == 2)
-            path << QPointF(xy[0].toDouble(), xy[1].toDouble()) * DrawCanvas::kZoom;
+            path << QPointF(xy[0].toDouble(), xy[1].toDouble());
     }
     QTimer::singleShot(3000, m_window, [this, path] {
         DrawCanvas *canvas = m_window->findChild<DrawCanvas *>();
         if (!canvas || path.isEmpty())
             return;
-        auto send = [canvas](QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {
+        auto send = [canvas](QEvent::Type type, QPointF pixel, Qt::MouseButton button, Qt::MouseButtons buttons) {
+            const QPointF at = canvas->toWidget(pixel);
             QMouseEvent e(type, at, canvas->mapToGlobal(at), button, buttons, Qt::NoModifier);
             QApplication::sendEvent(canvas, &e);
         };
