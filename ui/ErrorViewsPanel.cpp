@@ -77,8 +77,10 @@ ErrorViewsPanel::ErrorViewsPanel(std::shared_ptr<SnapshotStore> snapshots, std::
     controls->addWidget(m_export);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(new QLabel(tr("The validation images it reconstructs worst: original, noisy input, "
-                                    "reconstruction, error (viridis, dark = exact)")));
+    auto *legend = new QLabel(tr("The validation images it reconstructs worst: original, noisy input, "
+                                 "reconstruction, error (viridis, dark = exact)"));
+    legend->setWordWrap(true); // else its one line sets the page's width, and a narrow window scrolls sideways
+    layout->addWidget(legend);
     layout->addWidget(m_strip);
     layout->addWidget(new QLabel(tr("Mean PSNR per class, hardest first")));
     layout->addWidget(m_chart);

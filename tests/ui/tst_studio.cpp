@@ -1500,6 +1500,15 @@ void TestStudio::windowFitsASmallScreen()
     QTest::mouseClick(pad->canvas(), Qt::LeftButton, Qt::NoModifier, pad->canvas()->toWidget({20.5, 6.5}).toPoint());
     QCOMPARE(int(pad->canvas()->pixels()[std::size_t(6 * kImageSide + 20)]), 255);
     QCOMPARE(int(pad->canvas()->pixels()[std::size_t(6 * kImageSide + 25)]), 0);
+    // Where it fails likewise: its worst strip scales to the width and its legend wraps.
+    w.action(QStringLiteral("tab6"))->trigger();
+    auto *errors = w.findChild<ErrorViewsPanel *>();
+    QTRY_VERIFY(errors->isVisible());
+    auto *errorsArea = qobject_cast<QScrollArea *>(errors->parentWidget()->parentWidget());
+    QVERIFY(errorsArea);
+    QTRY_VERIFY2(
+        !errorsArea->horizontalScrollBar()->isVisible(),
+        qPrintable(QStringLiteral("page %1 px in %2").arg(errors->width()).arg(errorsArea->viewport()->width())));
     w.action(QStringLiteral("tab1"))->trigger();
 
     // With room for it, the Experiments form is shown whole: its buttons need no scrolling.
