@@ -220,7 +220,7 @@ QVector<SweepResult> Sweep::readFinished(const QString &outDir)
 }
 
 // One folder, one grid: another grid is refused unless extending, which keeps the old finished runs (returned).
-QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
+QVector<SweepResult> Sweep::claimFolder(const QStringList &names, QVector<SweepSpec::Run> &earlier) const
 {
     const QString gridPath = QDir(m_outDir).filePath(kGridFile);
     QStringList previousNames;
@@ -240,13 +240,29 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names) const
                               .arg(m_outDir)
                               .arg(previousNames.size())
                               .arg(names.size()));
+    // The earlier cells' recipes, read before this grid's plan replaces the file.
+    SweepPlan previous;
+    try {
+        if (!oldOnly.isEmpty() && QFileInfo::exists(SweepPlan::fileIn(m_outDir)))
+            previous = SweepPlan::read(SweepPlan::fileIn(m_outDir));
+    } catch (const ConfigError &) {
+        // a damaged plan: the finished cells' recipes still come from their results
+    }
     QJsonArray allNames;
     for (const QString &n : names + oldOnly)
         allNames.append(n);
     AtomicFile::writeJson(gridPath, QJsonObject{{QStringLiteral("runs"), allNames}});
     QVector<SweepResult> kept;
+    earlier.clear();
     for (const QString &n : oldOnly) {
-        if (std::optional<SweepResult> r = SweepCells::readResult(m_outDir, n)) {
+        std::optional<SweepResult> r = SweepCells::readResult(m_outDir, n);
+        const auto planned = std::find_if(previous.cells.begin(), previous.cells.end(),
+                                          [&n](const SweepSpec::Run &cell) { return cell.name == n; });
+        if (planned != previous.cells.end())
+            earlier << *planned;
+        else if (r)
+            earlier << SweepSpec::Run{n, r->config};
+        if (r) {
             r->skipped = true;
             kept << *r;
         }
@@ -292,10 +308,13 @@ SweepPlan Sweep::prepare(QVector<SweepResult> *kept) const
     QStringList names;
     for (const auto &r : plan.cells)
         names << r.name;
-    const QVector<SweepResult> old = claimFolder(names);
+    QVector<SweepSpec::Run> earlier;
+    const QVector<SweepResult> old = claimFolder(names, earlier);
     if (kept)
         *kept = old;
-    plan.write(m_outDir);
+    SweepPlan folderPlan = plan;
+    folderPlan.cells += earlier;
+    folderPlan.write(m_outDir);
     return plan;
 }
 

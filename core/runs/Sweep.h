@@ -96,7 +96,9 @@ class Sweep {
 public:
     Sweep(SweepSpec spec, QString outDir);
     // Claims the folder (sweep.json: refuses another grid unless extending) and writes plan.json, the cells any
-    // machine can run (SweepCells). `kept` receives the finished runs of an extended grid.
+    // machine can run (SweepCells): this grid's cells at the indices of spec.runs(), then those of earlier grids an
+    // extension keeps, so the folder's plan lists all of it. Returns this grid's cells, the ones to run. `kept`
+    // receives the finished runs of the earlier grids.
     SweepPlan prepare(QVector<SweepResult> *kept = nullptr) const;
     // Prepares, then runs every cell not finished yet. Throws StudioError when a run fails; finished runs keep their
     // folders.
@@ -120,7 +122,9 @@ public:
     static void writeSummary(const QString &folder, const QVector<SweepResult> &results);
 
 private:
-    QVector<SweepResult> claimFolder(const QStringList &names) const;
+    // `earlier` receives the cells of earlier grids that an extension keeps (their recipes from the old plan.json,
+    // else from their results).
+    QVector<SweepResult> claimFolder(const QStringList &names, QVector<SweepSpec::Run> &earlier) const;
     QVector<int> unfinished(const QVector<SweepSpec::Run> &runs, QVector<SweepResult> &results,
                             SweepObserver &observer) const;
     SweepSpec m_spec;

@@ -4,6 +4,7 @@
 #include "JobLayout.h"
 #include "RobustnessCurve.h"
 #include "Sweep.h"
+#include "SweepPlan.h"
 #include "SystemInfo.h"
 #include "TinyIdx.h"
 #include "Trainer.h"
@@ -203,6 +204,15 @@ void TestExperiments::resumeSkipsFinishedRuns()
         const auto kept = narrow.run(o, control);
         QCOMPARE(kept.size(), 3);
         QCOMPARE(o.started, 0);
+        // The folder's plan still lists every cell, this grid's first: sweep-status, sweep-collect, sweep-cell and
+        // the studio read the folder through it.
+        const SweepPlan plan = SweepPlan::read(SweepPlan::fileIn(out));
+        QCOMPARE(plan.cells.size(), 3);
+        QCOMPARE(plan.cells[0].name, only.runs().first().name);
+        for (const SweepCellStatus &c : SweepCells::status(out, plan))
+            QVERIFY2(c.state == SweepCellStatus::State::Done, qPrintable(c.name + QLatin1Char(' ') + c.detail));
+        QCOMPARE(SweepCells::collect(out).finished.size(), 3);
+        QVERIFY(SweepCells::collect(out).missing.isEmpty());
     }
 
     // The same folder with another recipe is refused rather than silently mixed.
