@@ -8,9 +8,14 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSysInfo>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -93,8 +98,21 @@ void RunDirectory::writeRecipe(const Trainer &trainer) const
 {
     QJsonObject system = SystemInfo::collect().toJson();
     system.insert(QStringLiteral("device"), trainer.deviceName());
-    AtomicFile::writeJson(file(QStringLiteral("config.json")),
-                          RunFiles::recipe(trainer.config(), trainer.data(), system));
+    // A resume asked to stop short of the epochs already done trains none: the plan is what the run holds, never
+    // less (else the folder read "4 of 2 epochs", and a Resume from it aimed at 2).
+    TrainingConfig planned = trainer.config();
+    planned.epochs = std::max(planned.epochs, trainer.completedEpochs());
+    AtomicFile::writeJson(file(QStringLiteral("config.json")), RunFiles::recipe(planned, trainer.data(), system));
+}
+
+QDateTime RunDirectory::startedAt() const
+{
+    QFile status(file(QStringLiteral("run.json")));
+    if (status.size() > (1 << 16) || !status.open(QIODevice::ReadOnly))
+        return {};
+    return QDateTime::fromString(
+        QJsonDocument::fromJson(status.readAll()).object().value(QStringLiteral("started")).toString(),
+        Qt::ISODateWithMs);
 }
 
 void RunDirectory::writeProgress(const Trainer &trainer) const

@@ -38,8 +38,12 @@ TrainingRun::TrainingRun(const TrainingConfig &config, const RunDirectory &folde
     if (!m_data)
         m_data = std::make_shared<const DatasetSplit>(DatasetCatalog::load(config));
     m_trainer = std::make_unique<Trainer>(config, m_data);
-    if (!options.resumeFrom.isEmpty())
+    if (!options.resumeFrom.isEmpty()) {
         m_trainer->resumeFrom(options.resumeFrom);
+        // Continued in its own folder, a run keeps the time it first started.
+        if (const QDateTime first = m_folder.startedAt(); first.isValid() && first < m_started)
+            m_started = first;
+    }
     m_folder.writeRecipe(*m_trainer);
 }
 

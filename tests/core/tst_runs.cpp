@@ -129,6 +129,9 @@ void TestRuns::stoppedRunSaysSoAndResumesInPlace()
     RunRecord r = RunRecord::read(folder.path());
     QCOMPARE(r.status, RunRecord::Status::Stopped);
     QCOMPARE(r.epochsDone(), 1);
+    const QDateTime firstStart = r.started;
+    QVERIFY(firstStart.isValid());
+    QTest::qWait(20); // a resume's own clock reads later
 
     TrainingRun again(config(3), folder, TrainingRun::Options{r.checkpointPath(), nullptr});
     QCOMPARE(again.trainer().completedEpochs(), 1);
@@ -139,6 +142,16 @@ void TestRuns::stoppedRunSaysSoAndResumesInPlace()
     QCOMPARE(r.status, RunRecord::Status::Finished);
     QCOMPARE(r.epochsDone(), 3);
     QCOMPARE(r.history.size(), 3);
+    QCOMPARE(r.started, firstStart); // still the run's first start, not the resume's
+
+    // Resumed with fewer epochs than it holds: nothing trains, and the folder still plans the 3 it has.
+    TrainingRun shorter(config(2), folder, TrainingRun::Options{r.checkpointPath(), nullptr});
+    QVERIFY(!shorter.run(quiet, control).failed);
+    r = RunRecord::read(folder.path());
+    QCOMPARE(r.epochsDone(), 3);
+    QCOMPARE(r.config.epochs, 3);
+    QCOMPARE(r.status, RunRecord::Status::Finished);
+    QCOMPARE(r.started, firstStart);
 }
 
 void TestRuns::crashedRunIsToldFromALiveOne()
