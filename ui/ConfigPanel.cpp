@@ -343,6 +343,22 @@ void ConfigPanel::syncLatentPreset()
 
 TrainingConfig ConfigPanel::config() const
 {
+    TrainingConfig c = shownConfig();
+    if (c.model.dropout == m_shownForSet.model.dropout)
+        c.model.dropout = m_set.model.dropout;
+    if (c.noise.level == m_shownForSet.noise.level)
+        c.noise.level = m_set.noise.level;
+    if (c.weightDecay == m_shownForSet.weightDecay)
+        c.weightDecay = m_set.weightDecay;
+    if (c.learningRate == m_shownForSet.learningRate)
+        c.learningRate = m_set.learningRate;
+    if (c.seed == m_shownForSet.seed)
+        c.seed = m_set.seed;
+    return c;
+}
+
+TrainingConfig ConfigPanel::shownConfig() const
+{
     TrainingConfig c;
     c.dataset = m_dataset->currentData().toString();
     c.model.hidden = ModelSpec::hiddenForDepth(m_depth->currentData().toInt());
@@ -376,11 +392,9 @@ void ConfigPanel::setConfig(const TrainingConfig &c)
     m_latent->setValue(c.model.latent);
     syncLatentPreset();
     m_dropout->setValue(int(std::lround(c.model.dropout * 100)));
-    m_dropoutValue->setText(QString::number(m_dropout->value() / 100.0, 'f', 2));
     m_weightDecay->setValue(c.weightDecay);
     m_noiseType->setCurrentIndex(std::max(0, m_noiseType->findData(int(c.noise.type))));
     m_noise->setValue(int(std::lround(std::min(c.noise.level, 1.0) * 100)));
-    m_noiseValue->setText(QString::number(m_noise->value() / 100.0, 'f', 2));
     m_epochs->setValue(c.epochs);
     m_batchSize->setValue(c.batchSize);
     m_lr->setValue(c.learningRate);
@@ -388,6 +402,11 @@ void ConfigPanel::setConfig(const TrainingConfig &c)
     m_seed->setValue(int(std::min<std::uint64_t>(c.seed, 1'000'000'000)));
     m_threads->setValue(c.threads);
     m_device->setCurrentIndex(std::max(0, m_device->findData(c.device)));
+    m_set = c;
+    m_shownForSet = shownConfig();
+    // The labels beside the sliders say the value that is used.
+    m_dropoutValue->setText(QString::number(c.model.dropout, 'f', 2));
+    m_noiseValue->setText(QString::number(c.noise.level, 'f', 2));
     updateDatasetStatus();
 }
 

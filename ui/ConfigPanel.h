@@ -46,6 +46,7 @@ private:
     void addDatasetFolder(const QString &path);
     void updateDatasetStatus();
     void syncLatentPreset();
+    TrainingConfig shownConfig() const; // what the widgets hold, at their own resolution and range
 
     QComboBox *m_dataset;
     QLabel *m_datasetStatus;
@@ -68,6 +69,9 @@ private:
     QSpinBox *m_threads;
     QComboBox *m_device;
     QString m_datasetProblem;
+    // The last config set, and what the widgets showed for it: a value they cannot hold exactly (dropout 0.95 on a
+    // slider to 0.90, sigma 2 on one to 1, a 64-bit seed, an L2 of 1e-8) is kept as set until its field is changed.
+    TrainingConfig m_set, m_shownForSet;
 };
 
 } // namespace aestudio

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void shortSplitGridsReadOnlyTheirProbes();
     void runsCanBeRenamedNotedAndTrashed();
     void badSettingsFallBackToDefaults();
+    void settingsKeepValuesTheirWidgetsCannotShow();
     void openedCheckpointRestoresConfigAndExplorer();
     void missingDatasetDisablesStart();
     void queueingATwoRunGridFillsTheTables();
@@ -589,6 +590,43 @@ void TestStudio::badSettingsFallBackToDefaults()
     MainWindow w; // and the window starts with them
     QCOMPARE(w.configPanel()->config().batchSize, 128);
     QCOMPARE(w.configPanel()->config().model.latent, d.model.latent);
+}
+
+// A run made with the CLI may hold values the settings widgets cannot show exactly (the dropout slider stops at
+// 0.90, the noise slider at 1.00, the seed box at 10^9, the spin boxes at 6 decimals). Opening it must not quietly
+// change them: they are kept as they are until the user changes that field, and the labels say the value used.
+void TestStudio::settingsKeepValuesTheirWidgetsCannotShow()
+{
+    ConfigPanel panel;
+    TrainingConfig c = tinyConfig(2);
+    c.model.dropout = 0.95;
+    c.noise.level = 2.0;
+    c.seed = 18446744073709551615ull;
+    c.weightDecay = 3e-8;
+    c.learningRate = 2.5e-7;
+    panel.setConfig(c);
+    TrainingConfig back = panel.config();
+    QCOMPARE(back.model.dropout, 0.95);
+    QCOMPARE(back.noise.level, 2.0);
+    QCOMPARE(back.seed, c.seed);
+    QCOMPARE(back.weightDecay, 3e-8);
+    QCOMPARE(back.learningRate, 2.5e-7);
+    QStringList labels;
+    for (QLabel *l : panel.findChildren<QLabel *>())
+        labels << l->text();
+    QVERIFY2(labels.contains(QStringLiteral("0.95")) && labels.contains(QStringLiteral("2.00")),
+             qPrintable(labels.join(QLatin1Char('|'))));
+    // A field the user moves takes the widget's value; the others stay as they were.
+    panel.findChild<QSlider *>(QStringLiteral("dropout"))->setValue(50);
+    back = panel.config();
+    QCOMPARE(back.model.dropout, 0.5);
+    QCOMPARE(back.noise.level, 2.0);
+    QCOMPARE(back.seed, c.seed);
+    // Values the widgets hold exactly come back as they are too.
+    panel.setConfig(tinyConfig(2));
+    QCOMPARE(panel.config().model.dropout, tinyConfig(2).model.dropout);
+    QCOMPARE(panel.config().noise.level, tinyConfig(2).noise.level);
+    QCOMPARE(panel.config().seed, tinyConfig(2).seed);
 }
 
 void TestStudio::openedCheckpointRestoresConfigAndExplorer()
