@@ -91,10 +91,15 @@ void addSettings(RunReport &report, const TrainingConfig &c, const QJsonObject &
                         : QString::number(c.epochs)});
     report.facts.append({QStringLiteral("Split"), splitText(c)});
     const QJsonObject sys = recipe.value(QStringLiteral("system")).toObject();
-    report.facts.append({QStringLiteral("Device"),
-                         QStringLiteral("%1 (asked: %2), %3 threads")
-                             .arg(sys.value(QStringLiteral("device")).toString(), c.device,
-                                  QString::number(sys.value(QStringLiteral("threads")).toInt()))});
+    // The run's own thread count; the recipe's system.threads is the machine's (what "auto" uses).
+    const int machine = sys.value(QStringLiteral("threads")).toInt();
+    const int used = c.threads > 0 ? c.threads : machine;
+    report.facts.append(
+        {QStringLiteral("Device"),
+         QStringLiteral("%1 (asked: %2), %3 thread%4 (%5; the machine has %6)")
+             .arg(sys.value(QStringLiteral("device")).toString(), c.device, QString::number(used),
+                  used == 1 ? QString() : QStringLiteral("s"),
+                  c.threads > 0 ? QStringLiteral("asked") : QStringLiteral("auto"), QString::number(machine))});
     QStringList libs;
     const QPair<const char *, const char *> names[]
         = {{"aestudio", "Autoencoder Studio"}, {"torch", "LibTorch"}, {"qt", "Qt"}, {"step_gemm", "training GEMM"}};

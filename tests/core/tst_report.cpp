@@ -66,7 +66,7 @@ void TestReport::initTestCase()
         = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--depth"),
                QStringLiteral("3"), QStringLiteral("--latent"), QStringLiteral("8"), QStringLiteral("--noise"),
                QStringLiteral("0.3"), QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--threads"),
-               QStringLiteral("2"), QStringLiteral("--out"), m_run});
+               QStringLiteral("1"), QStringLiteral("--out"), m_run});
     QVERIFY2(train.code == 0, qPrintable(train.err));
     m_sweep = file(QStringLiteral("sweep"));
     const CliResult sweep
@@ -170,6 +170,9 @@ void TestReport::htmlIsOneSelfContainedPage()
     QVERIFY(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
     QVERIFY(html.contains(QStringLiteral("784-256-128-8")));
     QVERIFY(html.contains(QStringLiteral("Best epoch %1:").arg(bestEpoch())));
+    // The threads the run used (--threads 1), not the machine's count.
+    QVERIFY2(html.contains(QStringLiteral("1 thread (asked; the machine has %1)").arg(SystemInfo::hardwareThreads())),
+             qPrintable(html.mid(html.indexOf(QStringLiteral("asked:")), 120)));
     QVERIFY(!html.contains(QStringLiteral("<script"), Qt::CaseInsensitive));
     // Every image is inline and decodes: loss, PSNR, robustness, two grids (or one), the worst-K strip.
     const QRegularExpression img(QStringLiteral("<img [^>]*src=\"([^\"]*)\""));
