@@ -1,6 +1,9 @@
 #include "LiveChart.h"
 
+#include "LinePlot.h"
+
 #include <QBuffer>
+#include <QFontMetrics>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QCategoryAxis>
@@ -160,8 +163,17 @@ void LiveChart::rescale()
     }
     if (xMin > xMax)
         return;
-    m_x->setRange(std::min(0.0, xMin), std::max(xMax, xMin + 1.0));
-    m_x->applyNiceNumbers();
+    // Round ticks, as many as the plot has room to label: Qt Charts draws a label that does not fit its share of the
+    // axis as "...", and applyNiceNumbers() picks the count from the range alone (7 ticks on a 75-px high plot).
+    // Epochs are whole: no 0.5 ticks on a 2-epoch run.
+    const QRectF plot = chart()->plotArea();
+    const int labelHeight = QFontMetrics(m_yLinear->labelsFont()).height();
+    // Qt Charts gives each y label the plot's height over the tick count, less padding.
+    const double plotWidth = plot.width() > 20 ? plot.width() : width() - 120;
+    const double plotHeight = plot.height() > 20 ? plot.height() : height() - 90;
+    const int xRoom = std::clamp(int(plotWidth / (5 * labelHeight)), 1, 10);
+    const int yRoom = std::clamp(int(plotHeight / (labelHeight + 6)) - 1, 1, 8);
+    setTicks(m_x, std::min(0.0, xMin), std::max(xMax, xMin + 1.0), xRoom, true);
     if (m_log) {
         if (yMinPositive > yMax)
             return;
@@ -175,9 +187,23 @@ void LiveChart::rescale()
     } else {
         const double low = m_fromZero ? std::min(0.0, yMin) : yMin;
         const double pad = std::max((yMax - low) * 0.05, 1e-6);
-        m_yLinear->setRange(m_fromZero ? low : low - pad, yMax + pad);
-        m_yLinear->applyNiceNumbers();
+        setTicks(m_yLinear, m_fromZero ? low : low - pad, yMax + pad, yRoom, false);
     }
+}
+
+void LiveChart::setTicks(QValueAxis *axis, double lo, double hi, int room, bool integers)
+{
+    // niceTicks() aims at `target` intervals but may need a few more to cover the data: coarser until they fit.
+    QVector<double> ticks;
+    for (int target = room; target >= 1; --target) {
+        ticks = niceTicks(lo, hi, target, integers);
+        if (ticks.size() - 1 <= room)
+            break;
+    }
+    if (ticks.size() < 2)
+        return;
+    axis->setRange(ticks.first(), ticks.last());
+    axis->setTickCount(int(ticks.size()));
 }
 
 QVector<QPointF> LiveChart::shown(const QVector<QPointF> &points) const
@@ -325,6 +351,7 @@ void LiveChart::resizeEvent(QResizeEvent *event)
     const Qt::Alignment want = width() < 560 || width() >= 2 * height() ? Qt::AlignRight : Qt::AlignBottom;
     if (chart()->legend()->alignment() != want)
         chart()->legend()->setAlignment(want);
+    rescale(); // the number of ticks that fit follows the size
 }
 
 void LiveChart::setCursorX(double x)

@@ -69,6 +69,7 @@ protected:
 
 private:
     void rescale();
+    void setTicks(QValueAxis *axis, double lo, double hi, int room, bool integers); // round, at most `room` intervals
     QString m_placeholder;
     bool m_exporting = false;
     QVector<QPointF> shown(const QVector<QPointF> &points) const; // log10 of y in log mode, non-positive dropped

@@ -51,6 +51,8 @@
 #include <QTableWidget>
 #include <QRegularExpression>
 #include <QThreadPool>
+#include <QFontMetrics>
+#include <QValueAxis>
 #include <QScrollBar>
 #include <QScrollArea>
 #include <QLineEdit>
@@ -112,6 +114,7 @@ private Q_SLOTS:
     void firstRunExplainsItself();
     void windowFitsASmallScreen();
     void logLossAxisHasLabelledOneTwoFiveTicks();
+    void shortChartsKeepReadableRoundTicks();
 
 private:
     TrainingConfig tinyConfig(int epochs) const;
@@ -1461,6 +1464,44 @@ void TestStudio::smoothingIsPerStepAndMatchesTensorBoard()
     QVERIFY(std::abs(fast.lossChart()->points(1)[1].y() - (0.5 * 0.5 * steps[0] + 0.5 * steps[1]) / 0.75) < 1e-6);
     slider->setValue(90);
     QVERIFY(std::abs(fast.lossChart()->points(1)[39].y() - reference[39]) < 1e-6);
+}
+
+// A short chart (the Experiments page's run chart) got as many y ticks as the range suggested, and Qt Charts drew
+// each label that did not fit its share of the height as "...". Ticks are now round and as many as fit; epochs
+// are whole numbers; a taller chart gets more ticks.
+void TestStudio::shortChartsKeepReadableRoundTicks()
+{
+    LiveChart chart(QStringLiteral("Validation loss per run"), QStringLiteral("epoch"), QStringLiteral("val loss"));
+    chart.setPoints(chart.addSeries(QStringLiteral("d3-l32-p0-wd0"), Qt::red, 1.5, true),
+                    {{1, 0.07871795}, {2, 0.04978989}, {3, 0.042846565}, {4, 0.03967823}});
+    chart.resize(890, 165);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.flush();
+    QCoreApplication::processEvents();
+    chart.flush();
+    const auto check = [&](int minTicks) {
+        const QStringList labels = chart.yTickLabels();
+        const double plotHeight = chart.chart()->plotArea().height();
+        const int lineHeight = QFontMetrics(chart.chart()->axes(Qt::Vertical).first()->labelsFont()).height();
+        QVERIFY2(labels.size() >= minTicks, qPrintable(labels.join(QLatin1Char(' '))));
+        // Qt Charts' room per label: the plot's height over the tick count, less 2 x its padding.
+        QVERIFY2(plotHeight / labels.size() >= lineHeight + 4,
+                 qPrintable(QStringLiteral("%1 ticks on %2 px").arg(labels.size()).arg(plotHeight)));
+        for (QString l : labels) // round: one or two significant digits
+            QVERIFY2(l.remove(QStringLiteral("0.")).remove(QLatin1Char('0')).size() <= 2, qPrintable(l));
+        auto *y = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).first());
+        QVERIFY(y->min() <= 0.0397 && y->max() >= 0.0787);
+        auto *x = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Horizontal).first());
+        const double step = (x->max() - x->min()) / (x->tickCount() - 1);
+        QVERIFY2(step >= 1 && step == std::round(step), qPrintable(QString::number(step))); // whole epochs
+    };
+    check(3);
+    const int shortTicks = int(chart.yTickLabels().size());
+    chart.resize(890, 500);
+    QCoreApplication::processEvents();
+    check(4);
+    QVERIFY(chart.yTickLabels().size() > shortTicks);
 }
 
 void TestStudio::logLossAxisHasLabelledOneTwoFiveTicks()
