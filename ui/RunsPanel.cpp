@@ -113,6 +113,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     for (int c = Started; c < ColumnCount; ++c)
         m_view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
+    m_view->setTextElideMode(Qt::ElideMiddle); // a folder name's distinctive end stays in view
     m_view->setObjectName(QStringLiteral("runsView"));
     m_filter->setPlaceholderText(tr("Filter runs (name, dataset, model, status…)"));
     m_filter->setClearButtonEnabled(true);

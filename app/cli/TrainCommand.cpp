@@ -82,7 +82,7 @@ int trainCommand(const QStringList &args)
     SystemInfo::resolveDevice(config.device); // a GPU that is not there fails here, before the run folder is made
     const RunDirectory folder
         = out.isEmpty() ? RunDirectory::createNew(config, p.value(QStringLiteral("name"))) : RunDirectory(out);
-    if (!out.isEmpty() && p.isSet(QStringLiteral("name")))
+    if (p.isSet(QStringLiteral("name"))) // shown as given on the Runs page; the folder's slug is ASCII
         folder.writeLabel(p.value(QStringLiteral("name")), {});
     TrainingRun run(config, folder, TrainingRun::Options{resume, data});
     const Trainer &trainer = run.trainer();

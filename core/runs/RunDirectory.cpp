@@ -48,7 +48,9 @@ namespace {
 // Folder-name safe: letters, digits, '.', '_' and '-'; anything else becomes '-'.
 QString slug(const QString &text)
 {
-    QString s = text;
+    // Accents come off rather than taking the letter with them: "über" -> "uber".
+    QString s = text.normalized(QString::NormalizationForm_KD);
+    s.remove(QRegularExpression(QStringLiteral("\\p{Mn}+")));
     s.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     s.replace(QRegularExpression(QStringLiteral("^[-.]+|-+$")), QString());
     return s.left(48);

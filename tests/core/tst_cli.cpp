@@ -1,5 +1,6 @@
 // aestudio-cli end to end, as a user runs it: a small training run writes every promised file, eval reads the
 // checkpoint back, and bad input ends with one clear line and a non-zero exit, never a crash.
+#include "RunRecord.h"
 #include "CliProcess.h"
 #include "SystemInfo.h"
 #include "TinyIdx.h"
@@ -141,18 +142,20 @@ void TestCli::trainWithoutOutKeepsTheRun()
     const QDir root(m_dir.filePath(QStringLiteral("runs")));
     const Result r = cli({QStringLiteral("train"), QStringLiteral("--dataset"), m_data, QStringLiteral("--epochs"),
                           QStringLiteral("1"), QStringLiteral("--latent"), QStringLiteral("30"),
-                          QStringLiteral("--name"), QStringLiteral("first try")});
+                          QStringLiteral("--name"), QStringLiteral("first try, über")});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     // No --noise: the inputs are the clean images, so no "noisy input 100.00 dB" (the PSNR floor) is reported.
     QVERIFY2(r.out.contains(QStringLiteral("dB, clean input)")), qPrintable(r.out));
     QVERIFY2(!r.out.contains(QStringLiteral("noisy input")), qPrintable(r.out));
     const QStringList runs = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     QCOMPARE(runs.size(), 1);
-    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try$"))
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d-\\d{6}-data-d3-l30-first-try-uber$"))
                  .match(runs[0])
                  .hasMatch(),
              qPrintable(runs[0]));
     const QDir run(root.filePath(runs[0]));
+    // The Runs page lists it by the name as given (the folder's slug is ASCII, accents dropped).
+    QCOMPARE(aestudio::RunRecord::read(run.path()).name, QStringLiteral("first try, über"));
     for (const char *name : {"config.json", "metrics.csv", "checkpoint.aes", "best.aes", "grid.png", "run.json"})
         QVERIFY2(run.exists(QString::fromLatin1(name)), name);
     QFile status(run.filePath(QStringLiteral("run.json")));
