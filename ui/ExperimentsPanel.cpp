@@ -348,9 +348,8 @@ bool ExperimentsPanel::openPlan(const QString &folder)
     m_form->showSweep(SweepSpec::ofRuns(plan.cells));
     m_view->setPlan(plan.cells);
     m_firstCellRead = true;
-    m_status->setText(tr("Following %1 (%2 runs): the table fills in as runs finish, here or on a cluster.")
-                          .arg(folder)
-                          .arg(plan.cells.size()));
+    m_status->setText(tr("Following %1 (%2): the table fills in as runs finish, here or on a cluster.")
+                          .arg(folder, plan.cells.size() == 1 ? tr("1 run") : tr("%1 runs").arg(plan.cells.size())));
     m_watcher->watch(folder);
     return true;
 }

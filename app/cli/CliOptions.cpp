@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QImageWriter>
 
 #include <cstdio>
 
@@ -80,6 +81,16 @@ QString outputFileOption(const QCommandLineParser &p, const QString &name)
     if (!file.absoluteDir().exists())
         throw ConfigError(
             QStringLiteral("--%1 %2: folder %3 does not exist").arg(name, path, file.absoluteDir().path()));
+    return path;
+}
+
+QString imageFileOption(const QCommandLineParser &p, const QString &name)
+{
+    const QString path = outputFileOption(p, name);
+    const QByteArray suffix = QFileInfo(path).suffix().toLower().toLatin1();
+    if (!QImageWriter::supportedImageFormats().contains(suffix))
+        throw ConfigError(QStringLiteral("--%1 %2: cannot write a .%3 image; name a .png or .jpg file")
+                              .arg(name, path, QString::fromLatin1(suffix)));
     return path;
 }
 

@@ -22,6 +22,8 @@ std::uint64_t seedOption(const QCommandLineParser &p, const QString &name);
 // The file an option names for output, checked before any work: its folder must exist, or the command would
 // compute for minutes and only then fail to write.
 QString outputFileOption(const QCommandLineParser &p, const QString &name);
+// The same, for an image: also refuses a suffix no image writer here knows (before any work is done).
+QString imageFileOption(const QCommandLineParser &p, const QString &name);
 
 // The options `train` shares with other commands that build a config.
 QList<QCommandLineOption> trainingOptions();

@@ -33,7 +33,7 @@ int evalCommand(const QStringList &args)
     if (!p.isSet(QStringLiteral("checkpoint")))
         throw ConfigError(QStringLiteral("--checkpoint FILE is required"));
 
-    const QString grid = p.isSet(QStringLiteral("grid")) ? outputFileOption(p, QStringLiteral("grid")) : QString();
+    const QString grid = p.isSet(QStringLiteral("grid")) ? imageFileOption(p, QStringLiteral("grid")) : QString();
     const QString path = p.value(QStringLiteral("checkpoint"));
     const CheckpointInfo info = Checkpoint::readInfo(path);
     const QString dataset

@@ -236,7 +236,7 @@ QVector<SweepResult> Sweep::claimFolder(const QStringList &names, QVector<SweepS
             oldOnly << n;
     if (!previousNames.isEmpty() && (!oldOnly.isEmpty() || previousNames.size() != names.size()) && !m_spec.extend)
         throw ConfigError(QStringLiteral("%1 holds another sweep (%2 runs, this one has %3); choose another output "
-                                         "folder, or add these runs to it with --extend")
+                                         "folder, or add these runs to it (aestudio-cli sweep --extend)")
                               .arg(m_outDir)
                               .arg(previousNames.size())
                               .arg(names.size()));

@@ -251,6 +251,10 @@ void TestCli::badInputGivesOneLine_data()
         << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
                        QStringLiteral("--grid"), QStringLiteral("OUT/grid.png")}
         << QStringLiteral("does not exist") << QString();
+    QTest::addRow("eval grid as text") << QStringList{QStringLiteral("eval"), QStringLiteral("--checkpoint"),
+                                                      QStringLiteral("RUN/best.aes"), QStringLiteral("--grid"),
+                                                      QStringLiteral("RUN/grid.txt")}
+                                       << QStringLiteral("cannot write a .txt image") << QString();
     QTest::addRow("robustness out in no folder")
         << QStringList{QStringLiteral("robustness"), QStringLiteral("--checkpoint"), QStringLiteral("RUN/best.aes"),
                        QStringLiteral("--out"), QStringLiteral("OUT/curve.csv")}

@@ -55,7 +55,8 @@ QList<QCommandLineOption> StudioMeasurement::options()
          QStringLiteral("dir")},
         {QStringLiteral("datasets"), QStringLiteral("Open the dataset manager (a screenshot then shows it).")},
         {QStringLiteral("tab"),
-         QStringLiteral("Show tab N (1 Training, 2 Runs, 3 Experiments, 4 Latent space, 5 Draw & denoise)."),
+         QStringLiteral("Show tab N (1 Training, 2 Runs, 3 Experiments, 4 Latent space, 5 Draw & denoise, 6 Where it "
+                        "fails)."),
          QStringLiteral("N")},
         {QStringLiteral("scrub-epoch"),
          QStringLiteral("With --open-run: move the epoch scrubber to epoch N once the run is open."),
