@@ -134,8 +134,8 @@ int sweepCommand(const QStringList &args)
     p.addOption(
         {QStringLiteral("epochs"), QStringLiteral("Epochs (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
     p.addOption({QStringLiteral("epochs-regularised"),
-                 QStringLiteral("Epochs for runs with dropout or L2 (default: --epochs)."), QStringLiteral("N"),
-                 QStringLiteral("0")});
+                 QStringLiteral("Epochs for runs with dropout or L2 (default 0: the same as --epochs)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("extend"),
                  QStringLiteral("Add this grid's runs to a folder that holds another sweep; "
                                 "its finished runs stay in the results.")});

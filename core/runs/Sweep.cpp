@@ -61,7 +61,9 @@ QVector<SweepSpec::Run> SweepSpec::runs() const
                     r.config.epochs = regularised && epochsRegularised > 0 ? epochsRegularised : epochs;
                     r.config.validate();
                     r.name = QStringLiteral("d%1-l%2-p%3-wd%4").arg(depth).arg(latent).arg(number(p), number(wd));
-                    out << r;
+                    // A value listed twice ("--latents 2,2") is one run: one folder, one row.
+                    if (std::none_of(out.begin(), out.end(), [&r](const Run &o) { return o.name == r.name; }))
+                        out << r;
                 }
     return out;
 }

@@ -77,6 +77,11 @@ void TestExperiments::specExpandsTheGrid()
         = std::find_if(runs.begin(), runs.end(), [](const auto &r) { return r.config.model.dropout > 0; });
     QCOMPARE(regularised->config.epochs, 15);
     QCOMPARE(runs.last().config.model.hidden, ModelSpec::hiddenForDepth(5));
+    // A value listed twice is one run (one folder, one results row), not two.
+    SweepSpec twice = s;
+    twice.latents = {15, 30, 15};
+    twice.dropouts = {0.0, 0.0};
+    QCOMPARE(twice.runs().size(), 2 * 2);
 }
 
 void TestExperiments::tinySweepWritesResultsAndTable()
