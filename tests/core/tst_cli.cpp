@@ -167,10 +167,19 @@ void TestCli::trainWithoutOutKeepsTheRun()
         = cli({QStringLiteral("train"), QStringLiteral("--resume"), run.filePath(QStringLiteral("checkpoint.aes")),
                QStringLiteral("--epochs"), QStringLiteral("2")});
     QVERIFY2(more.code == 0, qPrintable(more.err + more.out));
+    QVERIFY2(!more.out.contains(QStringLiteral("note: the checkpoint trained at")), qPrintable(more.out));
     QCOMPARE(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
     QFile csv(run.filePath(QStringLiteral("metrics.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().trimmed().split('\n').size(), 3);
+    // Continued at another noise: said, since the validation losses before and after are not comparable.
+    const Result noisier
+        = cli({QStringLiteral("train"), QStringLiteral("--resume"), run.filePath(QStringLiteral("checkpoint.aes")),
+               QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--noise"), QStringLiteral("0.4")});
+    QVERIFY2(noisier.code == 0, qPrintable(noisier.err + noisier.out));
+    QVERIFY2(noisier.out.contains(QStringLiteral("note: the checkpoint trained at no noise and continues at "
+                                                 "gaussian 0.40")),
+             qPrintable(noisier.out));
 }
 
 // 1000 threads made a run 11x slower: more than the hardware has is clamped, said once, and recorded as used.
