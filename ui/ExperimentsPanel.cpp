@@ -20,6 +20,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -108,8 +109,12 @@ ExperimentsPanel::ExperimentsPanel(QWidget *parent)
 
 QLayout *ExperimentsPanel::buildForm()
 {
-    m_folder = new QLabel;
-    m_folder->setWordWrap(true);
+    // One line, as much of the path as fits with its last folder in view (a wrapped label was cut off), all of it
+    // in the tooltip and selectable.
+    m_folder = new QLineEdit;
+    m_folder->setReadOnly(true);
+    m_folder->setFrame(false);
+    m_folder->setObjectName(QStringLiteral("outputFolder"));
     m_status = new QLabel;
     m_status->setWordWrap(true);
     m_queue = new QPushButton(tr("Queue grid"));
@@ -195,7 +200,10 @@ void ExperimentsPanel::setOutputFolder(const QString &folder)
     if (QFileInfo(folder).absoluteFilePath() != QFileInfo(m_outDir).absoluteFilePath())
         m_watcher->stop(); // its rows belong to the old folder
     m_outDir = folder;
-    m_folder->setText(QDir::toNativeSeparators(QFileInfo(folder).absoluteFilePath()));
+    const QString shown = QDir::toNativeSeparators(QFileInfo(folder).absoluteFilePath());
+    m_folder->setText(shown);
+    m_folder->setToolTip(shown);
+    m_folder->setCursorPosition(int(shown.size()));
 }
 
 void ExperimentsPanel::setBase(const TrainingConfig &base)

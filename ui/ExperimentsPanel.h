@@ -11,6 +11,7 @@
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QTableWidget;
 
@@ -59,7 +60,8 @@ private:
 
     SweepForm *m_form;
     QString m_outDir;
-    QLabel *m_folder, *m_status, *m_diff;
+    QLineEdit *m_folder;
+    QLabel *m_status, *m_diff;
     QPushButton *m_openSweep = nullptr;
     QPushButton *m_queue, *m_stop;
     QPushButton *m_collect = nullptr;
