@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -95,7 +96,7 @@ QList<QStandardItem *> rowFor(const RunRecord &r)
 
 RunsPanel::RunsPanel(QWidget *parent)
     : QWidget(parent), m_model(new QStandardItemModel(0, ColumnCount, this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_view(new QTreeView), m_filter(new QLineEdit)
+      m_view(new QTreeView), m_filter(new QLineEdit), m_empty(new QLabel)
 {
     m_model->setHorizontalHeaderLabels({tr("Name"), tr("Started"), tr("Dataset"), tr("Model"), tr("Best val loss"),
                                         tr("Val PSNR, global (dB)"), tr("Epochs"), tr("Status")});
@@ -150,6 +151,9 @@ RunsPanel::RunsPanel(QWidget *parent)
         buttons->addWidget(b);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_filter);
+    m_empty->setWordWrap(true);
+    m_empty->setObjectName(QStringLiteral("runsEmpty"));
+    layout->addWidget(m_empty);
     layout->addWidget(m_view, 1);
     layout->addWidget(buttons);
 
@@ -213,6 +217,10 @@ void RunsPanel::showRecords(const QVector<RunRecord> &records)
     for (const RunRecord &r : records)
         m_model->appendRow(rowFor(r));
     select(selected);
+    m_empty->setVisible(records.isEmpty());
+    m_empty->setText(tr("No runs in %1 yet. Runs trained here and with aestudio-cli train are listed as they start; "
+                        "for runs kept elsewhere (a sweep's folder, a copied run), use Add folder… below.")
+                         .arg(QDir::toNativeSeparators(m_roots.join(QStringLiteral(", ")))));
     watch(records);
     updateButtons();
     Q_EMIT scanned();

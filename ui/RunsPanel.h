@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -63,6 +64,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTreeView *m_view;
     QLineEdit *m_filter;
+    QLabel *m_empty; // says where runs are looked for, while none are listed
     QPushButton *m_open, *m_resume, *m_compare, *m_rename, *m_note, *m_reveal, *m_delete;
     QFileSystemWatcher m_watcher;
     QTimer m_rescanSoon;

@@ -164,7 +164,10 @@ int sweepCommand(const QStringList &args)
 int robustnessCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("PSNR against evaluation noise for one or more checkpoints."));
+    p.setApplicationDescription(
+        QStringLiteral("PSNR (mean of per-image PSNR) against evaluation noise for one or more checkpoints, over the "
+                       "dataset's whole test set, as eval measures it. The studio's and the report's curves use 500 "
+                       "validation images, so their numbers differ slightly."));
     p.addHelpOption();
     p.addOption({QStringLiteral("checkpoint"), QStringLiteral("Checkpoint; repeat for several curves."),
                  QStringLiteral("file")});

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void gridsShowTheProbesBeforeTraining();
     void shortSplitGridsReadOnlyTheirProbes();
     void runsCanBeRenamedNotedAndTrashed();
+    void emptyRunsListSaysWhereItLooks();
     void badSettingsFallBackToDefaults();
     void settingsKeepValuesTheirWidgetsCannotShow();
     void openedCheckpointRestoresConfigAndExplorer();
@@ -530,6 +531,29 @@ void TestStudio::shortSplitGridsReadOnlyTheirProbes()
     QVERIFY(!panel.zoom());
     panel.zoomProbe(11, 0);
     QVERIFY(panel.zoom() && panel.zoom()->isVisible());
+}
+
+// A first start, or runs kept outside the runs root: the empty list says which folder it reads and how to add
+// another, instead of being a blank table.
+void TestStudio::emptyRunsListSaysWhereItLooks()
+{
+    QTemporaryDir emptyRoot;
+    const QByteArray before = qgetenv("AESTUDIO_RUNS_DIR");
+    qputenv("AESTUDIO_RUNS_DIR", emptyRoot.path().toLocal8Bit());
+    RunsPanel panel;
+    QSignalSpy scanned(&panel, &RunsPanel::scanned);
+    QTRY_VERIFY(scanned.count() >= 1);
+    auto *hint = panel.findChild<QLabel *>(QStringLiteral("runsEmpty"));
+    QVERIFY(hint && hint->isVisibleTo(&panel));
+    QVERIFY2(hint->text().contains(QDir::toNativeSeparators(emptyRoot.path()))
+                 && hint->text().contains(QStringLiteral("Add folder")),
+             qPrintable(hint->text()));
+    const RunDirectory made = RunDirectory::createNew(tinyConfig(1), QStringLiteral("first"), emptyRoot.path());
+    AtomicFile::writeJson(made.file(QStringLiteral("config.json")),
+                          QJsonObject{{QStringLiteral("config"), tinyConfig(1).toJson()}});
+    QTRY_VERIFY_WITH_TIMEOUT(panel.runs().size() == 1, 5000);
+    QVERIFY(!hint->isVisibleTo(&panel));
+    qputenv("AESTUDIO_RUNS_DIR", before);
 }
 
 void TestStudio::runsCanBeRenamedNotedAndTrashed()
