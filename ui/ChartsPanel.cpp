@@ -21,6 +21,8 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     : QWidget(parent), m_loss(new LiveChart(tr("Loss (MSE)"), tr("epoch"), tr("loss"))),
       m_psnr(new LiveChart(tr("Validation PSNR (validation set)"), tr("epoch"), tr("dB")))
 {
+    m_loss->setWholeX(true);
+    m_psnr->setWholeX(true);
     m_loss->setObjectName(QStringLiteral("lossChart"));
     m_psnr->setObjectName(QStringLiteral("psnrChart"));
     m_loss->setPlaceholder(tr("Press Start (Ctrl+Return)"));

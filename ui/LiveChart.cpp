@@ -165,7 +165,6 @@ void LiveChart::rescale()
         return;
     // Round ticks, as many as the plot has room to label: Qt Charts draws a label that does not fit its share of the
     // axis as "...", and applyNiceNumbers() picks the count from the range alone (7 ticks on a 75-px high plot).
-    // Epochs are whole: no 0.5 ticks on a 2-epoch run.
     const QRectF plot = chart()->plotArea();
     const int labelHeight = QFontMetrics(m_yLinear->labelsFont()).height();
     // Qt Charts gives each y label the plot's height over the tick count, less padding.
@@ -173,7 +172,7 @@ void LiveChart::rescale()
     const double plotHeight = plot.height() > 20 ? plot.height() : height() - 90;
     const int xRoom = std::clamp(int(plotWidth / (5 * labelHeight)), 1, 10);
     const int yRoom = std::clamp(int(plotHeight / (labelHeight + 6)) - 1, 1, 8);
-    setTicks(m_x, std::min(0.0, xMin), std::max(xMax, xMin + 1.0), xRoom, true);
+    setTicks(m_x, std::min(0.0, xMin), std::max(xMax, xMin + (m_wholeX ? 1.0 : 1e-6)), xRoom, m_wholeX);
     if (m_log) {
         if (yMinPositive > yMax)
             return;
@@ -248,6 +247,12 @@ QStringList LiveChart::yTickLabels() const
         labels << QString::number(m_yLinear->min() + (m_yLinear->max() - m_yLinear->min()) * i / std::max(1, n - 1),
                                   'g', 4);
     return labels;
+}
+
+void LiveChart::setWholeX(bool on)
+{
+    m_wholeX = on;
+    rescale();
 }
 
 void LiveChart::setLogY(bool on)

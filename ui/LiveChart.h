@@ -42,6 +42,8 @@ public:
     // Log y plots log10 of the values against an axis labelled at 1-2-5 steps (0.02, 0.05, 0.1, ...), so every
     // visible decade fraction has a readable tick; QLogValueAxis labels powers of ten only (one "0.1" over 0.02-0.2).
     void setLogY(bool on);
+    // x ticks on whole numbers only (epochs): no 0.5 tick on a 2-epoch run. Off by default (noise levels).
+    void setWholeX(bool on);
     void setYFromZero(bool on);
     bool logY() const { return m_log; }
     QStringList yTickLabels() const; // what the y axis shows now (log mode: the 1-2-5 labels)
@@ -81,6 +83,7 @@ private:
     QCategoryAxis *m_yLog;
     bool m_log = false;
     bool m_fromZero = false;
+    bool m_wholeX = false;
     double m_cursorX = std::numeric_limits<double>::quiet_NaN();
 };
 

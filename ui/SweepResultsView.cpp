@@ -30,6 +30,7 @@ SweepResultsView::SweepResultsView(QWidget *parent)
     : QObject(parent), m_runs(new QTableWidget(0, cCount, parent)), m_pivot(new QTableWidget(parent)),
       m_curves(new LiveChart(tr("Validation loss per run"), tr("epoch"), tr("val loss"), parent))
 {
+    m_curves->setWholeX(true); // epochs
     m_runs->setObjectName(QStringLiteral("runTable"));
     m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Depth"), tr("Latent"), tr("Dropout"), tr("L2"), tr("Progress"),
                                        tr("Best epoch"), tr("Best val loss"), tr("Val PSNR, global (dB)"),

@@ -1496,6 +1496,7 @@ void TestStudio::smoothingIsPerStepAndMatchesTensorBoard()
 void TestStudio::shortChartsKeepReadableRoundTicks()
 {
     LiveChart chart(QStringLiteral("Validation loss per run"), QStringLiteral("epoch"), QStringLiteral("val loss"));
+    chart.setWholeX(true);
     chart.setPoints(chart.addSeries(QStringLiteral("d3-l32-p0-wd0"), Qt::red, 1.5, true),
                     {{1, 0.07871795}, {2, 0.04978989}, {3, 0.042846565}, {4, 0.03967823}});
     chart.resize(890, 165);
@@ -1526,6 +1527,18 @@ void TestStudio::shortChartsKeepReadableRoundTicks()
     QCoreApplication::processEvents();
     check(4);
     QVERIFY(chart.yTickLabels().size() > shortTicks);
+
+    // An x that is not whole (noise levels from 0 to 1) keeps fractional ticks.
+    LiveChart levels(QStringLiteral("Robustness"), QStringLiteral("noise level"), QStringLiteral("dB"));
+    levels.setPoints(levels.addSeries(QStringLiteral("model"), Qt::blue, 1.5), {{0, 20}, {0.5, 15}, {1, 10}});
+    levels.resize(400, 240);
+    levels.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&levels));
+    levels.flush();
+    auto *x = qobject_cast<QValueAxis *>(levels.chart()->axes(Qt::Horizontal).first());
+    QCOMPARE(x->min(), 0.0);
+    QCOMPARE(x->max(), 1.0);
+    QVERIFY2(x->tickCount() >= 3, qPrintable(QString::number(x->tickCount())));
 }
 
 void TestStudio::logLossAxisHasLabelledOneTwoFiveTicks()
