@@ -100,7 +100,10 @@ QList<QCommandLineOption> trainingOptions()
         return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value));
     };
     return {
-        opt("dataset", "fashion-mnist, mnist, or a folder of IDX files (default fashion-mnist).", "name|path"),
+        opt("dataset",
+            "fashion-mnist, mnist, kmnist, a dataset imported with import --name, or a folder of IDX files "
+            "(default fashion-mnist).",
+            "name|path"),
         opt("depth", "3 (256,128) or 5 (512,256,128,64) layers (default 3).", "3|5"),
         opt("latent", "Latent dimension (default 15).", "N"),
         opt("dropout", "Dropout probability after each hidden ReLU (default 0).", "P"),
