@@ -75,37 +75,37 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     });
 }
 
-void ChartsPanel::clear()
+std::array<ChartsPanel::Curve, 6> ChartsPanel::ownCurves()
 {
-    m_raw.clear();
-    m_train.clear();
-    m_val.clear();
-    m_psnrPoints.clear();
-    m_noisyPoints.clear();
-    m_loss->setPoints(m_rawSeries, {});
-    m_loss->setPoints(m_trainSeries, {});
-    m_loss->setPoints(m_valSeries, {});
-    m_psnrMeanPoints.clear();
-    m_psnr->setPoints(m_psnrSeries, {});
-    m_psnr->setPoints(m_psnrMeanSeries, {});
-    m_psnr->setPoints(m_noisySeries, {});
+    return {{{m_loss, m_rawSeries, &m_raw},
+             {m_loss, m_trainSeries, &m_train},
+             {m_loss, m_valSeries, &m_val},
+             {m_psnr, m_psnrSeries, &m_psnrPoints},
+             {m_psnr, m_psnrMeanSeries, &m_psnrMeanPoints},
+             {m_psnr, m_noisySeries, &m_noisyPoints}}};
+}
+
+void ChartsPanel::showOwnCurves()
+{
+    for (const Curve &c : ownCurves())
+        c.chart->setPoints(c.series, *c.points);
     rebuildSmoothed();
     scheduleRedraw();
+}
+
+void ChartsPanel::clear()
+{
+    for (const Curve &c : ownCurves())
+        c.points->clear();
+    showOwnCurves();
 }
 
 void ChartsPanel::truncateToEpoch(int epoch)
 {
     auto after = [epoch](const QPointF &p) { return p.x() > epoch + 1e-9; };
-    for (QVector<QPointF> *points : {&m_raw, &m_train, &m_val, &m_psnrPoints, &m_psnrMeanPoints, &m_noisyPoints})
-        points->erase(std::remove_if(points->begin(), points->end(), after), points->end());
-    m_loss->setPoints(m_rawSeries, m_raw);
-    m_loss->setPoints(m_trainSeries, m_train);
-    m_loss->setPoints(m_valSeries, m_val);
-    m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
-    m_psnr->setPoints(m_psnrMeanSeries, m_psnrMeanPoints);
-    m_psnr->setPoints(m_noisySeries, m_noisyPoints);
-    rebuildSmoothed();
-    scheduleRedraw();
+    for (const Curve &c : ownCurves())
+        c.points->erase(std::remove_if(c.points->begin(), c.points->end(), after), c.points->end());
+    showOwnCurves();
 }
 
 void ChartsPanel::addBatches(const QVector<BatchProgress> &reports)
@@ -198,14 +198,7 @@ void ChartsPanel::rebuildCharts()
     m_psnrSeries = m_psnr->addSeries(tr("global"), QColor(78, 154, 6), 2.0, true);
     m_psnrMeanSeries = m_psnr->addSeries(tr("mean of images"), QColor(115, 210, 22), 1.0, true);
     m_noisySeries = m_psnr->addSeries(tr("noisy input"), QColor(136, 138, 133), 1.5, true);
-    m_loss->setPoints(m_rawSeries, m_raw);
-    m_loss->setPoints(m_trainSeries, m_train);
-    m_loss->setPoints(m_valSeries, m_val);
-    m_psnr->setPoints(m_psnrSeries, m_psnrPoints);
-    m_psnr->setPoints(m_psnrMeanSeries, m_psnrMeanPoints);
-    m_psnr->setPoints(m_noisySeries, m_noisyPoints);
-    rebuildSmoothed();
-    scheduleRedraw();
+    showOwnCurves();
 }
 
 double DebiasedEma::add(double value)
@@ -244,14 +237,9 @@ void ChartsPanel::flushNow()
     m_lastRedraw.start();
     // The legend names only the curves drawn: a run opened from its folder has no per-step losses, and training on
     // clean input has no noisy-input PSNR.
-    const std::pair<int, const QVector<QPointF> *> lossSeries[]
-        = {{m_rawSeries, &m_raw}, {m_smoothSeries, &m_smooth}, {m_trainSeries, &m_train}, {m_valSeries, &m_val}};
-    for (const auto &[series, points] : lossSeries)
-        m_loss->setSeriesInLegend(series, !points->isEmpty());
-    const std::pair<int, const QVector<QPointF> *> psnrSeries[]
-        = {{m_psnrSeries, &m_psnrPoints}, {m_psnrMeanSeries, &m_psnrMeanPoints}, {m_noisySeries, &m_noisyPoints}};
-    for (const auto &[series, points] : psnrSeries)
-        m_psnr->setSeriesInLegend(series, !points->isEmpty());
+    for (const Curve &c : ownCurves())
+        c.chart->setSeriesInLegend(c.series, !c.points->isEmpty());
+    m_loss->setSeriesInLegend(m_smoothSeries, !m_smooth.isEmpty());
     m_loss->flush();
     m_psnr->flush();
     Q_EMIT redrawn();

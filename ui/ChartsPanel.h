@@ -6,8 +6,12 @@
 #include "TrainingTypes.h"
 
 #include <QElapsedTimer>
+#include <QPointF>
+#include <QVector>
 #include <QTimer>
 #include <QWidget>
+
+#include <array>
 
 class QCheckBox;
 class QSlider;
@@ -59,6 +63,14 @@ Q_SIGNALS:
 private:
     void scheduleRedraw();
     void rebuildSmoothed();
+    // The run's curves with the points each draws; the smoothed loss is left out, rebuildSmoothed() derives it.
+    struct Curve {
+        LiveChart *chart;
+        int series;
+        QVector<QPointF> *points;
+    };
+    std::array<Curve, 6> ownCurves();
+    void showOwnCurves(); // hands every curve its points (and the smoothed one its own), then redraws
 
     LiveChart *m_loss;
     LiveChart *m_psnr;
