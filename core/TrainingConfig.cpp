@@ -56,6 +56,11 @@ QString NoiseSpec::describe() const
     return QStringLiteral("%1 %2").arg(noiseTypeName(type)).arg(level, 0, 'f', 2);
 }
 
+QString NoiseSpec::label() const
+{
+    return isClean() ? QStringLiteral("no noise") : describe();
+}
+
 double ModelSpec::trainingFlopsPerSample() const
 {
     QVector<int> widths{kPixelsPerImage};

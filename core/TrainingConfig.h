@@ -21,6 +21,7 @@ struct NoiseSpec {
     bool isClean() const { return level <= 0.0; }
     void validate() const;    // throws ConfigError: sigma in [0, 10], rates in [0, 1], never NaN
     QString describe() const; // "gaussian 0.30", as captions and exports name it
+    QString label() const;    // describe(), or "no noise" for a clean input
 };
 
 struct ModelSpec {

@@ -78,8 +78,7 @@ int trainCommand(const QStringList &args)
     if (!resume.isEmpty() && (config.noise.type != base.noise.type || config.noise.level != base.noise.level))
         std::printf("note: the checkpoint trained at %s and continues at %s; validation losses before and after "
                     "the change are measured on different inputs, so the best epoch is picked across both\n",
-                    qPrintable(base.noise.isClean() ? QStringLiteral("no noise") : base.noise.describe()),
-                    qPrintable(config.noise.isClean() ? QStringLiteral("no noise") : config.noise.describe()));
+                    qPrintable(base.noise.label()), qPrintable(config.noise.label()));
 
     std::printf("loading %s...\n", qPrintable(config.dataset));
     std::fflush(stdout);
