@@ -8,10 +8,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSysInfo>
 #include <QRegularExpression>
 
@@ -105,16 +102,6 @@ void RunDirectory::writeRecipe(const Trainer &trainer) const
     TrainingConfig planned = trainer.config();
     planned.epochs = std::max(planned.epochs, trainer.completedEpochs());
     AtomicFile::writeJson(file(QStringLiteral("config.json")), RunFiles::recipe(planned, trainer.data(), system));
-}
-
-QDateTime RunDirectory::startedAt() const
-{
-    QFile status(file(QStringLiteral("run.json")));
-    if (status.size() > (1 << 16) || !status.open(QIODevice::ReadOnly))
-        return {};
-    return QDateTime::fromString(
-        QJsonDocument::fromJson(status.readAll()).object().value(QStringLiteral("started")).toString(),
-        Qt::ISODateWithMs);
 }
 
 void RunDirectory::writeProgress(const Trainer &trainer) const

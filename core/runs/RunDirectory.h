@@ -36,7 +36,6 @@ public:
     // run.json: state ("running", "stopped", "finished", "failed"), the error, this process and host (so a reader
     // can tell a crashed run from a live one), and when the run started and was last written.
     void writeStatus(const QString &state, const QDateTime &started, const QString &error = {}) const;
-    QDateTime startedAt() const; // run.json's "started"; invalid when there is none (or it does not parse)
     void writeLabel(const QString &name, const QString &note) const; // label.json
 
 private:

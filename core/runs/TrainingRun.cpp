@@ -1,6 +1,7 @@
 #include "TrainingRun.h"
 
 #include "Errors.h"
+#include "RunRecord.h"
 
 #include <functional>
 
@@ -40,8 +41,9 @@ TrainingRun::TrainingRun(const TrainingConfig &config, const RunDirectory &folde
     m_trainer = std::make_unique<Trainer>(config, m_data);
     if (!options.resumeFrom.isEmpty()) {
         m_trainer->resumeFrom(options.resumeFrom);
-        // Continued in its own folder, a run keeps the time it first started.
-        if (const QDateTime first = m_folder.startedAt(); first.isValid() && first < m_started)
+        // Continued in its own folder, a run keeps the time it first started (read as the Runs page reads it:
+        // run.json through the small-regular-file reader, which a stranger's FIFO or huge file cannot stall).
+        if (const QDateTime first = RunRecord::read(m_folder.path()).started; first.isValid() && first < m_started)
             m_started = first;
     }
     m_folder.writeRecipe(*m_trainer);
